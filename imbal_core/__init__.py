@@ -1,0 +1,15 @@
+"""Compare class-imbalance techniques for a Keras MLP on binary tabular data.
+
+The engine behind the Streamlit dashboard and ``python -m imbal_core``; it never
+imports streamlit.
+"""
+
+import os
+
+# Before TensorFlow loads anywhere: keep its C++ info, warnings and CPU-only "errors" off the CLI and logs.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from imbal_core.errors import InputError  # noqa: E402
+
+__all__ = ["InputError"]
+__version__ = "0.1.0"

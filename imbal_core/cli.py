@@ -1,0 +1,156 @@
+"""``python -m imbal_core``: the dashboard's work, headless, for scripts and benchmarks.
+
+Exit codes: 0 success (a failed technique is reported in its status, not by the
+exit code), 2 bad input or options, with one ``error: ...`` line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, NoReturn, Sequence
+
+from imbal_core.errors import InputError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # argparse prints usage and more; we print one line
+        print(f"error: {message}; see --help", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
+def _threshold(text: str) -> float | None:
+    return None if text == "suggested" else _probability(text)
+
+
+def _fraud_cost(text: str) -> float | None:
+    if text == "amount":
+        return None
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 'amount' or a cost >= 0, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from imbal_core import techniques
+
+    parser = _Parser(prog="python -m imbal_core", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    demo = commands.add_parser("demo-data", help="write the synthetic creditcard-shaped data as CSV")
+    demo.add_argument("--out", required=True, help="CSV path to write")
+    demo.add_argument("--rows", type=int, default=284_807)
+    demo.add_argument("--seed", type=int, default=0)
+
+    train = commands.add_parser("train", help="train and compare techniques; write results JSON")
+    train.add_argument("--data", required=True, help="a CSV path, 'creditcard' or 'demo'")
+    train.add_argument("--rows", type=int, default=284_807, help="rows of demo data")
+    train.add_argument("--target", default="Class")
+    train.add_argument("--positive", default=None, help="positive label (default: 1, else the minority)")
+    train.add_argument("--techniques", default="all", help="'all' or names: " + ",".join(techniques.REGISTRY))
+    for param in techniques.SHARED_PARAMS:
+        train.add_argument(f"--{param.name.replace('_', '-')}", type=float, default=param.default, help=param.help)
+    seen = set()
+    for cls in techniques.REGISTRY.values():
+        for param in cls.params:
+            if param.name not in seen:
+                seen.add(param.name)
+                train.add_argument(
+                    f"--{param.name.replace('_', '-')}", type=float, default=None,
+                    help=f"{cls.name}: {param.help} (default {param.default:g})",
+                )
+    train.add_argument("--threshold", type=_threshold, default=0.5, help="0..1, or 'suggested' (tuned on validation)")
+    train.add_argument("--threshold-objective", choices=("f1", "cost"), default="f1")
+    train.add_argument("--seed", type=int, default=42)
+    train.add_argument("--seeds", type=int, default=1, help="train each technique with N seeds (seed, seed+1, ...)")
+    train.add_argument("--test-size", type=float, default=0.2)
+    train.add_argument("--time-column", default=None, help="split by this time column instead of at random")
+    train.add_argument("--fraud-cost", type=_fraud_cost, default=None,
+                       help="cost of a missed positive: a number, or 'amount' (default: amount if the column exists, else 100)")
+    train.add_argument("--review-cost", type=float, default=5.0, help="cost of reviewing one alert")
+    train.add_argument("--out", required=True, help="results JSON path")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "demo-data":
+            return _demo_data(args)
+        return _train(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:
+        print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from imbal_core.data import make_demo
+
+    frame = make_demo(rows=args.rows, seed=args.seed)
+    frame.to_csv(args.out, index=False)
+    print(f"wrote {len(frame):,} synthetic rows ({int(frame['Class'].sum())} positives) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from imbal_core import techniques
+    from imbal_core.data import load_source
+    from imbal_core.evaluate import Costs
+    from imbal_core.experiment import results_json, run_comparison
+
+    if args.seeds < 1 or args.seeds > 50:
+        raise InputError(f"--seeds must be between 1 and 50, got {args.seeds}.")
+    if args.review_cost < 0:
+        raise InputError(f"--review-cost must be >= 0, got {args.review_cost}.")
+    names = list(techniques.REGISTRY) if args.techniques == "all" else [n.strip() for n in args.techniques.split(",") if n.strip()]
+    for name in names:
+        techniques.get(name)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+
+    options: dict[str, Any] = {"target": args.target, "positive": args.positive, "test_size": args.test_size,
+                               "time_column": args.time_column}
+    if args.data == "demo":
+        options["rows"] = args.rows
+    dataset = load_source(args.data, **options)
+    print(f"data: {dataset.source}: {dataset.rows:,} rows, {dataset.positives:,} positive "
+          f"(label {dataset.positive_label!r}), {len(dataset.feature_names)} features", file=sys.stderr)
+    for note in dataset.notes:
+        print(f"note: {note}", file=sys.stderr)
+
+    hyper = {p.name: getattr(args, p.name) for p in techniques.SHARED_PARAMS}
+    for cls in techniques.REGISTRY.values():
+        hyper.update({p.name: getattr(args, p.name) for p in cls.params})
+    started = time.perf_counter()
+
+    def progress(name: str, seed: int, fraction: float, message: str) -> None:
+        print(f"[{name} seed {seed}] {message} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+
+    seeds = [args.seed + i for i in range(args.seeds)]
+    comparison = run_comparison(dataset, names, hyper, seeds, progress)
+    fraud_cost = args.fraud_cost
+    if fraud_cost is None and dataset.amount_test is None:
+        fraud_cost = 100.0
+    results = results_json(comparison, args.threshold, Costs(missed=fraud_cost, review=args.review_cost),
+                           args.threshold_objective)
+    Path(args.out).write_text(json.dumps(results, indent=1))
+    failed = [n for n, r in results["techniques"].items() if r["status"] != "ok"]
+    print(f"wrote {args.out}: {len(names) - len(failed)} of {len(names)} techniques ok"
+          + (f"; failed: {', '.join(failed)}" if failed else ""), file=sys.stderr)
+    return 0

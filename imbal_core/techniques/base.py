@@ -1,0 +1,150 @@
+"""The technique contract: declared hyperparameters, a validating ``fit``, probabilities.
+
+Like imbalanced-learn's estimators: constructor arguments are keyword-only and kept
+unchanged, the public :meth:`Technique.fit` validates and then calls the subclass's
+``_fit``, and learned state ends in ``_``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import keras
+import numpy as np
+
+from imbal_core.errors import InputError
+from imbal_core.model import Progress, fit_mlp, predict_positive
+
+
+@dataclass(frozen=True)
+class Param:
+    """A hyperparameter as the UI and CLI show it: name, default, closed range, help."""
+
+    name: str
+    default: float
+    low: float
+    high: float
+    help: str
+    integer: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ").capitalize()
+
+    def check(self, value: Any) -> float | int:
+        """The value as the right type, or :class:`InputError` if it is out of range."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise InputError(f"{self.name} must be a number, got {value!r}.") from None
+        if self.integer and number != int(number):
+            raise InputError(f"{self.name} must be a whole number, got {value!r}.")
+        if not (self.low <= number <= self.high):
+            low, high = (int(self.low), int(self.high)) if self.integer else (self.low, self.high)
+            raise InputError(f"{self.name} must be between {low} and {high}, got {value!r}.")
+        return int(number) if self.integer else number
+
+
+# Every technique trains the seed's MLP, so these two belong to all of them.
+SHARED_PARAMS = (
+    Param("epochs", 10, 1, 1000, "Passes over the (resampled) training split.", integer=True),
+    Param("batch_size", 256, 1, 65536, "Rows per gradient step.", integer=True),
+)
+
+
+class Technique:
+    """One way of handling class imbalance; subclasses live one per file in this folder."""
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    summary: ClassVar[str]
+    params: ClassVar[tuple[Param, ...]] = ()
+
+    def __init__(self, *, epochs: int = 10, batch_size: int = 256, seed: int = 42, **params: Any):
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.seed = seed
+        unknown = set(params) - {p.name for p in self.params}
+        if unknown:
+            raise InputError(f"{self.name} has no hyperparameter {sorted(unknown)[0]!r}.")
+        for param in self.params:
+            setattr(self, param.name, params.get(param.name, param.default))
+
+    def get_params(self) -> dict[str, Any]:
+        """Own hyperparameters, with defaults filled in."""
+        return {p.name: getattr(self, p.name) for p in self.params}
+
+    def fit(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        X_val: np.ndarray | None = None,
+        y_val: np.ndarray | None = None,
+        progress: Progress | None = None,
+    ) -> "Technique":
+        """Validate, seed every random generator, then train on the training split only."""
+        for param in (*SHARED_PARAMS, *self.params):
+            setattr(self, param.name, param.check(getattr(self, param.name)))
+        if len(X) != len(y) or X.ndim != 2:
+            raise InputError(f"X has {len(X)} rows but y has {len(y)}.")
+        if len(np.unique(y)) != 2:
+            raise InputError("the training split must contain both classes.")
+        if self.batch_size > len(X):
+            raise InputError(
+                f"batch size {self.batch_size} is larger than the {len(X)} training rows; lower it."
+            )
+        keras.utils.set_random_seed(self.seed)
+        started = time.perf_counter()
+        self._fit(np.asarray(X, dtype=np.float32), np.asarray(y), progress)
+        self.fit_seconds_ = time.perf_counter() - started
+        return self
+
+    def _fit(self, X: np.ndarray, y: np.ndarray, progress: Progress | None) -> None:
+        raise NotImplementedError
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Probability of the positive class for each row (1-D, in [0, 1])."""
+        raise NotImplementedError
+
+
+class MLPTechnique(Technique):
+    """Trains one seed MLP; subclasses change the data, the loss or the class weights."""
+
+    def _fit(self, X: np.ndarray, y: np.ndarray, progress: Progress | None) -> None:
+        X, y = self.training_data(X, y)
+        self.train_class_counts_ = {"negative": int((y == 0).sum()), "positive": int((y == 1).sum())}
+        self.model_ = fit_mlp(
+            X,
+            y,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            loss=self.loss(),
+            class_weight=self.class_weight(y),
+            progress=progress,
+        )
+
+    def training_data(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows the network trains on (resampled by sampling techniques)."""
+        return X, y
+
+    def loss(self) -> Any:
+        return "binary_crossentropy"
+
+    def class_weight(self, y: np.ndarray) -> dict[int, float] | None:
+        return None
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return predict_positive(self.model_, X)
+
+
+class ResamplingTechnique(MLPTechnique):
+    """Resamples the training split with an imbalanced-learn sampler, then trains."""
+
+    def sampler(self) -> Any:
+        raise NotImplementedError
+
+    def training_data(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        X_res, y_res = self.sampler().fit_resample(X, y)
+        return np.asarray(X_res, dtype=np.float32), np.asarray(y_res)

@@ -1,0 +1,14 @@
+from imblearn.over_sampling import RandomOverSampler
+
+from imbal_core.techniques.base import ResamplingTechnique
+
+
+class Oversampling(ResamplingTechnique):
+    """Repeats minority rows at random until the classes are even."""
+
+    name = "oversampling"
+    label = "Random oversampling"
+    summary = "Minority rows duplicated at random to match the majority (risks overfitting)."
+
+    def sampler(self) -> RandomOverSampler:
+        return RandomOverSampler(random_state=self.seed)
