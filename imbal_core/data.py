@@ -169,9 +169,13 @@ def load_creditcard(data_home: str | os.PathLike | None = None) -> pd.DataFrame:
                 raise InputError(f"{candidate} is not the creditcard data: it lacks {missing}; {CREDITCARD_HELP}.")
             return frame
     try:
+        import warnings
+
         from sklearn.datasets import fetch_openml
 
-        bunch = fetch_openml(data_id=1597, as_frame=True, data_home=data_home, n_retries=1, delay=0.5)
+        with warnings.catch_warnings():  # its retry warnings would reach the user as noise
+            warnings.simplefilter("ignore")
+            bunch = fetch_openml(data_id=1597, as_frame=True, data_home=data_home, n_retries=1, delay=0.5)
     except Exception as exc:  # any network or parse failure means "not available here"
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise InputError(f"the creditcard data is not available ({reason}); {CREDITCARD_HELP}.") from None
