@@ -1,0 +1,36 @@
+"""Shared pytest fixtures: a tiny prepared demo Dataset and a 1-epoch comparison on it.
+
+Other test modules (Compare/Report pages, charts, report) depend on these names:
+``tiny_dataset`` and ``tiny_comparison``. Keep them stable.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `ui.py` and the pages import from the project root
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from imbal_core import techniques  # noqa: E402
+from imbal_core.data import Dataset, make_demo, prepare  # noqa: E402
+from imbal_core.experiment import Comparison, run_comparison  # noqa: E402
+
+TINY_OPTIONS = {"epochs": 1, "batch_size": 256, "n_estimators": 2}
+
+
+@pytest.fixture(scope="session")
+def tiny_dataset() -> Dataset:
+    """3,000 synthetic rows, 60 positives, split and scaled (no Time column)."""
+    return prepare(make_demo(rows=3000, positives=60, seed=1), source="demo", drop=("Time",))
+
+
+@pytest.fixture(scope="session")
+def tiny_comparison(tiny_dataset: Dataset) -> Comparison:
+    """All registered techniques, 1 epoch, one seed: real training, ~20-30 s once per session."""
+    return run_comparison(tiny_dataset, list(techniques.REGISTRY), dict(TINY_OPTIONS), seeds=(42,))
