@@ -75,7 +75,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from imbal_core import evaluate
 
@@ -86,7 +85,6 @@ PALETTE = (
     "#19d3f3", "#ff6692", "#b6e880", "#ff97ff", "#fecb52",
 )
 COLORSCALE = "Blues"
-TEMPLATE = "plotly_white"
 METRIC_LABELS = {
     "precision": "Precision",
     "recall": "Recall",
@@ -170,60 +168,164 @@ def _first_seed(summary: dict[str, Any]) -> dict[str, Any]:
     return seeds[0] if seeds else summary
 
 
+GRID = "#e8e8e8"
+AXIS = {"gridcolor": GRID, "zerolinecolor": "#cccccc", "automargin": True}
+LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0}
+
+
+def _axis(title: str | None = None, **extra: Any) -> dict[str, Any]:
+    axis = dict(AXIS, **extra)
+    if title is not None:
+        axis["title"] = {"text": title}
+    return axis
+
+
+def _figure(data: list[dict[str, Any]], title: str, **layout: Any) -> go.Figure:
+    """Build a figure in one go from plain dicts.
+
+    Plotly validates a figure built from dicts once; adding traces and updating the
+    layout step by step (or applying a named template) re-validates and deep-copies,
+    which costs more than everything else on a slider move.
+    """
+    base = {
+        "title": {"text": title},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "font": {"size": 12},
+        "margin": {"t": 70, "l": 60, "r": 30, "b": 60},
+        "xaxis": _axis(),
+        "yaxis": _axis(),
+    }
+    for key, value in layout.items():
+        base[key] = {**base[key], **value} if isinstance(base.get(key), dict) and isinstance(value, dict) else value
+    return go.Figure(data=data, layout=base)
+
+
 def _empty(title: str, message: str = "No technique finished, so there is nothing to draw.") -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    fig.update_layout(title=title, template=TEMPLATE, xaxis_visible=False, yaxis_visible=False)
-    return fig
+    return _figure(
+        [],
+        title,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[{"text": message, "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper"}],
+    )
 
 
-def _legend_bottom(fig: go.Figure) -> None:
-    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0})
+def _error_bars(stats: list[tuple[float, float, float]], several: bool) -> dict[str, Any] | None:
+    if not several:
+        return None
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [high - mean for mean, _, high in stats],
+        "arrayminus": [mean - low for mean, low, _ in stats],
+        "visible": True,
+    }
+
+
+def _marker(name: str, x: float, y: float, color: str, threshold: float, hover: str) -> dict[str, Any]:
+    """The operating point at the threshold: one single-point trace per technique."""
+    return {
+        "type": "scatter",
+        "x": [x],
+        "y": [y],
+        "mode": "markers",
+        "name": f"{_plain(display_name(name))} @ {threshold:.2f}",
+        "legendgroup": name,
+        "showlegend": False,
+        "marker": {"size": 12, "color": color, "line": {"width": 2, "color": "black"}},
+        "hovertemplate": hover + "<extra>%{fullData.name}</extra>",
+    }
+
+
+def _diagonal(name: str, x: list[float], y: list[float]) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "x": x,
+        "y": y,
+        "mode": "lines",
+        "name": name,
+        "line": {"dash": "dot", "color": "grey"},
+        "hoverinfo": "skip",
+    }
+
+
+def _array(values: Any) -> np.ndarray:
+    """Curves as float arrays: plotly validates arrays in one step, lists element by element."""
+    return np.asarray(values, dtype=np.float64)
+
+
+def _domain(low: float, high: float) -> list[float]:
+    """A subplot's share of the paper, clamped: float sums drift just outside [0, 1]."""
+    return [round(min(max(low, 0.0), 1.0), 6), round(min(max(high, 0.0), 1.0), 6)]
 
 
 # -------------------------------------------------------------------- figures
 def confusion_matrices(techniques: Techniques, threshold: float | None = None) -> go.Figure:
-    """Side-by-side confusion matrices, one shared colour scale (row rates, 0-1)."""
+    """Side-by-side confusion matrices on ONE colour axis coloured by row rate (0-1).
+
+    Colouring by the share of the actual class keeps the rare positive row readable
+    next to tens of thousands of negatives; the counts are in the text.
+    """
     done = ok(techniques)
     if not done:
         return _empty("Confusion matrices")
     columns = min(4, len(done))
     rows = math.ceil(len(done) / columns)
-    titles = [
-        f"{_plain(display_name(n))} (t = {_threshold_of(s, threshold):.2f})" for n, s in done.items()
-    ]
-    fig = make_subplots(
-        rows=rows, cols=columns, subplot_titles=titles,
-        horizontal_spacing=0.06, vertical_spacing=0.22 / max(rows, 1) + 0.08,
-    )
-    x = ["predicted negative", "predicted positive"]
-    y = ["actual negative", "actual positive"]
-    names = (("TN", "FP"), ("FN", "TP"))
+    h_gap, v_gap = 0.07, 0.16 / rows
+    width = (1 - h_gap * (columns - 1)) / columns
+    height = (1 - v_gap * (rows - 1)) / rows
+    x_labels = ["predicted negative", "predicted positive"]
+    y_labels = ["actual negative", "actual positive"]
+    cells = (("TN", "FP"), ("FN", "TP"))
+    data, layout, annotations = [], {}, []
     for i, (name, summary) in enumerate(done.items()):
+        row, col = divmod(i, columns)
+        suffix = "" if i == 0 else str(i + 1)
+        x0 = col * (width + h_gap)
+        y1 = 1 - row * (height + v_gap)
         counts = np.asarray(summary["confusion_matrix"], dtype=np.int64)
         totals = counts.sum(axis=1, keepdims=True)
         rates = np.divide(counts, totals, out=np.zeros(counts.shape), where=totals > 0)
-        text = [
-            [f"{names[r][c]} {counts[r, c]:,}<br>{rates[r, c]:.1%}" for c in range(2)] for r in range(2)
-        ]
-        fig.add_trace(
-            go.Heatmap(
-                z=rates, x=x, y=y, text=text, texttemplate="%{text}", coloraxis="coloraxis",
-                name=_plain(display_name(name)),
-                hovertemplate="%{y}, %{x}<br>%{text}<extra>%{fullData.name}</extra>",
-            ),
-            row=i // columns + 1, col=i % columns + 1,
-        )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(
-        template=TEMPLATE,
-        title="Confusion matrices on the test split (colour = share of the actual class)",
-        coloraxis={"colorscale": COLORSCALE, "cmin": 0.0, "cmax": 1.0,
-                   "colorbar": {"title": {"text": "row rate"}, "tickformat": ".0%"}},
-        height=260 * rows + 120,
-        margin={"t": 90},
+        text = [[f"{cells[r][c]} {counts[r, c]:,}<br>{rates[r, c]:.1%}" for c in range(2)] for r in range(2)]
+        label = _plain(display_name(name))
+        data.append({
+            "type": "heatmap",
+            "z": rates.round(4).tolist(),
+            "x": x_labels,
+            "y": y_labels,
+            "text": text,
+            "texttemplate": "%{text}",
+            "coloraxis": "coloraxis",
+            "name": label,
+            "xaxis": f"x{suffix}",
+            "yaxis": f"y{suffix}",
+            "hovertemplate": "%{y}, %{x}<br>%{text}<extra>" + label + "</extra>",
+        })
+        layout[f"xaxis{suffix}"] = {"domain": _domain(x0, x0 + width), "anchor": f"y{suffix}", "tickfont": {"size": 10}}
+        layout[f"yaxis{suffix}"] = {
+            "domain": _domain(y1 - height, y1), "anchor": f"x{suffix}", "autorange": "reversed",
+            "showticklabels": col == 0, "tickfont": {"size": 10},
+        }
+        annotations.append({
+            "text": f"{label} (t = {_threshold_of(summary, threshold):.2f})",
+            "x": x0 + width / 2, "y": y1, "xref": "paper", "yref": "paper",
+            "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 13},
+        })
+    return _figure(
+        data,
+        "Confusion matrices on the test split (colour = share of the actual class)",
+        coloraxis={
+            "colorscale": COLORSCALE,
+            "cmin": 0.0,
+            "cmax": 1.0,
+            "colorbar": {"title": {"text": "row rate"}, "tickformat": ".0%"},
+        },
+        annotations=annotations,
+        height=250 * rows + 120,
+        margin={"t": 100},
+        **layout,
     )
-    return fig
 
 
 def metric_bars(
@@ -231,214 +333,243 @@ def metric_bars(
     threshold: float | None = None,
     metrics: Iterable[str] = ("precision", "recall", "f1"),
 ) -> go.Figure:
-    """Grouped bars of positive-class metrics; 95 % CI error bars when there are several seeds."""
+    """Grouped bars of positive-class metrics; 95 % CI error bars only with several seeds."""
     done = ok(techniques)
     if not done:
         return _empty("Precision, recall and F1")
     labels = [_plain(display_name(n)) for n in done]
-    fig = go.Figure()
+    several = n_seeds(done) > 1
+    data = []
     for metric in metrics:
         stats = [metric_ci(s, metric) for s in done.values()]
-        means = [m for m, _, _ in stats]
-        error = None
-        if n_seeds(done) > 1:
-            error = {
-                "type": "data", "symmetric": False,
-                "array": [h - m for m, _, h in stats], "arrayminus": [m - lo for m, lo, _ in stats],
-            }
-        fig.add_trace(go.Bar(
-            x=labels, y=means, name=METRIC_LABELS.get(metric, _plain(metric)), error_y=error,
-            text=[f"{m:.2f}" for m in means], textposition="outside",
-        ))
-    suffix = "" if threshold is None else f" at threshold {threshold:.2f}"
-    seeds = n_seeds(done)
-    fig.update_layout(
-        template=TEMPLATE, barmode="group",
-        title=f"Positive class: precision, recall, F1{suffix}"
-        + (f" (mean of {seeds} seeds, 95 % CI)" if seeds > 1 else ""),
-        yaxis={"range": [0, 1.1], "title": "score"},
-    )
-    return fig
-
-
-def _marker_trace(name: str, x: float, y: float, color: str, threshold: float, hover: str) -> go.Scatter:
-    return go.Scatter(
-        x=[x], y=[y], mode="markers", name=f"{_plain(display_name(name))} @ {threshold:.2f}",
-        marker={"size": 12, "color": color, "symbol": "circle", "line": {"width": 2, "color": "black"}},
-        showlegend=False, hovertemplate=hover + "<extra>%{fullData.name}</extra>",
-    )
+        means = [mean for mean, _, _ in stats]
+        data.append({
+            "type": "bar",
+            "x": labels,
+            "y": means,
+            "name": METRIC_LABELS.get(metric, _plain(metric)),
+            "error_y": _error_bars(stats, several),
+            "text": [f"{m:.2f}" for m in means],
+            "textposition": "outside",
+        })
+    title = "Positive class: precision, recall and F1"
+    if threshold is not None:
+        title += f" at threshold {threshold:.2f}"
+    if several:
+        title += f" (mean of {n_seeds(done)} seeds, bars = 95 % CI)"
+    return _figure(data, title, barmode="group", yaxis=_axis("score", range=[0, 1.15]))
 
 
 def pr_curves(techniques: Techniques, threshold: float | None = None) -> go.Figure:
-    """Precision-recall curves overlaid, each with the threshold's operating point."""
+    """Precision-recall curves overlaid, each with its operating point at the threshold."""
     done = ok(techniques)
     if not done:
         return _empty("Precision-recall curves")
     colors = technique_colors(done)
-    fig = go.Figure()
-    prevalence = None
+    data = []
     for name, summary in done.items():
-        pr = summary["curves"]["pr"]
         label = _plain(display_name(name))
-        fig.add_trace(go.Scatter(
-            x=pr["recall"], y=pr["precision"], mode="lines", line={"color": colors[name]},
-            name=f"{label} (PR-AUC {summary['pr_auc']:.3f})", legendgroup=name,
-            hovertemplate="recall %{x:.3f}<br>precision %{y:.3f}<extra>" + label + "</extra>",
-        ))
+        pr = summary["curves"]["pr"]
+        data.append({
+            "type": "scatter",
+            "x": _array(pr["recall"]),
+            "y": _array(pr["precision"]),
+            "mode": "lines",
+            "line": {"color": colors[name]},
+            "name": f"{label} (PR-AUC {summary['pr_auc']:.3f})",
+            "legendgroup": name,
+            "hovertemplate": "recall %{x:.3f}<br>precision %{y:.3f}<extra>" + label + "</extra>",
+        })
         first = _first_seed(summary)
-        fig.add_trace(_marker_trace(
+        data.append(_marker(
             name, first["recall"], first["precision"], colors[name], _threshold_of(first, threshold),
             "recall %{x:.3f}<br>precision %{y:.3f}",
         ))
-        (tn, fp), (fn, tp) = summary["confusion_matrix"]
-        prevalence = (fn + tp) / max(tn + fp + fn + tp, 1)
-    if prevalence is not None:
-        fig.add_trace(go.Scatter(
-            x=[0, 1], y=[prevalence, prevalence], mode="lines", name="no skill (share of positives)",
-            line={"dash": "dot", "color": "grey"}, hoverinfo="skip",
-        ))
-    fig.update_layout(
-        template=TEMPLATE, title="Precision-recall curves (dot = current threshold)",
-        xaxis={"title": "recall", "range": [0, 1.02]}, yaxis={"title": "precision", "range": [0, 1.05]},
+    (tn, fp), (fn, tp) = next(iter(done.values()))["confusion_matrix"]
+    prevalence = (fn + tp) / max(tn + fp + fn + tp, 1)
+    data.append(_diagonal("no skill (share of positives)", [0, 1], [prevalence, prevalence]))
+    return _figure(
+        data,
+        "Precision-recall curves (dot = current threshold)",
+        xaxis=_axis("recall", range=[0, 1.02]),
+        yaxis=_axis("precision", range=[0, 1.05]),
+        legend=LEGEND_BELOW,
+        height=480,
     )
-    _legend_bottom(fig)
-    return fig
 
 
 def roc_curves(techniques: Techniques, threshold: float | None = None) -> go.Figure:
-    """ROC curves overlaid, each with the threshold's operating point."""
+    """ROC curves overlaid, each with its operating point at the threshold."""
     done = ok(techniques)
     if not done:
         return _empty("ROC curves")
     colors = technique_colors(done)
-    fig = go.Figure()
+    data = []
     for name, summary in done.items():
-        roc = summary["curves"]["roc"]
         label = _plain(display_name(name))
-        fig.add_trace(go.Scatter(
-            x=roc["fpr"], y=roc["tpr"], mode="lines", line={"color": colors[name]},
-            name=f"{label} (ROC-AUC {summary['roc_auc']:.3f})", legendgroup=name,
-            hovertemplate="false positive rate %{x:.4f}<br>recall %{y:.3f}<extra>" + label + "</extra>",
-        ))
+        roc = summary["curves"]["roc"]
+        data.append({
+            "type": "scatter",
+            "x": _array(roc["fpr"]),
+            "y": _array(roc["tpr"]),
+            "mode": "lines",
+            "line": {"color": colors[name]},
+            "name": f"{label} (ROC-AUC {summary['roc_auc']:.3f})",
+            "legendgroup": name,
+            "hovertemplate": "false positive rate %{x:.4f}<br>recall %{y:.3f}<extra>" + label + "</extra>",
+        })
         first = _first_seed(summary)
         (tn, fp), (fn, tp) = first["confusion_matrix"]
-        fpr = fp / (fp + tn) if fp + tn else 0.0
-        tpr = tp / (tp + fn) if tp + fn else 0.0
-        fig.add_trace(_marker_trace(
-            name, fpr, tpr, colors[name], _threshold_of(first, threshold),
+        data.append(_marker(
+            name, fp / (fp + tn) if fp + tn else 0.0, tp / (tp + fn) if tp + fn else 0.0,
+            colors[name], _threshold_of(first, threshold),
             "false positive rate %{x:.4f}<br>recall %{y:.3f}",
         ))
-    fig.add_trace(go.Scatter(
-        x=[0, 1], y=[0, 1], mode="lines", name="chance", line={"dash": "dot", "color": "grey"},
-        hoverinfo="skip",
-    ))
-    fig.update_layout(
-        template=TEMPLATE, title="ROC curves (dot = current threshold)",
-        xaxis={"title": "false positive rate", "range": [0, 1]},
-        yaxis={"title": "true positive rate (recall)", "range": [0, 1.02]},
+    data.append(_diagonal("chance", [0, 1], [0, 1]))
+    return _figure(
+        data,
+        "ROC curves (dot = current threshold)",
+        xaxis=_axis("false positive rate", range=[0, 1]),
+        yaxis=_axis("true positive rate (recall)", range=[0, 1.02]),
+        legend=LEGEND_BELOW,
+        height=480,
     )
-    _legend_bottom(fig)
-    return fig
 
 
 def reliability_curves(techniques: Techniques, threshold: float | None = None) -> go.Figure:
-    """Predicted probability against the observed positive rate; the diagonal is perfect."""
+    """Mean predicted probability against the observed share of positives, per bin."""
     done = ok(techniques)
     if not done:
         return _empty("Calibration")
     colors = technique_colors(done)
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=[0, 1], y=[0, 1], mode="lines", name="perfectly calibrated",
-        line={"dash": "dot", "color": "grey"}, hoverinfo="skip",
-    ))
+    data = [_diagonal("perfectly calibrated", [0, 1], [0, 1])]
     for name, summary in done.items():
-        rel = summary["curves"]["reliability"]
         label = _plain(display_name(name))
-        fig.add_trace(go.Scatter(
-            x=rel["predicted"], y=rel["observed"], mode="lines+markers", line={"color": colors[name]},
-            name=f"{label} (Brier {summary['brier']:.4f})", customdata=rel["count"],
-            hovertemplate="predicted %{x:.3f}<br>observed %{y:.3f}<br>%{customdata:,} rows"
+        rel = summary["curves"]["reliability"]
+        data.append({
+            "type": "scatter",
+            "x": _array(rel["predicted"]),
+            "y": _array(rel["observed"]),
+            "mode": "lines+markers",
+            "line": {"color": colors[name]},
+            "name": f"{label} (Brier {summary['brier']:.4f})",
+            "customdata": _array(rel["count"]),
+            "hovertemplate": "predicted %{x:.3f}<br>observed %{y:.3f}<br>%{customdata:,} rows"
             "<extra>" + label + "</extra>",
-        ))
-    fig.update_layout(
-        template=TEMPLATE, title="Calibration: predicted probability vs observed share of positives",
-        xaxis={"title": "mean predicted probability (bin)", "range": [0, 1]},
-        yaxis={"title": "observed share of positives", "range": [0, 1.02]},
+        })
+    return _figure(
+        data,
+        "Calibration: predicted probability vs observed share of positives",
+        xaxis=_axis("mean predicted probability (bin)", range=[0, 1]),
+        yaxis=_axis("observed share of positives", range=[0, 1.02]),
+        legend=LEGEND_BELOW,
+        height=480,
     )
-    _legend_bottom(fig)
-    return fig
 
 
 def cost_bars(techniques: Techniques, threshold: float | None = None) -> go.Figure:
-    """Total test cost per technique at the threshold (missed positives + reviewed alerts)."""
+    """Total test cost per technique at the threshold: missed positives + reviewed alerts."""
     done = ok(techniques)
     if not done:
         return _empty("Total cost")
     colors = technique_colors(done)
     stats = [metric_ci(s, "cost") for s in done.values()]
-    error = None
-    if n_seeds(done) > 1:
-        error = {"type": "data", "symmetric": False,
-                 "array": [h - m for m, _, h in stats], "arrayminus": [m - lo for m, lo, _ in stats]}
-    fig = go.Figure(go.Bar(
-        x=[_plain(display_name(n)) for n in done], y=[m for m, _, _ in stats], error_y=error,
-        marker_color=[colors[n] for n in done], text=[f"{m:,.0f}" for m, _, _ in stats],
-        textposition="outside", name="cost",
-    ))
-    suffix = "" if threshold is None else f" at threshold {threshold:.2f}"
-    fig.update_layout(template=TEMPLATE, title=f"Total cost on the test split{suffix}",
-                      yaxis={"title": "cost"}, showlegend=False)
-    return fig
+    data = [{
+        "type": "bar",
+        "x": [_plain(display_name(n)) for n in done],
+        "y": [mean for mean, _, _ in stats],
+        "error_y": _error_bars(stats, n_seeds(done) > 1),
+        "marker": {"color": [colors[n] for n in done]},
+        "text": [f"{mean:,.0f}" for mean, _, _ in stats],
+        "textposition": "outside",
+        "name": "cost",
+    }]
+    title = "Total cost on the test split"
+    if threshold is not None:
+        title += f" at threshold {threshold:.2f}"
+    return _figure(data, title, yaxis=_axis("cost"), showlegend=False)
 
 
 def cost_curves(techniques: Techniques, threshold: float | None = None) -> go.Figure:
-    """Cost against threshold per technique (first seed), the minimum of each marked."""
+    """Cost against threshold per technique (first seed), each minimum marked with a star."""
     done = ok(techniques)
     if not done:
         return _empty("Cost against threshold")
     colors = technique_colors(done)
-    fig = go.Figure()
+    data = []
     for name, summary in done.items():
-        sweep = summary["curves"]["sweep"]
-        grid, cost = np.asarray(sweep["thresholds"]), np.asarray(sweep["cost"])
         label = _plain(display_name(name))
-        fig.add_trace(go.Scatter(
-            x=grid, y=cost, mode="lines", line={"color": colors[name]}, name=label, legendgroup=name,
-            hovertemplate="threshold %{x:.2f}<br>cost %{y:,.0f}<extra>" + label + "</extra>",
-        ))
+        sweep = summary["curves"]["sweep"]
+        grid, cost = np.asarray(sweep["thresholds"], dtype=float), np.asarray(sweep["cost"], dtype=float)
         best = int(np.argmin(cost))
-        fig.add_trace(go.Scatter(
-            x=[grid[best]], y=[cost[best]], mode="markers", name=f"{label} minimum", legendgroup=name,
-            marker={"symbol": "star", "size": 14, "color": colors[name], "line": {"width": 1, "color": "black"}},
-            showlegend=False,
-            hovertemplate="lowest cost %{y:,.0f}<br>at threshold %{x:.2f}<extra>" + label + "</extra>",
-        ))
+        data.append({
+            "type": "scatter",
+            "x": grid,
+            "y": cost,
+            "mode": "lines",
+            "line": {"color": colors[name]},
+            "name": label,
+            "legendgroup": name,
+            "hovertemplate": "threshold %{x:.2f}<br>cost %{y:,.0f}<extra>" + label + "</extra>",
+        })
+        data.append({
+            "type": "scatter",
+            "x": [grid[best]],
+            "y": [cost[best]],
+            "mode": "markers",
+            "name": f"{label} minimum",
+            "legendgroup": name,
+            "showlegend": False,
+            "marker": {"symbol": "star", "size": 15, "color": colors[name], "line": {"width": 1, "color": "black"}},
+            "hovertemplate": "lowest cost %{y:,.0f}<br>at threshold %{x:.2f}<extra>" + label + "</extra>",
+        })
+    extra: dict[str, Any] = {}
     if threshold is not None:
-        fig.add_vline(x=threshold, line_dash="dash", line_color="black",
-                      annotation_text=f"current {threshold:.2f}", annotation_position="top")
-    fig.update_layout(
-        template=TEMPLATE, title="Cost against threshold on the test split (star = lowest)",
-        xaxis={"title": "decision threshold", "range": [0, 1]}, yaxis={"title": "total cost"},
+        extra["shapes"] = [{
+            "type": "line", "x0": threshold, "x1": threshold, "y0": 0, "y1": 1, "xref": "x", "yref": "paper",
+            "line": {"dash": "dash", "color": "black", "width": 1},
+        }]
+        extra["annotations"] = [{
+            "text": f"current {threshold:.2f}", "x": threshold, "y": 1, "xref": "x", "yref": "paper",
+            "yanchor": "bottom", "showarrow": False,
+        }]
+    return _figure(
+        data,
+        "Cost against threshold on the test split (star = lowest)",
+        xaxis=_axis("decision threshold", range=[0, 1]),
+        yaxis=_axis("total cost"),
+        legend=LEGEND_BELOW,
+        height=480,
+        **extra,
     )
-    _legend_bottom(fig)
-    return fig
 
 
 def class_counts_figure(dataset: dict[str, Any], techniques: Techniques) -> go.Figure:
-    """Class counts of each split and of every technique's resampled training set."""
+    """Class counts of each split and each technique's resampled training set (log axis)."""
     table = class_counts_table(dataset, techniques)
-    fig = go.Figure()
-    for column, color in (("negative", "#9db4d4"), ("positive", "#d62728")):
-        fig.add_trace(go.Bar(
-            x=[_plain(i) for i in table.index], y=table[column], name=column, marker_color=color,
-            text=[f"{v:,}" for v in table[column]], textposition="outside",
-        ))
-    fig.update_layout(
-        template=TEMPLATE, barmode="group", title="Class counts (log scale)",
-        yaxis={"type": "log", "title": "rows"}, xaxis={"tickangle": -30},
+    if table.empty:
+        return _empty("Class counts", "No class counts were recorded.")
+    labels = [_plain(i) for i in table.index]
+    data = [
+        {
+            "type": "bar",
+            "x": labels,
+            "y": table[column].tolist(),
+            "name": column,
+            "marker": {"color": color},
+            "text": [f"{v:,}" for v in table[column]],
+            "textposition": "outside",
+        }
+        for column, color in (("negative", "#9db4d4"), ("positive", "#d62728"))
+    ]
+    return _figure(
+        data,
+        "Class counts per split and per resampled training set (log scale)",
+        barmode="group",
+        yaxis=_axis("rows", type="log"),
+        xaxis=_axis(None, tickangle=-30),
+        height=460,
     )
-    return fig
 
 
 # --------------------------------------------------------------------- tables
