@@ -27,10 +27,14 @@ TINY_OPTIONS = {"epochs": 1, "batch_size": 256, "n_estimators": 2}
 @pytest.fixture(scope="session")
 def tiny_dataset() -> Dataset:
     """3,000 synthetic rows, 60 positives, split and scaled (no Time column)."""
-    return prepare(make_demo(rows=3000, positives=60, seed=1), source="demo", drop=("Time",))
+    return prepare(
+        make_demo(rows=3000, positives=60, seed=1), source="demo", drop=("Time",)
+    )
 
 
 @pytest.fixture(scope="session")
 def tiny_comparison(tiny_dataset: Dataset) -> Comparison:
     """All registered techniques, 1 epoch, one seed: real training, ~20-30 s once per session."""
-    return run_comparison(tiny_dataset, list(techniques.REGISTRY), dict(TINY_OPTIONS), seeds=(42,))
+    return run_comparison(
+        tiny_dataset, list(techniques.REGISTRY), dict(TINY_OPTIONS), seeds=(42,)
+    )
