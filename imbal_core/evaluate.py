@@ -198,8 +198,9 @@ def paired_comparison(a: Any, b: Any) -> dict[str, float | str]:
     if len(diff) < 2:
         verdict, p_value = "needs two or more seeds", float("nan")
     else:
-        p_value = float(stats.ttest_rel(a, b).pvalue) if np.ptp(diff) > 0 or mean != 0 else 1.0
-        if np.isnan(p_value):
+        if np.ptp(diff) > 1e-12:
+            p_value = float(stats.ttest_rel(a, b).pvalue)
+        else:  # identical differences: the t-test is undefined, the answer is not
             p_value = 0.0 if mean != 0 else 1.0
         verdict = "A better" if low > 0 else "B better" if high < 0 else "no clear difference"
     return {"mean_difference": mean, "ci95": [low, high], "p_value": p_value, "verdict": verdict}
