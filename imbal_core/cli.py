@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
@@ -60,14 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--positive", default=None, help="positive label (default: 1, else the minority)")
     train.add_argument("--techniques", default="all", help="'all' or names: " + ",".join(techniques.REGISTRY))
     for param in techniques.SHARED_PARAMS:
-        train.add_argument(f"--{param.name.replace('_', '-')}", type=float, default=param.default, help=param.help)
+        train.add_argument(f"--{param.name.replace('_', '-')}", type=int if param.integer else float,
+                           default=param.default, help=param.help)
     seen = set()
     for cls in techniques.REGISTRY.values():
         for param in cls.params:
             if param.name not in seen:
                 seen.add(param.name)
                 train.add_argument(
-                    f"--{param.name.replace('_', '-')}", type=float, default=None,
+                    f"--{param.name.replace('_', '-')}", type=int if param.integer else float, default=None,
                     help=f"{cls.name}: {param.help} (default {param.default:g})",
                 )
     train.add_argument("--threshold", type=_threshold, default=0.5, help="0..1, or 'suggested' (tuned on validation)")
@@ -80,14 +83,40 @@ def build_parser() -> argparse.ArgumentParser:
                        help="cost of a missed positive: a number, or 'amount' (default: amount if the column exists, else 100)")
     train.add_argument("--review-cost", type=float, default=5.0, help="cost of reviewing one alert")
     train.add_argument("--out", required=True, help="results JSON path")
+
+    report = commands.add_parser("report", help="turn a results JSON into one self-contained HTML report")
+    report.add_argument("--results", required=True, help="results JSON written by `train`")
+    report.add_argument("--out", required=True, help="HTML path to write (opens offline)")
+    report.add_argument("--csv", default=None, help="also write the metrics as CSV (safe to open in a spreadsheet)")
+    report.add_argument("--threshold", type=_probability, default=None,
+                        help="re-evaluate every technique at this threshold (default: the one in the results)")
     return parser
+
+
+def _import_tensorflow_quietly() -> None:
+    """Import TensorFlow with file descriptor 2 muted.
+
+    On a machine without a GPU its C++ start-up probes print CUDA notices straight to
+    stderr, before any log level applies; the CLI's stderr is for progress and errors.
+    """
+    saved = os.dup(2)
+    try:
+        with tempfile.TemporaryFile() as sink:
+            os.dup2(sink.fileno(), 2)
+            import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
+        _import_tensorflow_quietly()
         args = build_parser().parse_args(argv)
         if args.command == "demo-data":
             return _demo_data(args)
+        if args.command == "report":
+            return _report(args)
         return _train(args)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -113,7 +142,7 @@ def _train(args: argparse.Namespace) -> int:
     from imbal_core import techniques
     from imbal_core.data import load_source
     from imbal_core.evaluate import Costs
-    from imbal_core.experiment import results_json, run_comparison
+    from imbal_core.experiment import results_json, run_comparison, validate_options
 
     if args.seeds < 1 or args.seeds > 50:
         raise InputError(f"--seeds must be between 1 and 50, got {args.seeds}.")
@@ -129,14 +158,15 @@ def _train(args: argparse.Namespace) -> int:
     if args.data == "demo":
         options["rows"] = args.rows
     dataset = load_source(args.data, **options)
-    print(f"data: {dataset.source}: {dataset.rows:,} rows, {dataset.positives:,} positive "
-          f"(label {dataset.positive_label!r}), {len(dataset.feature_names)} features", file=sys.stderr)
-    for note in dataset.notes:
-        print(f"note: {note}", file=sys.stderr)
-
     hyper = {p.name: getattr(args, p.name) for p in techniques.SHARED_PARAMS}
     for cls in techniques.REGISTRY.values():
         hyper.update({p.name: getattr(args, p.name) for p in cls.params})
+    validate_options(dataset, names, hyper)  # bad options end here, before any output or training
+    print(f"data: {dataset.source}: {dataset.rows:,} rows, {dataset.positives:,} positive "
+          f"(label {dataset.summary()['positive_label']!r}), {len(dataset.feature_names)} features", file=sys.stderr)
+    for note in dataset.notes:
+        print(f"note: {note}", file=sys.stderr)
+
     started = time.perf_counter()
 
     def progress(name: str, seed: int, fraction: float, message: str) -> None:
@@ -153,4 +183,16 @@ def _train(args: argparse.Namespace) -> int:
     failed = [n for n, r in results["techniques"].items() if r["status"] != "ok"]
     print(f"wrote {args.out}: {len(names) - len(failed)} of {len(names)} techniques ok"
           + (f"; failed: {', '.join(failed)}" if failed else ""), file=sys.stderr)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from imbal_core.report import load_results, write_report
+
+    results = load_results(args.results)
+    write_report(results, args.out, args.csv, threshold=args.threshold)
+    failed = [n for n, r in results["techniques"].items() if r.get("status") != "ok"]
+    print(f"wrote {args.out}" + (f" and {args.csv}" if args.csv else "")
+          + f": {len(results['techniques'])} techniques" + (f" ({len(failed)} failed)" if failed else ""),
+          file=sys.stderr)
     return 0
