@@ -617,18 +617,19 @@ def best_per_column(table: pd.DataFrame) -> dict[str, str]:
 def classification_report_table(summary: dict[str, Any]) -> pd.DataFrame:
     """The first seed's classification report, rows in the seed notebook's order."""
     report = summary["classification_report"]
-    rows = {
-        "negative (0)": report["0"],
-        "positive (1)": report["1"],
-        "macro avg": report["macro avg"],
-        "weighted avg": report["weighted avg"],
-    }
-    table = pd.DataFrame.from_dict(rows, orient="index")[["precision", "recall", "f1-score", "support"]]
-    total = int(report["macro avg"]["support"])
-    accuracy = pd.DataFrame({"precision": [np.nan], "recall": [np.nan],
-                             "f1-score": [float(report["accuracy"])], "support": [total]},
-                            index=["accuracy"])
-    table = pd.concat([table.iloc[:2], accuracy, table.iloc[2:]])
+    rows, index = [], []
+    for key, label in (("0", "negative (0)"), ("1", "positive (1)"), ("accuracy", "accuracy"),
+                       ("macro avg", "macro avg"), ("weighted avg", "weighted avg")):
+        if key == "accuracy":
+            # sklearn's layout: accuracy is one number; its support is every row.
+            row = [np.nan, np.nan, float(report["accuracy"]), int(report["macro avg"]["support"])]
+        else:
+            values = report[key]
+            row = [float(values["precision"]), float(values["recall"]), float(values["f1-score"]),
+                   int(values["support"])]
+        rows.append(row)
+        index.append(label)
+    table = pd.DataFrame(rows, index=index, columns=["precision", "recall", "f1-score", "support"])
     table["support"] = table["support"].astype(int)
     return table
 
