@@ -1,0 +1,246 @@
+"""charts: every figure is drawn from the plain results-JSON summaries, correctly.
+
+Most tests use a small comparison built from fixed, generated probabilities (the
+evaluation layer is what is under test, so no network is needed); one test runs every
+function on the real 1-epoch ``tiny_comparison``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from imbal_core import charts, evaluate
+from imbal_core.evaluate import Costs
+from imbal_core.experiment import Comparison, Run, results_json
+
+NAMES = ("baseline", "smote", "focal_loss")
+HOSTILE = "<img src=x onerror=alert(1)>**bold**"
+
+
+def _probabilities(rng: np.random.Generator, y: np.ndarray, skill: float) -> np.ndarray:
+    noise = rng.beta(1.2, 12, len(y))
+    return np.clip(noise + y * rng.uniform(0, skill, len(y)), 0, 1).astype(np.float32)
+
+
+def make_comparison(names=NAMES, seeds=(42,), failed=("class_weight",), size=4000) -> Comparison:
+    """A comparison of generated probabilities: different skill per technique, 2 % positives."""
+    rng = np.random.default_rng(7)
+    y_val = (rng.random(size) < 0.02).astype(np.int64)
+    y_test = (rng.random(size) < 0.02).astype(np.int64)
+    runs: dict[str, list[Run]] = {}
+    for i, name in enumerate(names):
+        runs[name] = []
+        for seed in seeds:
+            skill = 0.4 + 0.2 * i + 0.05 * (seed % 3)
+            runs[name].append(Run(
+                name, seed, {}, y_val, y_test,
+                _probabilities(rng, y_val, skill), _probabilities(rng, y_test, skill),
+                {"negative": 3000 - 100 * i, "positive": 60 + 500 * i}, 1.0,
+            ))
+    for name in failed:
+        runs[name] = [Run(name, seed, {}, y_val, y_test, error="ValueError: boom (in fit)") for seed in seeds]
+    dataset = {"class_counts": {
+        "train": {"negative": 7800, "positive": 160},
+        "validation": {"negative": int((y_val == 0).sum()), "positive": int(y_val.sum())},
+        "test": {"negative": int((y_test == 0).sum()), "positive": int(y_test.sum())},
+    }, "test_rows": size}
+    amounts = rng.exponential(80, size)
+    return Comparison(dataset, {}, runs, rng.exponential(80, size), amounts)
+
+
+def techniques_of(comparison: Comparison, threshold=0.3, costs=None) -> dict:
+    """What the report sees: results.json's techniques after a JSON round trip."""
+    return json.loads(json.dumps(results_json(comparison, threshold, costs or Costs())))["techniques"]
+
+
+@pytest.fixture(scope="module")
+def comparison() -> Comparison:
+    return make_comparison()
+
+
+@pytest.fixture(scope="module")
+def techniques(comparison) -> dict:
+    return techniques_of(comparison)
+
+
+def traces(fig: go.Figure, kind: str) -> list:
+    return [t for t in fig.data if t.type == kind]
+
+
+# ------------------------------------------------------------ confusion matrices
+def test_one_heatmap_per_finished_technique_on_one_shared_colour_scale(comparison, techniques):
+    fig = charts.confusion_matrices(techniques, 0.3)
+    heatmaps = traces(fig, "heatmap")
+    assert [h.name for h in heatmaps] == [charts.display_name(n) for n in NAMES]  # the failed one is skipped
+    assert {h.coloraxis for h in heatmaps} == {"coloraxis"}
+    assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (0.0, 1.0)
+    for name, heatmap in zip(NAMES, heatmaps, strict=True):
+        (tn, fp), (fn, tp) = comparison.runs[name][0].at(0.3)["confusion_matrix"]
+        assert np.allclose(heatmap.z, [[tn / (tn + fp), fp / (tn + fp)], [fn / (fn + tp), tp / (fn + tp)]], atol=1e-4)
+        assert heatmap.text[1][1].startswith(f"TP {tp:,}<br>") and heatmap.text[0][1].startswith(f"FP {fp:,}<br>")
+    # Every subplot has its own axes, so the matrices sit side by side, not on top of each other.
+    assert len({h.xaxis for h in heatmaps}) == len(heatmaps)
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles == [f"{charts.display_name(n)} (t = 0.30)" for n in NAMES]
+
+
+def test_confusion_matrices_follow_the_threshold(comparison):
+    low = traces(charts.confusion_matrices(techniques_of(comparison, 0.05), 0.05), "heatmap")
+    high = traces(charts.confusion_matrices(techniques_of(comparison, 0.9), 0.9), "heatmap")
+    # More of the negatives are flagged at 0.05 than at 0.9.
+    assert all(lo.z[0][1] > hi.z[0][1] for lo, hi in zip(low, high, strict=True))
+
+
+# -------------------------------------------------------------------- curves
+def test_pr_curves_mark_the_threshold_at_its_recall_and_precision(comparison, techniques):
+    fig = charts.pr_curves(techniques, 0.3)
+    for name in NAMES:
+        label = charts.display_name(name)
+        curve = next(t for t in fig.data if t.name.startswith(f"{label} (PR-AUC"))
+        marker = next(t for t in fig.data if t.name == f"{label} @ 0.30")
+        at = comparison.runs[name][0].at(0.3)
+        assert marker.x[0] == pytest.approx(at["recall"]) and marker.y[0] == pytest.approx(at["precision"])
+        assert len(curve.x) > 10 and curve.mode == "lines"
+    prevalence = comparison.runs["baseline"][0].y_test.mean()
+    no_skill = next(t for t in fig.data if t.name.startswith("no skill"))
+    assert list(no_skill.y) == pytest.approx([prevalence, prevalence])
+
+
+def test_roc_curves_mark_the_threshold_at_its_false_positive_rate_and_recall(comparison, techniques):
+    fig = charts.roc_curves(techniques, 0.3)
+    for name in NAMES:
+        marker = next(t for t in fig.data if t.name == f"{charts.display_name(name)} @ 0.30")
+        (tn, fp), (fn, tp) = comparison.runs[name][0].at(0.3)["confusion_matrix"]
+        assert marker.x[0] == pytest.approx(fp / (fp + tn)) and marker.y[0] == pytest.approx(tp / (tp + fn))
+    assert any(t.name == "chance" for t in fig.data)
+
+
+def test_reliability_curves_have_the_diagonal_and_a_brier_score_each(techniques):
+    fig = charts.reliability_curves(techniques)
+    assert fig.data[0].name == "perfectly calibrated" and list(fig.data[0].x) == [0, 1]
+    assert [t.name for t in fig.data[1:]] == [
+        f"{charts.display_name(n)} (Brier {techniques[n]['brier']:.4f})" for n in NAMES
+    ]
+    observed = techniques["baseline"]["curves"]["reliability"]["observed"]
+    assert list(fig.data[1].y) == pytest.approx(observed)
+
+
+# ---------------------------------------------------------- bars and seeds
+def test_metric_bars_have_no_error_bars_with_one_seed(techniques):
+    fig = charts.metric_bars(techniques, 0.3)
+    assert [t.name for t in fig.data] == ["Precision", "Recall", "F1"]
+    assert all(t.error_y.array is None for t in fig.data)
+    assert list(fig.data[1].y) == pytest.approx([techniques[n]["recall"] for n in NAMES])
+
+
+def test_metric_and_cost_bars_show_95_ci_error_bars_with_several_seeds():
+    techniques = techniques_of(make_comparison(seeds=(1, 2, 3), failed=()))
+    recall = charts.metric_bars(techniques, 0.3).data[1]
+    for i, name in enumerate(NAMES):
+        mean, (low, high) = evaluate.mean_ci95([s["recall"] for s in techniques[name]["seeds"]])
+        assert recall.y[i] == pytest.approx(mean)
+        assert recall.error_y.array[i] == pytest.approx(high - mean)
+        assert recall.error_y.arrayminus[i] == pytest.approx(mean - low)
+    assert max(recall.error_y.array) > 0
+    assert charts.cost_bars(techniques, 0.3).data[0].error_y.array is not None
+    assert "mean of 3 seeds" in charts.metric_bars(techniques, 0.3).layout.title.text
+    ci = charts.metrics_ci_table(techniques)
+    assert ci.loc["Baseline", "Seeds"] == 3 and " ± " in ci.loc["Baseline", "PR-AUC"]
+
+
+# --------------------------------------------------------------------- costs
+def test_cost_curves_star_each_minimum_and_mark_the_current_threshold(comparison):
+    techniques = techniques_of(comparison, 0.3, Costs(missed=None, review=5.0))
+    fig = charts.cost_curves(techniques, 0.3)
+    for name in NAMES:
+        label = charts.display_name(name)
+        line = next(t for t in fig.data if t.name == label)
+        star = next(t for t in fig.data if t.name == f"{label} minimum")
+        expected = evaluate.cost_curve(
+            comparison.runs[name][0].y_test, comparison.runs[name][0].proba_test,
+            evaluate.THRESHOLD_GRID, Costs(missed=None), comparison.amounts_test,
+        )
+        assert list(line.y) == pytest.approx(expected, rel=1e-4)
+        assert star.y[0] == pytest.approx(expected.min(), rel=1e-4)
+        assert star.x[0] == pytest.approx(evaluate.THRESHOLD_GRID[int(np.argmin(line.y))])
+    assert fig.layout.shapes[0].x0 == 0.3
+
+
+def test_cost_bars_show_each_techniques_total_cost(techniques):
+    bar = charts.cost_bars(techniques, 0.3).data[0]
+    assert list(bar.y) == pytest.approx([techniques[n]["cost"] for n in NAMES])
+
+
+# -------------------------------------------------------------------- tables
+def test_metrics_table_puts_accuracy_last_and_picks_the_right_best(techniques):
+    table = charts.metrics_table(techniques)
+    assert list(table.columns)[0] == "Precision" and list(table.columns)[-1] == "Accuracy"
+    assert list(table.index) == [charts.display_name(n) for n in NAMES]
+    best = charts.best_per_column(table)
+    assert best["PR-AUC"] == table["PR-AUC"].idxmax()
+    assert best["Cost"] == table["Cost"].idxmin() and best["Brier"] == table["Brier"].idxmin()
+    assert "Threshold" not in best
+
+
+def test_classification_report_table_has_both_classes_and_both_averages(comparison, techniques):
+    table = charts.classification_report_table(techniques["smote"])
+    assert list(table.index) == ["negative (0)", "positive (1)", "accuracy", "macro avg", "weighted avg"]
+    report = comparison.runs["smote"][0].at(0.3)["classification_report"]
+    assert table.loc["positive (1)", "recall"] == pytest.approx(report["1"]["recall"])
+    assert table.loc["weighted avg", "f1-score"] == pytest.approx(report["weighted avg"]["f1-score"])
+    assert table.loc["accuracy", "support"] == len(comparison.runs["smote"][0].y_test)
+
+
+def test_class_counts_cover_every_split_and_resampled_training_set(comparison, techniques):
+    table = charts.class_counts_table(comparison.dataset, techniques)
+    assert list(table.index) == ["train", "validation", "test", *(f"train after {charts.display_name(n)}" for n in NAMES)]
+    assert table.loc["train after SMOTE", "positive"] == 560
+    fig = charts.class_counts_figure(comparison.dataset, techniques)
+    assert fig.layout.yaxis.type == "log" and [t.name for t in fig.data] == ["negative", "positive"]
+
+
+def test_suggested_thresholds_table_shows_validation_choices(comparison, techniques):
+    table = charts.suggested_thresholds_table(techniques)
+    for name in NAMES:
+        assert table.loc[charts.display_name(name), "Suggested (validation)"] == pytest.approx(
+            comparison.runs[name][0].suggested_threshold("f1")
+        )
+
+
+# ------------------------------------------------------------ failures, names
+def test_failed_techniques_are_listed_and_skipped_everywhere(techniques):
+    assert charts.failed(techniques) == {"class_weight": "ValueError: boom (in fit)"}
+    everything_failed = {"class_weight": techniques["class_weight"]}
+    for draw in (charts.confusion_matrices, charts.metric_bars, charts.pr_curves, charts.roc_curves,
+                 charts.reliability_curves, charts.cost_bars, charts.cost_curves):
+        fig = draw(everything_failed, 0.5)
+        assert not fig.data and "No technique finished" in fig.layout.annotations[0].text
+    assert charts.metrics_table(everything_failed).empty
+
+
+def test_hostile_technique_names_reach_plotly_escaped(comparison):
+    runs = dict(comparison.runs)
+    runs[HOSTILE] = runs.pop("smote")
+    hostile = Comparison(comparison.dataset, {}, runs, comparison.amounts_val, comparison.amounts_test)
+    techniques = techniques_of(hostile)
+    for draw in (charts.confusion_matrices, charts.pr_curves, charts.roc_curves, charts.cost_curves,
+                 charts.reliability_curves, charts.metric_bars):
+        text = draw(techniques, 0.3).to_json()
+        assert "&lt;img src=x onerror=alert(1)&gt;" in text
+        assert "<img" not in text
+    assert HOSTILE in charts.metrics_table(techniques).index  # tables are plain text already
+
+
+def test_every_function_draws_the_real_tiny_comparison(tiny_comparison):
+    results = json.loads(json.dumps(results_json(tiny_comparison, 0.5)))
+    techniques = results["techniques"]
+    assert len(traces(charts.confusion_matrices(techniques, 0.5), "heatmap")) == len(charts.ok(techniques))
+    for draw in (charts.metric_bars, charts.pr_curves, charts.roc_curves, charts.reliability_curves,
+                 charts.cost_bars, charts.cost_curves):
+        assert isinstance(draw(techniques, 0.5), go.Figure)
+    assert isinstance(charts.class_counts_figure(results["dataset"], techniques), go.Figure)
+    assert len(charts.metrics_table(techniques)) == len(charts.ok(techniques))
