@@ -18,7 +18,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -284,7 +284,7 @@ def train(
             progress(*last)
         if done:
             break
-        time.sleep(poll_seconds)
+        wait([future], timeout=poll_seconds)  # returns at once when the run finishes
     try:
         run = future.result()
     except _FailedRun as failed:

@@ -161,7 +161,8 @@ if submitted:
                     bar.progress((i + 1) / len(seeds), text=f"{prefix}: {state}")
             failed = [n for n in names if not any(r.ok for r in runs[n])]
             status.update(
-                label=f"Trained {len(names)} technique(s) in {ui.elapsed(started_all)}"
+                label=f"Done in {ui.elapsed(started_all)}: {len(names)} technique(s), "
+                f"{cached} run(s) from the cache"
                 + (f" · {len(failed)} failed" if failed else ""),
                 state="error" if len(failed) == len(names) else "complete",
                 expanded=bool(failed),

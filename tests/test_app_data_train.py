@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import tomllib
 from pathlib import Path
 
@@ -25,6 +26,17 @@ def small_default(monkeypatch, tmp_path):
     monkeypatch.setenv("IMBAL_DEMO_ROWS", str(DEMO_ROWS))
     monkeypatch.delenv("IMBAL_CREDITCARD_CSV", raising=False)
     monkeypatch.chdir(tmp_path)  # data/creditcard.csv is looked up relative to the cwd
+
+
+@pytest.fixture(scope="module")
+def earlier_comparison(tiny_dataset) -> Comparison:
+    """A one-run comparison standing for "results the user already has" (cheap to build)."""
+    params = {"epochs": 1, "batch_size": 256}
+    run, _ = ui.train(tiny_dataset, "baseline", params, seed=8)
+    assert run.ok, run.error
+    return ui.build_comparison(
+        tiny_dataset, ["baseline"], params, [8], {"baseline": [run]}
+    )
 
 
 def open_page(page: str | None = None, **state) -> AppTest:
@@ -76,9 +88,11 @@ def test_data_page_shows_the_dataset_in_use(tiny_dataset):
 
 
 def test_data_page_loads_new_settings_and_keeps_data_on_bad_input(
-    tiny_dataset, tiny_comparison
+    tiny_dataset, earlier_comparison
 ):
-    at = open_page("pages/1_Data.py", dataset=tiny_dataset, comparison=tiny_comparison)
+    at = open_page(
+        "pages/1_Data.py", dataset=tiny_dataset, comparison=earlier_comparison
+    )
     at.slider(key="test_size").set_value(0.3)
     at.button(key="use_data").click().run()
     loaded = at.session_state["dataset"]
@@ -89,7 +103,7 @@ def test_data_page_loads_new_settings_and_keeps_data_on_bad_input(
     )
     assert len(loaded.y_test) == pytest.approx(0.3 * DEMO_ROWS, abs=1)
     # Results are not silently dropped when the data changes.
-    assert at.session_state["comparison"] is tiny_comparison
+    assert at.session_state["comparison"] is earlier_comparison
     assert "belong to the previous data" in texts(at.info)
 
     # A continuous column as the target is refused; the loaded data stays.
@@ -97,7 +111,7 @@ def test_data_page_loads_new_settings_and_keeps_data_on_bad_input(
     at.button(key="use_data").click().run()
     assert "looks continuous" in texts(at.error)
     assert at.session_state["dataset"] is loaded
-    assert at.session_state["comparison"] is tiny_comparison
+    assert at.session_state["comparison"] is earlier_comparison
 
 
 def test_upload_path_reads_bytes_and_prepares_them():
@@ -175,6 +189,11 @@ def test_train_stores_a_comparison_and_the_same_config_is_a_cache_hit(tiny_datas
     assert all(again.runs[n][0] is comparison.runs[n][0] for n in comparison.runs)
     assert "2 from the cache" in texts(at.success)
 
+    started = time.perf_counter()
+    run, cached = ui.train(tiny_dataset, "baseline", {"epochs": 1, "batch_size": 256}, 7)
+    assert cached and run is comparison.runs["baseline"][0]
+    assert time.perf_counter() - started < 1.0
+
 
 def test_a_failing_technique_shows_its_error_and_the_others_finish(tiny_dataset):
     at = open_page("pages/2_Train.py", dataset=tiny_dataset)
@@ -188,13 +207,15 @@ def test_a_failing_technique_shows_its_error_and_the_others_finish(tiny_dataset)
 
 
 def test_invalid_hyperparameters_train_nothing_and_keep_the_results(
-    tiny_dataset, tiny_comparison
+    tiny_dataset, earlier_comparison
 ):
-    at = open_page("pages/2_Train.py", dataset=tiny_dataset, comparison=tiny_comparison)
+    at = open_page(
+        "pages/2_Train.py", dataset=tiny_dataset, comparison=earlier_comparison
+    )
     before = ui.training_count()
     submit(at, ["baseline"], seed=11, batch_size=5000)
     assert "batch size 5000 is larger than the" in texts(at.error)
-    assert at.session_state["comparison"] is tiny_comparison
+    assert at.session_state["comparison"] is earlier_comparison
     assert ui.training_count() == before
 
 
