@@ -21,13 +21,22 @@ SOURCE_LABELS = {
 local_creditcard = data.available_creditcard_path()
 current = ui.current_dataset()
 
+# Widgets forget their values when the user visits another page: start from the
+# data in use, so coming back shows what is loaded rather than the default.
+if ui.is_synthetic(current):
+    initial_source = DEMO
+elif current.source == "creditcard":
+    initial_source = CREDITCARD
+else:
+    initial_source = UPLOAD
+
 # ------------------------------------------------------------------ source
 st.subheader("1 · Source")
 source = st.radio(
     "Data source",
     list(SOURCE_LABELS),
     format_func=SOURCE_LABELS.get,
-    index=1 if local_creditcard else 0,
+    index=list(SOURCE_LABELS).index(initial_source),
     horizontal=True,
     key="data_source",
 )
@@ -43,11 +52,12 @@ if source == DEMO:
         "A deterministic, generated stand-in with the creditcard schema (Time, V1–V28, Amount, Class) and "
         "its fraud rate (0.173%). Nothing in it is real; it exists so the app works with no setup."
     )
-    choices = sorted({ui.demo_rows(), *ui.DEMO_ROW_CHOICES}, reverse=True)
+    in_use = current.rows if ui.is_synthetic(current) else ui.demo_rows()
+    choices = sorted({in_use, ui.demo_rows(), *ui.DEMO_ROW_CHOICES}, reverse=True)
     rows = st.selectbox(
         "Rows",
         choices,
-        index=choices.index(ui.demo_rows()),
+        index=choices.index(in_use),
         format_func=lambda n: (
             f"{n:,}"
             + (
@@ -105,6 +115,11 @@ else:
         upload_name = uploaded.name
         with ui.friendly_errors("Reading the file"), st.spinner("Reading the file…"):
             frame = ui.upload_frame(ui.upload_digest(raw), upload_name, raw)
+    elif initial_source == UPLOAD:
+        st.caption(
+            f"In use: {ui.plain(current.source)}, uploaded earlier (see below). "
+            "Upload it again to change its target or split."
+        )
 
 # --------------------------------------------------------- target & split
 if frame is not None:

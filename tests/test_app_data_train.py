@@ -106,6 +106,12 @@ def test_data_page_loads_new_settings_and_keeps_data_on_bad_input(
     assert at.session_state["comparison"] is earlier_comparison
     assert "belong to the previous data" in texts(at.info)
 
+    # Fraud drifts: a time-ordered split is one checkbox away when a time column exists.
+    at.checkbox(key="split_by_time").check().run()
+    at.button(key="use_data").click().run()
+    loaded = at.session_state["dataset"]
+    assert loaded.split == "time-ordered by Time" and not at.error
+
     # A continuous column as the target is refused; the loaded data stays.
     at.selectbox(key="target_column").set_value("V1")
     at.button(key="use_data").click().run()
@@ -131,6 +137,19 @@ def test_upload_path_reads_bytes_and_prepares_them():
         ui.upload_frame(ui.upload_digest(b"a\n1\n2\n"), "mine.csv", b"a\n1\n2\n")
     with pytest.raises(InputError, match="target column 'Class' not found"):
         ui.prepare_upload(digest, "mine.csv", raw, target="Class")
+
+
+def test_data_page_starts_from_an_upload_in_use():
+    frame = data.make_demo(rows=400, positives=20, seed=4)
+    raw = frame.to_csv(index=False).encode()
+    uploaded = ui.prepare_upload(
+        ui.upload_digest(raw), "**bold**.csv", raw, target="Class"
+    )
+    at = open_page("pages/1_Data.py", dataset=uploaded)
+    assert at.radio(key="data_source").value == "upload"
+    assert "uploaded earlier" in texts(at.caption)
+    assert "\\*\\*bold\\*\\*" in texts(at.markdown)  # a file name is shown literally
+    assert "SYNTHETIC" not in texts(at.warning)
 
 
 # -------------------------------------------------------------------- train
@@ -190,7 +209,9 @@ def test_train_stores_a_comparison_and_the_same_config_is_a_cache_hit(tiny_datas
     assert "2 from the cache" in texts(at.success)
 
     started = time.perf_counter()
-    run, cached = ui.train(tiny_dataset, "baseline", {"epochs": 1, "batch_size": 256}, 7)
+    run, cached = ui.train(
+        tiny_dataset, "baseline", {"epochs": 1, "batch_size": 256}, 7
+    )
     assert cached and run is comparison.runs["baseline"][0]
     assert time.perf_counter() - started < 1.0
 
