@@ -61,7 +61,8 @@ def demo_rows() -> int:
 
 
 def is_synthetic(dataset: Dataset) -> bool:
-    return dataset.source.startswith("demo")
+    """True for the generated demo data (not for an upload that happens to be named demo…)."""
+    return dataset.source == "demo" or dataset.source.startswith("demo (synthetic")
 
 
 def current_dataset() -> Dataset:
@@ -77,9 +78,14 @@ def current_dataset() -> Dataset:
         try:
             with st.spinner("Loading the creditcard data…"):
                 dataset = load_prepared("creditcard", file_stamp=creditcard_stamp())
-        except InputError as exc:
+        except Exception as exc:  # a broken local file must not stop the app opening
+            reason = (
+                str(exc).strip().splitlines()[0][:200]
+                if str(exc).strip()
+                else type(exc).__name__
+            )
             st.warning(
-                f"The local creditcard file could not be used ({plain(str(exc))}); showing the synthetic demo data instead."
+                f"The local creditcard file could not be used ({plain(reason)}); showing the synthetic demo data instead."
             )
     if dataset is None:
         with st.spinner(f"Generating the synthetic demo data ({demo_rows():,} rows)…"):

@@ -65,6 +65,26 @@ def test_pages_open_on_the_synthetic_demo_without_setup(page):
     assert not at.error
 
 
+def test_a_local_creditcard_file_is_the_default(monkeypatch, tmp_path):
+    real = tmp_path / "creditcard.csv"
+    data.make_demo(rows=2000, positives=40, seed=5).to_csv(real, index=False)
+    monkeypatch.setenv("IMBAL_CREDITCARD_CSV", str(real))
+    at = open_page("pages/1_Data.py")
+    assert at.session_state["dataset"].source == "creditcard"
+    assert at.session_state["dataset"].rows == 2000
+    assert at.radio(key="data_source").value == "creditcard"
+    assert "SYNTHETIC" not in texts(at.warning)
+
+
+def test_a_broken_creditcard_file_falls_back_to_the_demo(monkeypatch, tmp_path):
+    broken = tmp_path / "creditcard.csv"
+    broken.write_text("a,b\n1,2\n3,4\n")
+    monkeypatch.setenv("IMBAL_CREDITCARD_CSV", str(broken))
+    at = open_page()
+    assert at.session_state["dataset"].source.startswith("demo (synthetic")
+    assert "could not be used" in texts(at.warning) and "lacks" in texts(at.warning)
+
+
 def test_entry_page_says_what_is_loaded_and_links_onwards(tiny_dataset):
     at = open_page(dataset=tiny_dataset)
     body = texts(at.markdown)
