@@ -20,7 +20,10 @@ if comparison is None:
     ui.page_link("pages/2_Train.py", label="Go to Train", icon="🏋️")
     st.stop()
 
-threshold = float(st.session_state.get("threshold", 0.5))
+# "threshold" is the Compare slider's widget key, which Streamlit drops once another page
+# runs; Compare mirrors it in "_threshold_kept", so fall back to that before the default.
+threshold = float(st.session_state.get("threshold", st.session_state.get("_threshold_kept", 0.5)))
+objective = st.session_state.get("objective") or st.session_state.get("_objective_kept") or "f1"
 costs = st.session_state.get("costs") or Costs(
     missed=None if comparison.amounts_test is not None else 100.0, review=5.0
 )
@@ -28,11 +31,11 @@ costs = st.session_state.get("costs") or Costs(
 
 def exports() -> tuple[dict, str, str]:
     """Results dict, its JSON and the safe CSV, rebuilt only when the comparison, threshold or costs change."""
-    key = (threshold, costs)
+    key = (threshold, costs, objective)
     cached = st.session_state.get("_report_exports")
     if cached and cached[0] is comparison and cached[1] == key:
         return cached[2]
-    results = experiment.results_json(comparison, threshold, costs)
+    results = experiment.results_json(comparison, threshold, costs, objective)
     built = (results, json.dumps(results, indent=1), report.metrics_csv(results))
     # Holding the comparison itself (not its id) means a new comparison can never hit a stale entry.
     st.session_state["_report_exports"] = (comparison, key, built)
@@ -97,7 +100,14 @@ st.subheader("Preview: metrics on the test split")
 preview = report.metrics_frame(results)
 if not failed and not preview["Error"].astype(bool).any():
     preview = preview.drop(columns=["Status", "Error"])
-st.dataframe(preview, hide_index=True, width="stretch")
+formats = {"Cost": "%.0f", "Fit seconds": "%.1f", "Threshold": "%.2f", "Suggested threshold": "%.2f"}
+st.dataframe(
+    preview, hide_index=True, width="stretch",
+    column_config={
+        column: st.column_config.NumberColumn(format=formats.get(column, "%.3f"))
+        for column in preview.columns if preview[column].dtype.kind == "f"
+    },
+)
 st.caption(
     "Means over seeds. Thresholds are chosen on the validation split; everything is measured on the test split. "
     "Accuracy is last on purpose: on imbalanced data a model that flags nothing looks almost perfect."

@@ -77,7 +77,9 @@ def test_a_hostile_technique_error_is_shown_as_text(tiny_dataset, tiny_compariso
     failing.error = "label <script>alert(1)</script> **bold**"
     failing.proba_val = failing.proba_test = None
     broken.runs["smote"] = [failing]
-    at = open_report(dataset=tiny_dataset, comparison=broken)
+    # Only Compare's kept copy of the threshold is left after a page switch: the page uses it.
+    at = open_report(dataset=tiny_dataset, comparison=broken, _threshold_kept=0.2)
+    assert at.session_state["_report_exports"][2][0]["config"]["threshold"] == 0.2
     errors = " ".join(e.value for e in at.error)
     assert "SMOTE failed" in errors
     assert "\\<script\\>" in errors and "\\*\\*bold\\*\\*" in errors  # Markdown-escaped, shown literally
