@@ -159,6 +159,19 @@ def test_upload_path_reads_bytes_and_prepares_them():
         ui.prepare_upload(digest, "mine.csv", raw, target="Class")
 
 
+def test_creditcard_choice_without_a_file_says_how_to_get_it(tiny_dataset):
+    at = open_page("pages/1_Data.py", dataset=tiny_dataset)
+    at.radio(key="data_source").set_value("creditcard").run()
+    message = texts(at.info)
+    assert (
+        "No local creditcard.csv found" in message and "IMBAL_CREDITCARD_CSV" in message
+    )
+    assert at.button(key="fetch_creditcard").label == "Fetch from OpenML"
+    assert (
+        at.session_state["dataset"] is tiny_dataset
+    )  # choosing a source loads nothing yet
+
+
 def test_data_page_starts_from_an_upload_in_use():
     frame = data.make_demo(rows=400, positives=20, seed=4)
     raw = frame.to_csv(index=False).encode()
