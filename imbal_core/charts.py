@@ -59,6 +59,10 @@ LOWER_IS_BETTER: frozenset[str]
     Table columns where smaller is better.
 classification_report_table(summary: dict) -> pandas.DataFrame
     The seed's classification report: both classes, accuracy, macro and weighted avg.
+classification_report_text(summary: dict) -> str
+    The same report as sklearn-style monospace text (what the seed notebook printed).
+best_marks(table: DataFrame) -> pandas.Series
+    Per row, "★ " + the columns where it is best (for a "Best at" column).
 class_counts_table(dataset: dict, techniques) -> pandas.DataFrame
     Rows train/validation/test/"train after <technique>"; negative, positive, share.
 suggested_thresholds_table(techniques) -> pandas.DataFrame
@@ -198,7 +202,10 @@ def _figure(data: list[dict[str, Any]], title: str, **layout: Any) -> go.Figure:
     }
     for key, value in layout.items():
         base[key] = {**base[key], **value} if isinstance(base.get(key), dict) and isinstance(value, dict) else value
-    return go.Figure(data=data, layout=base)
+    # Every property here is written by this module and checked once by the tests
+    # (tests/test_charts.py rebuilds each figure with validation), so skipping
+    # plotly's per-call validation is safe and halves the cost of a slider move.
+    return go.Figure(data=data, layout=base, _validate=False)
 
 
 def _empty(title: str, message: str = "No technique finished, so there is nothing to draw.") -> go.Figure:
@@ -614,6 +621,14 @@ def best_per_column(table: pd.DataFrame) -> dict[str, str]:
     return best
 
 
+def best_marks(table: pd.DataFrame) -> pd.Series:
+    """Per technique, the columns it is best at, e.g. "★ PR-AUC, MCC" (empty when none)."""
+    best = best_per_column(table)
+    marks = {label: [c for c, winner in best.items() if winner == label] for label in table.index}
+    return pd.Series({label: ("★ " + ", ".join(cols)) if cols else "" for label, cols in marks.items()},
+                     name="Best at", dtype=object)
+
+
 def classification_report_table(summary: dict[str, Any]) -> pd.DataFrame:
     """The first seed's classification report, rows in the seed notebook's order."""
     report = summary["classification_report"]
@@ -632,6 +647,26 @@ def classification_report_table(summary: dict[str, Any]) -> pd.DataFrame:
     table = pd.DataFrame(rows, index=index, columns=["precision", "recall", "f1-score", "support"])
     table["support"] = table["support"].astype(int)
     return table
+
+
+def classification_report_text(summary: dict[str, Any]) -> str:
+    """The first seed's report laid out like sklearn's ``classification_report`` text.
+
+    Plain monospace text: what the seed notebook printed, and cheap to show seven times.
+    """
+    report = summary["classification_report"]
+    lines = [f"{'':>14}{'precision':>10}{'recall':>10}{'f1-score':>10}{'support':>10}", ""]
+    for key, label in (("0", "negative (0)"), ("1", "positive (1)")):
+        row = report[key]
+        lines.append(f"{label:>14}{row['precision']:>10.4f}{row['recall']:>10.4f}{row['f1-score']:>10.4f}"
+                     f"{int(row['support']):>10,}")
+    total = int(report["macro avg"]["support"])
+    lines += ["", f"{'accuracy':>14}{'':>10}{'':>10}{float(report['accuracy']):>10.4f}{total:>10,}"]
+    for key in ("macro avg", "weighted avg"):
+        row = report[key]
+        lines.append(f"{key:>14}{row['precision']:>10.4f}{row['recall']:>10.4f}{row['f1-score']:>10.4f}"
+                     f"{int(row['support']):>10,}")
+    return "\n".join(lines)
 
 
 def class_counts_table(dataset: dict[str, Any], techniques: Techniques) -> pd.DataFrame:

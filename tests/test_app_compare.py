@@ -122,6 +122,11 @@ def test_renders_every_section_with_a_comparison(tiny_comparison):
             run.suggested_threshold("f1")
         )
     assert [t.label for t in at.tabs] == [charts.display_name(n) for n in names]
+    reports = [c.value for c in at.code]
+    assert len(reports) == len(names) and all("weighted avg" in r and "positive (1)" in r for r in reports)
+    metrics = frame(at, "Recall")
+    assert list(metrics.columns)[-1] == "Accuracy"
+    assert metrics["Best at"].str.contains("★ PR-AUC").sum() == 1
     assert {n.label for n in at.number_input} >= {"Cost per alert reviewed", "Analyst capacity: alerts reviewed (k)"}
     counts = frame(at, "positive share")
     assert {"train", "validation", "test"} <= set(counts.index)
@@ -141,6 +146,13 @@ def test_moving_the_threshold_rescores_every_technique_without_training(tiny_com
             assert drawn[charts.display_name(name)] == runs[0].at(threshold)["confusion_matrix"], (name, threshold)
         table = frame(at, "Recall")
         assert (table["Threshold"] == threshold).all()
+        costs = at.session_state["costs"]
+        for name in tiny_comparison.runs:  # the page's fast re-scoring agrees with the engine's summary
+            engine = experiment.technique_summary(tiny_comparison, name, threshold, costs)
+            row = table.loc[charts.display_name(name)]
+            for column, key in (("Precision", "precision"), ("Recall", "recall"), ("F1", "f1"), ("MCC", "mcc"),
+                                ("Cost", "cost"), ("Accuracy", "accuracy"), ("PR-AUC", "pr_auc")):
+                assert row[column] == pytest.approx(engine[key]), (name, threshold, column)
         seen[threshold] = drawn
     assert seen[0.05] != seen[0.95]
     assert training_spy == {"fit": 0, "train_one": 0}

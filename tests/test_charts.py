@@ -244,3 +244,35 @@ def test_every_function_draws_the_real_tiny_comparison(tiny_comparison):
         assert isinstance(draw(techniques, 0.5), go.Figure)
     assert isinstance(charts.class_counts_figure(results["dataset"], techniques), go.Figure)
     assert len(charts.metrics_table(techniques)) == len(charts.ok(techniques))
+
+
+def test_every_figure_is_valid_plotly(techniques, comparison):
+    """Figures are built without per-call validation for speed; prove they would pass it."""
+    several = techniques_of(make_comparison(seeds=(1, 2), failed=()))
+    for data in (techniques, several, {"class_weight": techniques["class_weight"]}):
+        figures = [draw(data, 0.3) for draw in (
+            charts.confusion_matrices, charts.metric_bars, charts.pr_curves, charts.roc_curves,
+            charts.reliability_curves, charts.cost_bars, charts.cost_curves)]
+        figures.append(charts.class_counts_figure(comparison.dataset, data))
+        for fig in figures:
+            go.Figure(fig.to_dict())  # validates every property; raises on anything plotly rejects
+            json.loads(fig.to_json())
+
+
+def test_classification_report_text_reads_like_sklearn(techniques):
+    text = charts.classification_report_text(techniques["smote"])
+    report = techniques["smote"]["classification_report"]
+    lines = text.splitlines()
+    assert lines[0].split() == ["precision", "recall", "f1-score", "support"]
+    assert lines[3].split()[:2] == ["positive", "(1)"] and float(lines[3].split()[3]) == pytest.approx(
+        report["1"]["recall"], abs=1e-4)
+    assert "accuracy" in text and "macro avg" in text and "weighted avg" in text
+
+
+def test_best_marks_name_the_columns_each_technique_wins(techniques):
+    table = charts.metrics_table(techniques)
+    marks = charts.best_marks(table)
+    best = charts.best_per_column(table)
+    for column, winner in best.items():
+        assert column in marks[winner]
+    assert all(m == "" or m.startswith("★ ") for m in marks)
