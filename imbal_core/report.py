@@ -475,6 +475,25 @@ def _metrics_table_html(results: Mapping[str, Any]) -> str:
             f"<tbody>{''.join(rows_html)}</tbody></table></div>")
 
 
+def _classification_reports_html(results: Mapping[str, Any]) -> str:
+    """The seed notebook's per-class report for each technique, folded away by default."""
+    parts = []
+    for name, summary in charts.ok(results["techniques"]).items():
+        if not summary.get("classification_report"):
+            continue
+        table = charts.classification_report_table(summary)
+        rows = [
+            [_e(index), *(_num(row[c]) for c in ("precision", "recall", "f1-score")), f"{int(row['support']):,}"]
+            for index, row in table.iterrows()
+        ]
+        parts.append(f"<h3>{_e(_label(name))}</h3>"
+                     + _table(["", "Precision", "Recall", "F1", "Support"], rows))
+    if not parts:
+        return ""
+    return ("<details><summary>Classification reports per technique (first seed, test split)</summary>"
+            + "".join(parts) + "</details>")
+
+
 def _data_section(results: Mapping[str, Any]) -> str:
     data = results["dataset"]
     techniques = results["techniques"]
@@ -587,6 +606,7 @@ false alarms.</p>
 {_data_section(results)}
 <h2>Metrics</h2>
 {_metrics_table_html(results)}
+{_classification_reports_html(results)}
 <h2>Charts</h2>
 {_figure_html(_figures(results, chart_threshold))}
 <h2>What the numbers mean</h2>

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from imbal_core import report
+from imbal_core.data import make_demo
 from imbal_core.errors import InputError
 from imbal_core.experiment import results_json
 from imbal_core.techniques import REGISTRY
@@ -168,6 +169,16 @@ def test_html_report_has_the_sections_a_stakeholder_needs(results):
     assert "per technique" in page and "Epochs" in page and "Batch size" in page
 
 
+def test_suggested_thresholds_are_explained_and_drawn_per_technique(tiny_comparison):
+    suggested = results_json(tiny_comparison, None, objective="cost")
+    page = report.html_report(suggested)
+    assert "each technique&#x27;s own threshold" in page or "each technique's own threshold" in page
+    assert "chosen on the validation split for the lowest cost" in page
+    for summary in suggested["techniques"].values():
+        assert f"{summary['threshold']:.2f} ({summary['suggested_threshold']:.2f})" in page
+    assert "Classification reports per technique" in page
+
+
 def test_operating_point_is_the_best_pr_auc_or_cheapest_technique(results):
     done = results["techniques"]
     best = max(done, key=lambda n: done[n]["pr_auc"])
@@ -250,8 +261,8 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 def test_cli_report_end_to_end_from_a_trained_results_json(tmp_path):
     data, results_path = tmp_path / "demo.csv", tmp_path / "results.json"
-    done = run_cli("demo-data", "--out", str(data), "--rows", "3000", "--seed", "3")
-    assert done.returncode == 0, done.stderr
+    # The same file `python -m imbal_core demo-data --rows 3000` writes, minus a TensorFlow start-up.
+    make_demo(rows=3000, seed=3).to_csv(data, index=False)
     done = run_cli("train", "--data", str(data), "--techniques", "baseline,class_weight", "--epochs", "1",
                    "--out", str(results_path))
     assert done.returncode == 0, done.stderr
@@ -268,26 +279,26 @@ def test_cli_report_end_to_end_from_a_trained_results_json(tmp_path):
     assert float(rows[1][precision]) == pytest.approx(results["techniques"]["baseline"]["precision"])
 
 
-def test_cli_report_rejects_invalid_json_with_exit_2(tmp_path):
-    bad = tmp_path / "results.json"
-    bad.write_text('{"dataset": {}, "techniques": ')
-    done = run_cli("report", "--results", str(bad), "--out", str(tmp_path / "r.html"))
-    assert done.returncode == 2
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert lines[-1].startswith("error: results.json is not valid JSON"), done.stderr
-    assert "Traceback" not in done.stderr and not (tmp_path / "r.html").exists()
-
-
-@pytest.mark.parametrize("content", [None, "[]", '{"dataset": {}, "config": {}, "techniques": {}}'])
-def test_cli_report_missing_or_unusable_results_exit_2(tmp_path, capsys, content):
+@pytest.mark.parametrize(
+    "content, message",
+    [(None, "results file '{path}' not found"),
+     ('{"dataset": {}, "techniques": ', "results.json is not valid JSON (line 1, column 31"),
+     ("[]", "the results are not a JSON object"),
+     ('{"dataset": {}, "config": {}, "techniques": {}}', "the results list no technique")],
+)
+def test_cli_report_missing_or_invalid_results_exit_2(tmp_path, capsys, content, message):
+    # In-process main(): the code path of `python -m imbal_core`, without a TensorFlow start-up each.
     from imbal_core import cli
+
     path = tmp_path / "results.json"
     if content is not None:
         path.write_text(content)
     code = cli.main(["report", "--results", str(path), "--out", str(tmp_path / "r.html")])
-    err = capsys.readouterr().err.strip().splitlines()
-    assert code == 2 and len(err) == 1 and err[0].startswith("error: "), err
-    assert ("not found" in err[0]) if content is None else ("results" in err[0])
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert code == 2 and len(err) == 1, err
+    assert err[0].startswith("error: " + message.format(path=path)), err
+    assert "Traceback" not in captured.err and not (tmp_path / "r.html").exists()
 
 
 # ------------------------------------------------------------------ browser
