@@ -270,7 +270,7 @@ def _costs_text(config: Mapping[str, Any]) -> str:
     return f"each missed positive costs {missed_text}; each reviewed alert costs {_num(costs.get('review', 5.0), 2)}"
 
 
-def _threshold_text(config: Mapping[str, Any], techniques: Mapping[str, Any]) -> str:
+def _threshold_text(config: Mapping[str, Any]) -> str:
     threshold = config.get("threshold", 0.5)
     objective = config.get("threshold_objective", "f1")
     goal = "the lowest cost" if objective == "cost" else "the highest F1"
@@ -283,7 +283,7 @@ def _threshold_text(config: Mapping[str, Any], techniques: Mapping[str, Any]) ->
         )
     return (
         f"{_num(threshold, 2)} for every technique, as set by the user. The threshold each technique "
-        f"would pick on the validation split (for {goal}) is in the table as “suggested”."
+        f"would pick on the validation split (for {goal}) is in brackets in the metrics table."
     )
 
 
@@ -545,7 +545,7 @@ def _config_section(results: Mapping[str, Any]) -> str:
         *[(_e(k), _e(v)) for k, v in _params_rows(config)],
         ("Seeds", f"{seeds_text} ({len(seeds) if isinstance(seeds, list) else 1} per technique; "
                   "metrics are means over seeds)"),
-        ("Decision threshold", _threshold_text(config, techniques)),
+        ("Decision threshold", _threshold_text(config)),
         ("Costs", _e(_costs_text(config))),
     ]
     return "<h2>Configuration</h2>" + _table(["Setting", "Value"], [[f"<strong>{k}</strong>", v] for k, v in rows])
