@@ -152,7 +152,8 @@ def test_moving_the_threshold_rescores_every_technique_without_training(tiny_com
             row = table.loc[charts.display_name(name)]
             for column, key in (("Precision", "precision"), ("Recall", "recall"), ("F1", "f1"), ("MCC", "mcc"),
                                 ("Cost", "cost"), ("Accuracy", "accuracy"), ("PR-AUC", "pr_auc")):
-                assert row[column] == pytest.approx(engine[key]), (name, threshold, column)
+                tolerance = 0.5 if column == "Cost" else 1e-9  # the page rounds cost to whole units
+                assert row[column] == pytest.approx(engine[key], abs=tolerance), (name, threshold, column)
         seen[threshold] = drawn
     assert seen[0.05] != seen[0.95]
     assert training_spy == {"fit": 0, "train_one": 0}
