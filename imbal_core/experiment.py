@@ -10,9 +10,10 @@ from __future__ import annotations
 import gc
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import keras
 import numpy as np
@@ -185,8 +186,9 @@ def technique_summary(
     """
     costs = costs or Costs()
     runs = comparison.ok_runs(name)
+    label = techniques.get(name).label
     if not runs:
-        return {"status": "failed", "error": comparison.error(name)}
+        return {"status": "failed", "label": label, "error": comparison.error(name)}
     per_seed = []
     for run in runs:
         suggested = run.suggested_threshold(objective, costs, comparison.amounts_val)
@@ -214,6 +216,7 @@ def technique_summary(
     failed = len(comparison.runs[name]) - len(runs)
     return {
         "status": "ok",
+        "label": label,
         "error": None if not failed else f"{failed} seed(s) failed: {comparison.runs[name][0].error}",
         "threshold": first["threshold"],
         "suggested_threshold": first["suggested_threshold"],

@@ -11,7 +11,13 @@ import pkgutil
 from typing import Any
 
 from imbal_core.errors import InputError
-from imbal_core.techniques.base import SHARED_PARAMS, MLPTechnique, Param, ResamplingTechnique, Technique
+from imbal_core.techniques.base import (
+    SHARED_PARAMS,
+    MLPTechnique,
+    Param,
+    ResamplingTechnique,
+    Technique,
+)
 
 _ABSTRACT = {Technique, MLPTechnique, ResamplingTechnique}
 

@@ -83,7 +83,7 @@ class Technique:
         X_val: np.ndarray | None = None,
         y_val: np.ndarray | None = None,
         progress: Progress | None = None,
-    ) -> "Technique":
+    ) -> Technique:
         """Validate, seed every random generator, then train on the training split only."""
         for param in (*SHARED_PARAMS, *self.params):
             setattr(self, param.name, param.check(getattr(self, param.name)))
