@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import keras
 import numpy as np
@@ -52,7 +53,7 @@ class EpochProgress(keras.callbacks.Callback):
         super().__init__()
         self.progress, self.epochs, self.start, self.span = progress, epochs, start, span
 
-    def __deepcopy__(self, memo: dict) -> "EpochProgress":
+    def __deepcopy__(self, memo: dict) -> EpochProgress:
         return self  # sklearn.clone deep-copies estimator params; the callback must stay ours
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
