@@ -1,0 +1,1 @@
+"""Benchmarks: the seed notebook's code against the engine (python -m benchmarks.run)."""
