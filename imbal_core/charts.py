@@ -88,7 +88,8 @@ PALETTE = (
     "#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a",
     "#19d3f3", "#ff6692", "#b6e880", "#ff97ff", "#fecb52",
 )
-COLORSCALE = "Blues"
+# White (0 %) to dark blue (100 %). Plotly's named "Blues" runs the other way round.
+COLORSCALE = [[0.0, "#f7fbff"], [0.5, "#6baed6"], [1.0, "#08306b"]]
 METRIC_LABELS = {
     "precision": "Precision",
     "recall": "Recall",
@@ -279,7 +280,10 @@ def confusion_matrices(techniques: Techniques, threshold: float | None = None) -
         return _empty("Confusion matrices")
     columns = min(4, len(done))
     rows = math.ceil(len(done) / columns)
-    h_gap, v_gap = 0.07, 0.16 / rows
+    # Gaps in pixels, turned into paper fractions: room for tick labels and the next title.
+    height_px = 260 * rows + 160
+    plot_px = height_px - 100 - 60  # minus the top and bottom margins
+    h_gap, v_gap = 0.07, 80 / plot_px
     width = (1 - h_gap * (columns - 1)) / columns
     height = (1 - v_gap * (rows - 1)) / rows
     x_labels = ["predicted negative", "predicted positive"]
@@ -329,8 +333,8 @@ def confusion_matrices(techniques: Techniques, threshold: float | None = None) -
             "colorbar": {"title": {"text": "row rate"}, "tickformat": ".0%"},
         },
         annotations=annotations,
-        height=250 * rows + 120,
-        margin={"t": 100},
+        height=height_px,
+        margin={"t": 100, "b": 60},
         **layout,
     )
 
@@ -494,7 +498,9 @@ def cost_bars(techniques: Techniques, threshold: float | None = None) -> go.Figu
     title = "Total cost on the test split"
     if threshold is not None:
         title += f" at threshold {threshold:.2f}"
-    return _figure(data, title, yaxis=_axis("cost"), showlegend=False)
+    top = max((mean for mean, _, _ in stats), default=0.0)
+    top = max([top, *(high for _, _, high in stats)]) if stats else top
+    return _figure(data, title, yaxis=_axis("cost", range=[0, top * 1.15 or 1]), showlegend=False)
 
 
 def cost_curves(techniques: Techniques, threshold: float | None = None) -> go.Figure:
@@ -564,8 +570,7 @@ def class_counts_figure(dataset: dict[str, Any], techniques: Techniques) -> go.F
             "y": table[column].tolist(),
             "name": column,
             "marker": {"color": color},
-            "text": [f"{v:,}" for v in table[column]],
-            "textposition": "outside",
+            "hovertemplate": "%{x}: %{y:,} " + column + "<extra></extra>",
         }
         for column, color in (("negative", "#9db4d4"), ("positive", "#d62728"))
     ]

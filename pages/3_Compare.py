@@ -139,7 +139,9 @@ def rescore(base: dict, runs: list, threshold: float, costs: Costs) -> dict:
 
 
 def show(figure, key: str) -> None:
-    st.plotly_chart(figure, width="stretch", key=key, config={"displaylogo": False})
+    # theme=None: the figures carry their own look (the same as in the HTML report);
+    # Streamlit's theme would swap the confusion matrices' colour scale.
+    st.plotly_chart(figure, width="stretch", theme=None, key=key, config={"displaylogo": False})
 
 
 # ------------------------------------------------------------------- layout
