@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -48,7 +49,9 @@ DEMO_ROWS = 40_000
 # parsing plotly.js the first time, and TensorFlow's import takes ~10 s.
 STEP_TIMEOUT = int(os.environ.get("IMBAL_BROWSER_STEP_MS", 120_000))
 TRAIN_TIMEOUT = int(os.environ.get("IMBAL_BROWSER_TRAIN_MS", 300_000))
-SCREENSHOT = ROOT / "docs" / "compare.png"
+# The README's screenshot is refreshed only on request, so a test run leaves git clean.
+UPDATE_SCREENSHOT = os.environ.get("IMBAL_UPDATE_SCREENSHOT") == "1"
+README_SCREENSHOT = ROOT / "docs" / "compare.png"
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +165,7 @@ def _csv(frame) -> bytes:
 
 
 # ------------------------------------------------------------------ tests
-def test_every_page_then_train_and_compare(server, browser: Browser) -> None:
+def test_every_page_then_train_and_compare(server, browser: Browser, tmp_path: Path) -> None:
     url, _ = server
     page = _new_page(browser, url)
     # Before training: every page opens cleanly (Compare/Report point to Train).
@@ -170,19 +173,19 @@ def test_every_page_then_train_and_compare(server, browser: Browser) -> None:
         open_page(page, name)
         assert_clean(page, f"{name} page")
 
-    # 5 epochs, not 1: the page is also the README's screenshot, and 1-epoch networks on
-    # ~45 training positives rank almost at random, which reads like a bug there.
-    _train(page, ["Baseline", "Class weights", "SMOTE", "Focal loss"], epochs=5)
+    # For the README's screenshot 5 epochs: 1-epoch networks on ~45 training positives
+    # rank almost at random, which reads like a bug there. The test itself needs 1.
+    _train(page, ["Baseline", "Class weights", "SMOTE", "Focal loss"], epochs=5 if UPDATE_SCREENSHOT else 1)
     open_page(page, "Compare")
     assert_clean(page, "Compare page")
     charts = page.locator(PLOTLY)
     expect(charts.nth(1)).to_be_visible(timeout=30_000)
     assert charts.count() >= 2
 
-    # The README's screenshot, at the default threshold.
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    full_page_screenshot(page, SCREENSHOT)
-    assert SCREENSHOT.stat().st_size > 20_000
+    # A screenshot at the default threshold (IMBAL_UPDATE_SCREENSHOT=1: the README's).
+    shot = README_SCREENSHOT if UPDATE_SCREENSHOT else tmp_path / "compare.png"
+    full_page_screenshot(page, shot)
+    assert shot.stat().st_size > 20_000
 
     slider = widget(page, "stSlider", "Decision threshold")
     # Streamlit 1.67's slider is a react-aria one: a visually hidden <input type=range>.
