@@ -172,6 +172,10 @@ def run_comparison(
 
 
 # ------------------------------------------------------------------- results
+AT_THRESHOLD = ("precision", "recall", "f1", "accuracy", "mcc", "cost")
+"""The metrics that change with the threshold (means over seeds in a summary)."""
+
+
 def technique_summary(
     comparison: Comparison,
     name: str,
@@ -186,49 +190,75 @@ def technique_summary(
     """
     costs = costs or Costs()
     runs = comparison.ok_runs(name)
-    label = techniques.get(name).label
+    registered = techniques.REGISTRY.get(name)  # results may outlive a removed technique
+    label = registered.label if registered else name
     if not runs:
         return {"status": "failed", "label": label, "error": comparison.error(name)}
-    per_seed = []
-    for run in runs:
-        suggested = run.suggested_threshold(objective, costs, comparison.amounts_val)
-        used = suggested if threshold is None else threshold
-        at = run.at(used)
-        cost = float(evaluate.cost_curve(run.y_test, run.proba_test, used, costs, comparison.amounts_test)[0])
-        per_seed.append(
-            {
-                "seed": run.seed,
-                "threshold": used,
-                "suggested_threshold": suggested,
-                **{k: at[k] for k in ("precision", "recall", "f1", "accuracy", "mcc")},
-                **run.threshold_free,
-                "cost": cost,
-                "confusion_matrix": at["confusion_matrix"],
-                "classification_report": at["classification_report"],
-                "train_class_counts": run.train_class_counts,
-                "fit_seconds": round(run.fit_seconds, 3),
-            }
-        )
-    first = per_seed[0]
-    mean = {k: float(np.mean([s[k] for s in per_seed])) for k in
-            ("precision", "recall", "f1", "accuracy", "mcc", "pr_auc", "roc_auc", "brier", "cost")}
+    per_seed = [
+        {
+            "seed": run.seed,
+            "suggested_threshold": run.suggested_threshold(objective, costs, comparison.amounts_val),
+            **run.threshold_free,
+            "train_class_counts": run.train_class_counts,
+            "fit_seconds": round(run.fit_seconds, 3),
+        }
+        for run in runs
+    ]
     pr_auc_mean, pr_auc_ci = evaluate.mean_ci95([s["pr_auc"] for s in per_seed])
     failed = len(comparison.runs[name]) - len(runs)
-    return {
+    base = {
         "status": "ok",
         "label": label,
         "error": None if not failed else f"{failed} seed(s) failed: {comparison.runs[name][0].error}",
-        "threshold": first["threshold"],
-        "suggested_threshold": first["suggested_threshold"],
-        **mean,
-        "confusion_matrix": first["confusion_matrix"],
-        "classification_report": first["classification_report"],
-        "train_class_counts": first["train_class_counts"],
+        "suggested_threshold": per_seed[0]["suggested_threshold"],
+        **{k: float(np.mean([s[k] for s in per_seed])) for k in ("pr_auc", "roc_auc", "brier")},
+        "train_class_counts": per_seed[0]["train_class_counts"],
         "fit_seconds": float(np.sum([s["fit_seconds"] for s in per_seed])),
         "pr_auc_mean": pr_auc_mean,
         "pr_auc_ci95": list(pr_auc_ci),
-        "seeds": [{k: v for k, v in s.items() if k != "classification_report"} for s in per_seed],
+        "seeds": per_seed,
         "curves": _curves_json(runs[0], costs, comparison.amounts_test),
+    }
+    thresholds = [s["suggested_threshold"] for s in per_seed] if threshold is None else threshold
+    return rescore(base, runs, thresholds, costs, comparison.amounts_test)
+
+
+def rescore(
+    summary: dict[str, Any],
+    runs: Sequence[Run],
+    threshold: float | Sequence[float],
+    costs: Costs,
+    amounts_test: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """``summary`` with its threshold-dependent fields recomputed at ``threshold``.
+
+    The cheap part of :func:`technique_summary` (no curves, no suggestions): what a
+    threshold slider needs on every move. ``threshold`` may be one per run.
+    """
+    if summary.get("status") != "ok":
+        return summary
+    thresholds = [threshold] * len(runs) if np.isscalar(threshold) else list(threshold)
+    seeds, report = [], None
+    for run, old, used in zip(runs, summary["seeds"], thresholds, strict=True):
+        at = run.at(used)
+        report = report or at["classification_report"]
+        cost = evaluate.cost_curve(run.y_test, run.proba_test, used, costs, amounts_test)[0]
+        seeds.append(
+            {
+                **old,
+                "threshold": float(used),
+                **{k: at[k] for k in AT_THRESHOLD if k != "cost"},
+                "cost": float(cost),
+                "confusion_matrix": at["confusion_matrix"],
+            }
+        )
+    return {
+        **summary,
+        "threshold": seeds[0]["threshold"],
+        **{k: float(np.mean([s[k] for s in seeds])) for k in AT_THRESHOLD},
+        "confusion_matrix": seeds[0]["confusion_matrix"],
+        "classification_report": report,
+        "seeds": seeds,
     }
 
 

@@ -84,7 +84,7 @@ def summaries(threshold: float, costs: Costs, objective: str) -> dict[str, dict]
     ``experiment.technique_summary`` also rebuilds the curves, the validation
     suggestion and the sweep, none of which depend on the threshold; that is most of
     its time. So it runs once per (costs, objective), and each new threshold only
-    re-scores the stored test probabilities (:func:`rescore`). Holding the comparison
+    re-scores the stored test probabilities (:func:`imbal_core.experiment.rescore`). Holding the comparison
     object itself (not its id) means a new comparison never hits a stale entry.
     """
     memo = _memo()
@@ -99,43 +99,10 @@ def summaries(threshold: float, costs: Costs, objective: str) -> dict[str, dict]
         if len(memo[1]) >= MEMO_ENTRIES:
             memo[1].pop(next(k for k in memo[1] if k[0] != "base"))
         memo[1][key] = {
-            name: rescore(base, comparison.ok_runs(name), threshold, costs)
+            name: experiment.rescore(base, comparison.ok_runs(name), threshold, costs, comparison.amounts_test)
             for name, base in memo[1][base_key].items()
         }
     return memo[1][key]
-
-
-MEANS = ("precision", "recall", "f1", "accuracy", "mcc", "cost")
-
-
-def rescore(base: dict, runs: list, threshold: float, costs: Costs) -> dict:
-    """``base`` (a technique summary) with its threshold-dependent fields at ``threshold``.
-
-    Mirrors ``experiment.technique_summary``: means over seeds, the first seed's
-    confusion matrix and report. A test checks the two agree.
-    """
-    if base.get("status") != "ok":
-        return base
-    seeds, report = [], None
-    for run, old in zip(runs, base["seeds"], strict=True):
-        at = run.at(threshold)
-        report = report or at["classification_report"]
-        cost = float(evaluate.cost_curve(run.y_test, run.proba_test, threshold, costs, comparison.amounts_test)[0])
-        seeds.append({
-            **old,
-            "threshold": threshold,
-            **{k: at[k] for k in ("precision", "recall", "f1", "accuracy", "mcc")},
-            "cost": cost,
-            "confusion_matrix": at["confusion_matrix"],
-        })
-    return {
-        **base,
-        "threshold": threshold,
-        **{k: float(np.mean([s[k] for s in seeds])) for k in MEANS},
-        "confusion_matrix": seeds[0]["confusion_matrix"],
-        "classification_report": report,
-        "seeds": seeds,
-    }
 
 
 def show(figure, key: str) -> None:
