@@ -1,63 +1,80 @@
-"""Repeated trainings in one process (a long-lived Streamlit server) must not grow memory without bound.
+"""Ten trainings in one server process do not grow its memory without bound.
 
-``experiment.train_one`` clears the Keras session and collects garbage after every run.
-
-Measured on the dev machine (2 cores, Keras 3.15 on TensorFlow, baseline, 1 epoch, 600
-rows): RSS ~843 MB after 2 warm-up runs, then **+72 MB over the next 10 runs**, linear
-(~7.5 MB per run, unchanged over 22 runs; ``malloc_trim`` gives none of it back). It is a
-Python-level leak: each run leaves ~12,400 more gc-tracked objects, mostly TensorFlow
-``Operation`` / ``SymbolicTensor``: the traced train/predict ``FuncGraph``s
-(``one_step_on_data``, the Adam update conds) of every finished run stay alive although
-no ``keras.Model`` does. Upstream reports the same after ``clear_session()``
-(tensorflow/tensorflow#61791, keras-team/tf-keras#286). A comparison of 7 techniques
-(balanced bagging = 10 networks) costs ~120 MB that a server never gets back.
-
-So this test is a strict xfail: it runs, documents the leak, and turns red (XPASS) the
-day growth drops under the bound, so the marker gets removed rather than forgotten.
+Why a worker process: in-process, each training leaves ~7.5 MB behind that
+``keras.backend.clear_session()`` does not free (measured: RSS +72 MB over 10
+1-epoch runs, linear over 22; each run leaves ~12,400 gc-tracked TensorFlow
+objects — the traced train/predict FuncGraphs; tensorflow/tensorflow#61791). The
+dashboard therefore trains through :class:`imbal_core.worker.TrainingWorker`, whose
+child process is replaced every few trainings, so that memory goes back to the OS.
 """
 
 from __future__ import annotations
 
-import gc
 import sys
 
+import numpy as np
 import pytest
 
 from imbal_core.data import make_demo, prepare
 from imbal_core.experiment import train_one
+from imbal_core.worker import TrainingWorker
 
-WARM_UP, RUNS = 2, 10
-# A leak-free loop only shows allocator noise; 3 MB per run leaves room for that and
-# stays far under the measured 7.5 MB per run, so a partial fix is not mistaken for one.
-MAX_GROWTH_MB = 30.0
+PARAMS = {"epochs": 1, "batch_size": 64}
 
 
-def rss_mb() -> float:
-    """Resident set size of this process, from /proc (Linux)."""
-    with open("/proc/self/status") as status:
+def rss_mb(pid: int | str = "self") -> float:
+    with open(f"/proc/{pid}/status") as status:
         for line in status:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
-    raise RuntimeError("VmRSS not found in /proc/self/status")
+    raise RuntimeError("VmRSS not found")
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="known leak: ~7.5 MB per training (TF FuncGraphs survive clear_session; see module docstring)",
-)
-def test_ten_trainings_do_not_grow_memory_without_bound():
-    dataset = prepare(make_demo(rows=600, positives=30, seed=7), source="demo", drop=("Time",))
-    params = {"epochs": 1, "batch_size": 64}
-    for seed in range(WARM_UP):  # graph tracing, allocator pools and lazy imports settle here
-        assert train_one(dataset, "baseline", params, seed=seed).ok
-    gc.collect()
-    before = rss_mb()
-    for seed in range(WARM_UP, WARM_UP + RUNS):
-        run = train_one(dataset, "baseline", params, seed=seed)
-        assert run.ok, run.error
-    gc.collect()
-    growth = rss_mb() - before
-    print(f"RSS {before:.0f} MB after {WARM_UP} warm-up runs; +{growth:.1f} MB over {RUNS} more")
-    assert growth < MAX_GROWTH_MB, f"RSS grew {growth:.1f} MB over {RUNS} trainings (from {before:.0f} MB)"
+@pytest.fixture(scope="module")
+def dataset():
+    return prepare(make_demo(rows=600, positives=30, seed=7), source="demo", drop=("Time",))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ten_trainings_keep_server_and_worker_memory_bounded(dataset):
+    worker = TrainingWorker(tasks_per_child=4)
+    try:
+        events = []
+        first = worker.train(dataset, "baseline", PARAMS, seed=0, progress=lambda f, m: events.append(m))
+        assert first.ok, first.error
+        assert events and events[-1].startswith("epoch 1/1")
+        before, children = rss_mb(), set()
+        for seed in range(1, 11):
+            run = worker.train(dataset, "baseline", PARAMS, seed=seed)
+            assert run.ok, run.error
+            assert run.y_test is dataset.y_test  # no per-run copies kept in the server
+            children.add(worker.child_pid())
+        growth = rss_mb() - before
+        # The server process never holds a model's graphs: only allocator noise.
+        assert growth < 30, f"server RSS grew {growth:.0f} MB over 10 trainings"
+        # The child is replaced every 4 trainings, so what TensorFlow keeps is freed.
+        assert len(children - {None}) >= 3, children
+    finally:
+        worker.close()
+
+
+def test_worker_runs_are_the_same_as_in_process_runs(dataset):
+    worker = TrainingWorker()
+    try:
+        remote = worker.train(dataset, "smote", {**PARAMS, "k_neighbors": 3}, seed=5)
+    finally:
+        worker.close()
+    local = train_one(dataset, "smote", {**PARAMS, "k_neighbors": 3}, seed=5)
+    assert remote.ok and local.ok
+    np.testing.assert_allclose(remote.proba_test, local.proba_test, atol=1e-6)
+    assert remote.train_class_counts == local.train_class_counts
+
+
+def test_a_failing_technique_fails_alone_in_the_worker(dataset):
+    worker = TrainingWorker()
+    try:
+        run = worker.train(dataset, "smote", {**PARAMS, "k_neighbors": 50}, seed=1)
+        assert not run.ok and "lower k_neighbors" in run.error
+        assert worker.train(dataset, "baseline", PARAMS, seed=1).ok
+    finally:
+        worker.close()
