@@ -128,6 +128,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not bad input: still one line, never a traceback
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        print(f"error: unexpected {type(exc).__name__}: {detail}; please report it with the command you ran",
+              file=sys.stderr)
+        return 1
 
 
 def _demo_data(args: argparse.Namespace) -> int:

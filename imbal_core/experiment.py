@@ -118,17 +118,16 @@ def validate_options(dataset: Dataset, names: Sequence[str], options: dict[str, 
         raise InputError("no technique selected; choose at least one.")
     for name in names:
         techniques.get(name)
-    per_technique = split_params(names, options)
-    for name, params in per_technique.items():
-        for param in (*techniques.SHARED_PARAMS, *techniques.get(name).params):
-            if param.name in params:
-                params[param.name] = param.check(params[param.name])
-    batch = options.get("batch_size")
-    if batch is not None and int(batch) > len(dataset.y_train):
+    # Every value given is checked, also those of techniques not selected: a typo'd
+    # alpha must not pass silently just because focal loss was left out this time.
+    declared = {p.name: p for cls in techniques.REGISTRY.values() for p in (*techniques.SHARED_PARAMS, *cls.params)}
+    checked = {k: declared[k].check(v) if k in declared and v is not None else v for k, v in options.items()}
+    batch = checked.get("batch_size")
+    if batch is not None and batch > len(dataset.y_train):
         raise InputError(
             f"batch size {batch} is larger than the {len(dataset.y_train)} training rows; lower it."
         )
-    return per_technique
+    return split_params(names, checked)
 
 
 @dataclass

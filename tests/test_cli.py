@@ -70,6 +70,8 @@ def test_several_seeds_give_a_confidence_interval(demo_csv, tmp_path):
         (["--data", "demo", "--rows", "3000", "--epochs", "0"], "epochs must be between 1 and 1000"),
         (["--data", "demo", "--rows", "3000", "--threshold", "1.5"], "must be between 0 and 1"),
         (["--data", "demo", "--rows", "3000", "--target", "Label"], "target column 'Label' not found"),
+        # A bad value is refused even for a technique that is not selected.
+        (["--data", "demo", "--rows", "3000", "--techniques", "baseline", "--alpha", "5"], "alpha must be between 0"),
     ],
 )
 def test_bad_input_is_exit_2_with_one_line(args, message, tmp_path):
