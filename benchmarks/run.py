@@ -32,13 +32,31 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-SEED_TECHNIQUES = ("baseline", "undersampling", "oversampling", "smote", "balanced_bagging", "focal_loss")
+SEED_TECHNIQUES = (
+    "baseline",
+    "undersampling",
+    "oversampling",
+    "smote",
+    "balanced_bagging",
+    "focal_loss",
+)
 FULL_ROWS = 284_807
-SEED_OPTIONS = {"batch_size": 256, "gamma": 2.0, "alpha": 0.25, "k_neighbors": 5, "n_estimators": 10}
+SEED_OPTIONS = {
+    "batch_size": 256,
+    "gamma": 2.0,
+    "alpha": 0.25,
+    "k_neighbors": 5,
+    "n_estimators": 10,
+}
 CREDITCARD_CSV = Path("data/creditcard.csv")
 RESULTS = Path(__file__).resolve().parent / "results"
 # Targets of issue #4.
-TARGET_SPEEDUP, TARGET_PR_AUC_DROP, TARGET_CACHE_S, TARGET_SLIDER_MS = 2.5, 0.03, 1.0, 150.0
+TARGET_SPEEDUP, TARGET_PR_AUC_DROP, TARGET_CACHE_S, TARGET_SLIDER_MS = (
+    2.5,
+    0.03,
+    1.0,
+    150.0,
+)
 
 
 # ------------------------------------------------------------------ worker side
@@ -70,16 +88,24 @@ def _run_seed(spec: dict[str, Any]) -> dict[str, Any]:
 
     frame = _frame(spec["rows"], spec["real"])
     y_test, proba = seed_reference.run_technique(
-        spec["technique"], frame, epochs=spec["epochs"], n_estimators=SEED_OPTIONS["n_estimators"]
+        spec["technique"],
+        frame,
+        epochs=spec["epochs"],
+        n_estimators=SEED_OPTIONS["n_estimators"],
     )
-    return {"pr_auc": float(average_precision_score(y_test, proba)), "test_rows": len(y_test)}
+    return {
+        "pr_auc": float(average_precision_score(y_test, proba)),
+        "test_rows": len(y_test),
+    }
 
 
 def _engine_dataset(spec: dict[str, Any]) -> Any:
     from imbal_core import data
 
     if spec["real"]:
-        return data.prepare(data.read_csv(CREDITCARD_CSV), source="creditcard", drop=("Time",))
+        return data.prepare(
+            data.read_csv(CREDITCARD_CSV), source="creditcard", drop=("Time",)
+        )
     # load_source("demo") generates the frame with make_demo, like the seed side.
     return data.load_source("demo", rows=spec["rows"])
 
@@ -91,8 +117,12 @@ def _run_engine(spec: dict[str, Any]) -> dict[str, Any]:
 
     dataset = _engine_dataset(spec)
     name = spec["technique"]
-    comparison = experiment.run_comparison(dataset, [name], {"epochs": spec["epochs"], **SEED_OPTIONS})
-    experiment.technique_summary(comparison, name, 0.5)  # the metrics the dashboard shows
+    comparison = experiment.run_comparison(
+        dataset, [name], {"epochs": spec["epochs"], **SEED_OPTIONS}
+    )
+    experiment.technique_summary(
+        comparison, name, 0.5
+    )  # the metrics the dashboard shows
     run = comparison.runs[name][0]
     if not run.ok:
         raise RuntimeError(f"{name} failed in the engine: {run.error}")
@@ -107,7 +137,9 @@ def _run_cache(spec: dict[str, Any]) -> dict[str, Any]:
     """A configuration trained again through the dashboard's cache: the second call's time."""
     import logging
 
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no script run context" notices
+    logging.getLogger("streamlit").setLevel(
+        logging.ERROR
+    )  # "no script run context" notices
     trainer, how = _dashboard_trainer()
     dataset = _engine_dataset(spec)
     params = {"epochs": spec["epochs"], "batch_size": SEED_OPTIONS["batch_size"]}
@@ -128,8 +160,12 @@ def _dashboard_trainer() -> tuple[Any, str]:
         import ui  # the dashboard's shared Streamlit glue (root module)
 
         if callable(getattr(ui, "train", None)):
-            return (lambda dataset, technique, params, seed: ui.train(dataset, technique, params, seed)[0],
-                    "ui.train, the dashboard's st.cache_resource-backed trainer")
+            return (
+                lambda dataset, technique, params, seed: ui.train(
+                    dataset, technique, params, seed
+                )[0],
+                "ui.train, the dashboard's st.cache_resource-backed trainer",
+            )
     except Exception:  # no ui.py, or it cannot be imported outside a Streamlit app
         pass
     import streamlit as st
@@ -137,13 +173,20 @@ def _dashboard_trainer() -> tuple[Any, str]:
     from imbal_core import experiment
 
     @st.cache_resource(show_spinner=False)
-    def cached_train_one(fingerprint: str, technique: str, params_key: tuple, seed: int, _dataset: Any) -> Any:
+    def cached_train_one(
+        fingerprint: str, technique: str, params_key: tuple, seed: int, _dataset: Any
+    ) -> Any:
         return experiment.train_one(_dataset, technique, dict(params_key), seed)
 
     def trainer(dataset: Any, technique: str, params: dict, seed: int) -> Any:
-        return cached_train_one(dataset.fingerprint, technique, tuple(sorted(params.items())), seed, dataset)
+        return cached_train_one(
+            dataset.fingerprint, technique, tuple(sorted(params.items())), seed, dataset
+        )
 
-    return trainer, "the benchmark's own st.cache_resource around experiment.train_one (keyed like ui.py)"
+    return (
+        trainer,
+        "the benchmark's own st.cache_resource around experiment.train_one (keyed like ui.py)",
+    )
 
 
 def _run_slider(spec: dict[str, Any]) -> dict[str, Any]:
@@ -169,17 +212,28 @@ def _run_slider(spec: dict[str, Any]) -> dict[str, Any]:
     runs = {}
     for i, name in enumerate(names):
         strength = 3.0 + 0.4 * i
-        proba_val = 1 / (1 + np.exp(-(rng.normal(-4.0, 1.5, val_rows) + y_val * strength)))
-        proba_test = 1 / (1 + np.exp(-(rng.normal(-4.0, 1.5, test_rows) + y_test * strength)))
-        runs[name] = [experiment.Run(name, 42, {}, y_val, y_test, proba_val, proba_test)]
+        proba_val = 1 / (
+            1 + np.exp(-(rng.normal(-4.0, 1.5, val_rows) + y_val * strength))
+        )
+        proba_test = 1 / (
+            1 + np.exp(-(rng.normal(-4.0, 1.5, test_rows) + y_test * strength))
+        )
+        runs[name] = [
+            experiment.Run(name, 42, {}, y_val, y_test, proba_val, proba_test)
+        ]
     amounts_val = np.round(np.exp(rng.normal(3.4, 1.4, val_rows)), 2)
     amounts_test = np.round(np.exp(rng.normal(3.4, 1.4, test_rows)), 2)
-    comparison = experiment.Comparison({"rows": test_rows}, {"techniques": names}, runs, amounts_val, amounts_test)
+    comparison = experiment.Comparison(
+        {"rows": test_rows}, {"techniques": names}, runs, amounts_val, amounts_test
+    )
     costs = Costs(missed=None, review=5.0)
     figures = _chart_functions()
 
     def metrics(threshold: float) -> dict[str, Any]:
-        return {name: experiment.technique_summary(comparison, name, threshold, costs) for name in names}
+        return {
+            name: experiment.technique_summary(comparison, name, threshold, costs)
+            for name in names
+        }
 
     def move(threshold: float) -> None:
         results = metrics(threshold)
@@ -240,10 +294,17 @@ def worker(spec: dict[str, Any]) -> None:
     from imblearn import over_sampling  # noqa: F401
 
     import_s = time.perf_counter() - started
-    run = {"seed": _run_seed, "engine": _run_engine, "cache": _run_cache, "slider": _run_slider}[spec["impl"]]
+    run = {
+        "seed": _run_seed,
+        "engine": _run_engine,
+        "cache": _run_cache,
+        "slider": _run_slider,
+    }[spec["impl"]]
     started = time.perf_counter()
     result = run(spec)
-    result.update(wall_s=time.perf_counter() - started, import_s=import_s, peak_mb=_peak_rss_mb())
+    result.update(
+        wall_s=time.perf_counter() - started, import_s=import_s, peak_mb=_peak_rss_mb()
+    )
     Path(spec["out"]).write_text(json.dumps(result))
 
 
@@ -253,12 +314,26 @@ def measure(spec: dict[str, Any], log: Any) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = handle.name
     load = os.getloadavg()[0]
-    command = [sys.executable, "-m", "benchmarks.run", "--worker", json.dumps({**spec, "out": out})]
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.run",
+        "--worker",
+        json.dumps({**spec, "out": out}),
+    ]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0"}
-    done = subprocess.run(command, stdout=log, stderr=log, env=env, cwd=Path(__file__).resolve().parent.parent)
+    done = subprocess.run(
+        command,
+        stdout=log,
+        stderr=log,
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     try:
         if done.returncode != 0:
-            raise RuntimeError(f"{spec['impl']} {spec.get('technique', '')} failed (exit {done.returncode}); see the log.")
+            raise RuntimeError(
+                f"{spec['impl']} {spec.get('technique', '')} failed (exit {done.returncode}); see the log."
+            )
         result = json.loads(Path(out).read_text())
     finally:
         Path(out).unlink(missing_ok=True)
@@ -279,7 +354,16 @@ def machine() -> dict[str, Any]:
     if meminfo.exists():
         ram_gb = round(int(meminfo.read_text().split()[1]) / 1024**2, 1)
     versions = {}
-    for package in ("tensorflow", "keras", "numpy", "pandas", "scikit-learn", "imbalanced-learn", "scikeras", "streamlit"):
+    for package in (
+        "tensorflow",
+        "keras",
+        "numpy",
+        "pandas",
+        "scikit-learn",
+        "imbalanced-learn",
+        "scikeras",
+        "streamlit",
+    ):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -302,9 +386,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     names = [n.strip() for n in args.techniques.split(",") if n.strip()]
     unknown = sorted(set(names) - set(SEED_TECHNIQUES))
     if unknown:
-        raise SystemExit(f"error: unknown technique {unknown[0]!r}; choose from {', '.join(SEED_TECHNIQUES)}.")
+        raise SystemExit(
+            f"error: unknown technique {unknown[0]!r}; choose from {', '.join(SEED_TECHNIQUES)}."
+        )
     real = CREDITCARD_CSV.is_file() and args.rows == FULL_ROWS and not args.demo
-    data = f"the real {CREDITCARD_CSV}" if real else f"make_demo(rows={args.rows:,}) (synthetic creditcard stand-in)"
+    data = (
+        f"the real {CREDITCARD_CSV}"
+        if real
+        else f"make_demo(rows={args.rows:,}) (synthetic creditcard stand-in)"
+    )
     RESULTS.mkdir(parents=True, exist_ok=True) if args.out_dir is None else None
     out_dir = Path(args.out_dir) if args.out_dir else RESULTS
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -320,43 +410,86 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "memory": "VmHWM (peak resident memory) of a fresh process per (implementation, technique), imports included",
         "techniques": {},
     }
-    print(f"Benchmark on {report['machine']['cpu']} ({report['machine']['cores']} cores), data: {data}, "
-          f"{args.epochs} epochs. Log: {log_path}", flush=True)
+    print(
+        f"Benchmark on {report['machine']['cpu']} ({report['machine']['cores']} cores), data: {data}, "
+        f"{args.epochs} epochs. Log: {log_path}",
+        flush=True,
+    )
     with open(log_path, "w") as log:
         base = {"rows": args.rows, "epochs": args.epochs, "real": real}
-        for name in names:  # seed then engine per technique: machine noise hits both alike
+        for (
+            name
+        ) in names:  # seed then engine per technique: machine noise hits both alike
             row = {}
             for impl in ("seed", "engine"):
                 if impl == "seed" and args.skip_seed:
                     continue
                 print(f"  {impl:6s} {name} ...", end=" ", flush=True)
                 row[impl] = measure({**base, "impl": impl, "technique": name}, log)
-                print(f"{row[impl]['wall_s']:.1f} s, {row[impl]['peak_mb']:.0f} MB, PR-AUC {row[impl]['pr_auc']:.3f}", flush=True)
+                print(
+                    f"{row[impl]['wall_s']:.1f} s, {row[impl]['peak_mb']:.0f} MB, PR-AUC {row[impl]['pr_auc']:.3f}",
+                    flush=True,
+                )
             report["techniques"][name] = row
-            (out_dir / "latest.partial.json").write_text(json.dumps(report, indent=2))  # survives an interrupted run
+            (out_dir / "latest.partial.json").write_text(
+                json.dumps(report, indent=2)
+            )  # survives an interrupted run
         if not args.skip_extras:
-            print("  cache hit (second identical training through st.cache_resource) ...", end=" ", flush=True)
-            report["cache"] = measure({**base, "impl": "cache", "technique": "undersampling"}, log)
+            print(
+                "  cache hit (second identical training through st.cache_resource) ...",
+                end=" ",
+                flush=True,
+            )
+            report["cache"] = measure(
+                {**base, "impl": "cache", "technique": "undersampling"}, log
+            )
             print(f"{report['cache']['repeat_s'] * 1000:.1f} ms", flush=True)
             print("  threshold slider (7 techniques) ...", end=" ", flush=True)
             test_rows = 56_962 if args.rows == FULL_ROWS else max(1000, args.rows // 5)
             report["slider"] = measure({"impl": "slider", "test_rows": test_rows}, log)
             print(f"{report['slider']['move_ms']:.1f} ms", flush=True)
             (out_dir / "latest.partial.json").write_text(json.dumps(report, indent=2))
-        scales = [int(s) for s in args.scales.split(",") if s.strip()] if args.scales else []
-        scale_names = [n.strip() for n in (args.scale_techniques or ",".join(names)).split(",") if n.strip()]
-        report["scaling"] = {"techniques": scale_names, "data": "make_demo at rows x factor", "points": []}
+        scales = (
+            [int(s) for s in args.scales.split(",") if s.strip()] if args.scales else []
+        )
+        scale_names = [
+            n.strip()
+            for n in (args.scale_techniques or ",".join(names)).split(",")
+            if n.strip()
+        ]
+        report["scaling"] = {
+            "techniques": scale_names,
+            "data": "make_demo at rows x factor",
+            "points": [],
+        }
         for factor in scales:
             rows = args.rows * factor
             point = {"factor": factor, "rows": rows, "techniques": {}}
             for name in scale_names:
                 if factor == 1 and name in report["techniques"] and not real:
-                    point["techniques"][name] = report["techniques"][name]["engine"]  # already measured
+                    point["techniques"][name] = report["techniques"][name][
+                        "engine"
+                    ]  # already measured
                     continue
-                print(f"  engine {name} at {factor}x ({rows:,} rows) ...", end=" ", flush=True)
-                result = measure({"rows": rows, "epochs": args.epochs, "real": False, "impl": "engine", "technique": name}, log)
+                print(
+                    f"  engine {name} at {factor}x ({rows:,} rows) ...",
+                    end=" ",
+                    flush=True,
+                )
+                result = measure(
+                    {
+                        "rows": rows,
+                        "epochs": args.epochs,
+                        "real": False,
+                        "impl": "engine",
+                        "technique": name,
+                    },
+                    log,
+                )
                 point["techniques"][name] = result
-                print(f"{result['wall_s']:.1f} s, {result['peak_mb']:.0f} MB", flush=True)
+                print(
+                    f"{result['wall_s']:.1f} s, {result['peak_mb']:.0f} MB", flush=True
+                )
             point["wall_s"] = sum(r["wall_s"] for r in point["techniques"].values())
             point["peak_mb"] = max(r["peak_mb"] for r in point["techniques"].values())
             report["scaling"]["points"].append(point)
@@ -381,9 +514,13 @@ def summarise(report: dict[str, Any]) -> None:
     """Totals and the issue's pass/fail lines."""
     rows = report["techniques"]
     both = [r for r in rows.values() if "seed" in r and "engine" in r]
-    total: dict[str, Any] = {"engine_s": sum(r["engine"]["wall_s"] for r in rows.values()),
-                             "engine_peak_mb": max(r["engine"]["peak_mb"] for r in rows.values()),
-                             "engine_pr_auc_mean": statistics.mean(r["engine"]["pr_auc"] for r in rows.values())}
+    total: dict[str, Any] = {
+        "engine_s": sum(r["engine"]["wall_s"] for r in rows.values()),
+        "engine_peak_mb": max(r["engine"]["peak_mb"] for r in rows.values()),
+        "engine_pr_auc_mean": statistics.mean(
+            r["engine"]["pr_auc"] for r in rows.values()
+        ),
+    }
     checks = {}
     if both:
         total.update(
@@ -395,12 +532,20 @@ def summarise(report: dict[str, Any]) -> None:
         total["speedup"] = _ratio(total["seed_s"], engine_s)
         engine_pr = statistics.mean(r["engine"]["pr_auc"] for r in both)
         checks["speed-up >= 2.5x"] = total["speedup"] >= TARGET_SPEEDUP
-        checks["mean PR-AUC within 0.03 of the seed's"] = engine_pr >= total["seed_pr_auc_mean"] - TARGET_PR_AUC_DROP
-        checks["peak memory <= the seed's"] = total["engine_peak_mb"] <= total["seed_peak_mb"]
+        checks["mean PR-AUC within 0.03 of the seed's"] = (
+            engine_pr >= total["seed_pr_auc_mean"] - TARGET_PR_AUC_DROP
+        )
+        checks["peak memory <= the seed's"] = (
+            total["engine_peak_mb"] <= total["seed_peak_mb"]
+        )
     if "cache" in report:
-        checks["repeat training (cache hit) < 1 s"] = report["cache"]["repeat_s"] < TARGET_CACHE_S
+        checks["repeat training (cache hit) < 1 s"] = (
+            report["cache"]["repeat_s"] < TARGET_CACHE_S
+        )
     if "slider" in report:
-        checks["threshold move, 7 techniques < 150 ms"] = report["slider"]["move_ms"] < TARGET_SLIDER_MS
+        checks["threshold move, 7 techniques < 150 ms"] = (
+            report["slider"]["move_ms"] < TARGET_SLIDER_MS
+        )
     report["total"], report["checks"] = total, checks
 
 
@@ -424,7 +569,9 @@ def to_markdown(report: dict[str, Any]) -> str:
                 f"{seed['peak_mb']:.0f} | {engine['peak_mb']:.0f} | {seed['pr_auc']:.3f} | {engine['pr_auc']:.3f} |"
             )
         else:
-            lines.append(f"| {name} | – | {engine['wall_s']:.1f} | – | – | {engine['peak_mb']:.0f} | – | {engine['pr_auc']:.3f} |")
+            lines.append(
+                f"| {name} | – | {engine['wall_s']:.1f} | – | – | {engine['peak_mb']:.0f} | – | {engine['pr_auc']:.3f} |"
+            )
     if "seed_s" in total:
         lines.append(
             f"| **total** (peak = max, PR-AUC = mean) | **{total['seed_s']:.1f}** | **{total['engine_s']:.1f}** | "
@@ -434,54 +581,124 @@ def to_markdown(report: dict[str, Any]) -> str:
     lines.append("")
     if "cache" in report:
         c = report["cache"]
-        lines.append(f"- Same configuration trained again (cache hit): **{c['repeat_s'] * 1000:.1f} ms** "
-                     f"(first training {c['first_s']:.1f} s; via {c['how']}).")
+        lines.append(
+            f"- Same configuration trained again (cache hit): **{c['repeat_s'] * 1000:.1f} ms** "
+            f"(first training {c['first_s']:.1f} s; via {c['how']})."
+        )
     if "slider" in report:
         s = report["slider"]
         figures = ", ".join(s["figures"]) or "no charts module yet"
-        lines.append(f"- Threshold move: every metric for {s['techniques']} techniques on {s['test_rows']:,} test rows "
-                     f"(+ figures: {figures}): **{s['move_ms']:.1f} ms** median, {s['move_max_ms']:.1f} ms worst "
-                     f"(metrics alone {s['metrics_only_ms']:.1f} ms; first view, curves computed once: {s['first_ms']:.0f} ms).")
-    imports = [r[i]["import_s"] for r in report["techniques"].values() for i in ("seed", "engine") if i in r]
+        lines.append(
+            f"- Threshold move: every metric for {s['techniques']} techniques on {s['test_rows']:,} test rows "
+            f"(+ figures: {figures}): **{s['move_ms']:.1f} ms** median, {s['move_max_ms']:.1f} ms worst "
+            f"(metrics alone {s['metrics_only_ms']:.1f} ms; first view, curves computed once: {s['first_ms']:.0f} ms)."
+        )
+    imports = [
+        r[i]["import_s"]
+        for r in report["techniques"].values()
+        for i in ("seed", "engine")
+        if i in r
+    ]
     if imports:
-        lines.append(f"- Heavy imports (excluded above): {statistics.median(imports):.1f} s per process (median).")
+        lines.append(
+            f"- Heavy imports (excluded above): {statistics.median(imports):.1f} s per process (median)."
+        )
     if report["checks"]:
-        lines.append("- Targets: " + "; ".join(f"{k}: {'met' if ok else 'NOT met'}" for k, ok in report["checks"].items()) + ".")
+        lines.append(
+            "- Targets: "
+            + "; ".join(
+                f"{k}: {'met' if ok else 'NOT met'}"
+                for k, ok in report["checks"].items()
+            )
+            + "."
+        )
     scaling = report.get("scaling", {})
     if scaling.get("points"):
-        lines += ["", f"Scaling (engine only; techniques: {', '.join(scaling['techniques'])}; {scaling['data']}):", "",
-                  "| Rows | " + " | ".join(scaling["techniques"]) + " | Total (s) | Peak (MB) |",
-                  "|---:|" + "---:|" * (len(scaling["techniques"]) + 2)]
+        lines += [
+            "",
+            f"Scaling (engine only; techniques: {', '.join(scaling['techniques'])}; {scaling['data']}):",
+            "",
+            "| Rows | "
+            + " | ".join(scaling["techniques"])
+            + " | Total (s) | Peak (MB) |",
+            "|---:|" + "---:|" * (len(scaling["techniques"]) + 2),
+        ]
         for p in scaling["points"]:
-            cells = " | ".join(f"{p['techniques'][n]['wall_s']:.1f} s" for n in scaling["techniques"])
-            lines.append(f"| {p['rows']:,} ({p['factor']}x) | {cells} | {p['wall_s']:.1f} | {p['peak_mb']:.0f} |")
+            cells = " | ".join(
+                f"{p['techniques'][n]['wall_s']:.1f} s" for n in scaling["techniques"]
+            )
+            lines.append(
+                f"| {p['rows']:,} ({p['factor']}x) | {cells} | {p['wall_s']:.1f} | {p['peak_mb']:.0f} |"
+            )
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=FULL_ROWS, help="rows of data (default: the creditcard size)")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--rows",
+        type=int,
+        default=FULL_ROWS,
+        help="rows of data (default: the creditcard size)",
+    )
     parser.add_argument("--epochs", type=int, default=10, help="epochs (the seed's 10)")
-    parser.add_argument("--techniques", default=",".join(SEED_TECHNIQUES), help="comma-separated subset")
-    parser.add_argument("--quick", action="store_true", help="20,000 rows, 2 epochs, scaling 1x,2x")
-    parser.add_argument("--scales", default="1,2,4", help="row multipliers for the engine-only scaling run ('' to skip)")
-    parser.add_argument("--scale-techniques", default=None, help="techniques for the scaling run (default: all)")
+    parser.add_argument(
+        "--techniques", default=",".join(SEED_TECHNIQUES), help="comma-separated subset"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="20,000 rows, 2 epochs, scaling 1x,2x"
+    )
+    parser.add_argument(
+        "--scales",
+        default="1,2,4",
+        help="row multipliers for the engine-only scaling run ('' to skip)",
+    )
+    parser.add_argument(
+        "--scale-techniques",
+        default=None,
+        help="techniques for the scaling run (default: all)",
+    )
     parser.add_argument("--skip-seed", action="store_true", help="engine only")
-    parser.add_argument("--skip-extras", action="store_true", help="skip the cache-hit and slider timings")
-    parser.add_argument("--demo", action="store_true", help="use demo data even if data/creditcard.csv exists")
-    parser.add_argument("--out-dir", default=None, help="where latest.json/.md/.log go (default benchmarks/results)")
-    parser.add_argument("--from-partial", action="store_true",
-                        help="finish an interrupted run: tables from <out-dir>/latest.partial.json")
+    parser.add_argument(
+        "--skip-extras",
+        action="store_true",
+        help="skip the cache-hit and slider timings",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use demo data even if data/creditcard.csv exists",
+    )
+    parser.add_argument(
+        "--out-dir",
+        default=None,
+        help="where latest.json/.md/.log go (default benchmarks/results)",
+    )
+    parser.add_argument(
+        "--from-partial",
+        action="store_true",
+        help="finish an interrupted run: tables from <out-dir>/latest.partial.json",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         worker(json.loads(args.worker))
         return 0
     if args.from_partial:
-        finish(json.loads((Path(args.out_dir or RESULTS) / "latest.partial.json").read_text()), Path(args.out_dir or RESULTS))
+        finish(
+            json.loads(
+                (Path(args.out_dir or RESULTS) / "latest.partial.json").read_text()
+            ),
+            Path(args.out_dir or RESULTS),
+        )
         return 0
     if args.quick:
-        args.rows, args.epochs = (20_000 if args.rows == FULL_ROWS else args.rows), (2 if args.epochs == 10 else args.epochs)
+        args.rows, args.epochs = (
+            (20_000 if args.rows == FULL_ROWS else args.rows),
+            (2 if args.epochs == 10 else args.epochs),
+        )
         args.scales = "1,2" if args.scales == "1,2,4" else args.scales
     if args.rows < 2000 or args.epochs < 1:
         raise SystemExit("error: --rows must be at least 2000 and --epochs at least 1.")

@@ -22,10 +22,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-TECHNIQUES = ("baseline", "undersampling", "oversampling", "smote", "balanced_bagging", "focal_loss")
+TECHNIQUES = (
+    "baseline",
+    "undersampling",
+    "oversampling",
+    "smote",
+    "balanced_bagging",
+    "focal_loss",
+)
 
 
-def prepare(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.Series]:
+def prepare(
+    frame: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.Series]:
     """Cells 55-56: drop Time, scale Amount, unstratified 80/20 split."""
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
@@ -41,16 +50,18 @@ def build_model(input_dim: int) -> Any:
     """Cell 57, verbatim."""
     from tensorflow import keras
 
-    model = keras.Sequential([
-        keras.layers.Input(shape=(input_dim,)),
-        keras.layers.Dense(128, activation="relu"),
-        keras.layers.Dropout(0.3),
-        keras.layers.Dense(64, activation="relu"),
-        keras.layers.Dropout(0.3),
-        keras.layers.Dense(32, activation="relu"),
-        keras.layers.Dropout(0.3),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.layers.Input(shape=(input_dim,)),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     return model
 
@@ -82,11 +93,20 @@ def _report(y_test: pd.Series, y_pred: np.ndarray) -> None:
     confusion_matrix(y_test, y_pred)
 
 
-def _fit_resampled(sampler: Any, X_train, y_train, X_test, y_test, epochs: int, batch_size: int) -> np.ndarray:
+def _fit_resampled(
+    sampler: Any, X_train, y_train, X_test, y_test, epochs: int, batch_size: int
+) -> np.ndarray:
     """Cells 60-64 / 65-69 / 70-74: resample, fit, predict, evaluate, report."""
     X_res, y_res = sampler.fit_resample(X_train, y_train)
     model = build_model(X_res.shape[1])
-    model.fit(X_res, y_res, epochs=epochs, batch_size=batch_size, validation_split=0.2, verbose=0)
+    model.fit(
+        X_res,
+        y_res,
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_split=0.2,
+        verbose=0,
+    )
     proba = model.predict(X_test)
     y_pred = (proba > 0.5).astype("int32")
     model.evaluate(X_test, y_test)
@@ -109,22 +129,47 @@ def run_technique(
     X_train, X_test, y_train, y_test = prepare(frame)
     if name == "baseline":  # cells 58-59 (no evaluate call for the baseline)
         model = build_model(X_train.shape[1])
-        model.fit(X_train, y_train, epochs=epochs, batch_size=batch_size, validation_split=0.2, verbose=0)
+        model.fit(
+            X_train,
+            y_train,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_split=0.2,
+            verbose=0,
+        )
         proba = model.predict(X_test)
         _report(y_test, (proba > 0.5).astype("int32"))
         proba = proba.ravel()
     elif name == "undersampling":
         from imblearn.under_sampling import RandomUnderSampler
 
-        proba = _fit_resampled(RandomUnderSampler(random_state=42), X_train, y_train, X_test, y_test, epochs, batch_size)
+        proba = _fit_resampled(
+            RandomUnderSampler(random_state=42),
+            X_train,
+            y_train,
+            X_test,
+            y_test,
+            epochs,
+            batch_size,
+        )
     elif name == "oversampling":
         from imblearn.over_sampling import RandomOverSampler
 
-        proba = _fit_resampled(RandomOverSampler(random_state=42), X_train, y_train, X_test, y_test, epochs, batch_size)
+        proba = _fit_resampled(
+            RandomOverSampler(random_state=42),
+            X_train,
+            y_train,
+            X_test,
+            y_test,
+            epochs,
+            batch_size,
+        )
     elif name == "smote":
         from imblearn.over_sampling import SMOTE
 
-        proba = _fit_resampled(SMOTE(random_state=42), X_train, y_train, X_test, y_test, epochs, batch_size)
+        proba = _fit_resampled(
+            SMOTE(random_state=42), X_train, y_train, X_test, y_test, epochs, batch_size
+        )
     elif name == "balanced_bagging":  # cells 75-78
         from imblearn.ensemble import BalancedBaggingClassifier
         from scikeras.wrappers import KerasClassifier
@@ -140,7 +185,10 @@ def run_technique(
             verbose=0,
         )
         bbc = BalancedBaggingClassifier(
-            estimator=keras_clf, n_estimators=n_estimators, sampling_strategy="auto", random_state=42
+            estimator=keras_clf,
+            n_estimators=n_estimators,
+            sampling_strategy="auto",
+            random_state=42,
         )
         bbc.fit(X_train, y_train)
         bbc.score(X_test, y_test)
@@ -148,13 +196,26 @@ def run_technique(
         _report(y_test, bbc.classes_[(proba > 0.5).astype(int)])
     elif name == "focal_loss":  # cells 85-89
         focal_model = build_model(X_train.shape[1])
-        focal_model.compile(optimizer="adam", loss=focal_loss(gamma=2.0, alpha=0.25), metrics=["accuracy"])
-        focal_model.fit(X_train, y_train, epochs=epochs, batch_size=batch_size, validation_split=0.2, verbose=0)
+        focal_model.compile(
+            optimizer="adam",
+            loss=focal_loss(gamma=2.0, alpha=0.25),
+            metrics=["accuracy"],
+        )
+        focal_model.fit(
+            X_train,
+            y_train,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_split=0.2,
+            verbose=0,
+        )
         proba = focal_model.predict(X_test)
         focal_model.evaluate(X_test, y_test)
         proba = focal_model.predict(X_test)  # cell 88 predicts again
         _report(y_test, (proba > 0.5).astype("int32"))
         proba = proba.ravel()
     else:
-        raise ValueError(f"the seed notebook has no technique {name!r}; choose from {', '.join(TECHNIQUES)}.")
+        raise ValueError(
+            f"the seed notebook has no technique {name!r}; choose from {', '.join(TECHNIQUES)}."
+        )
     return np.asarray(y_test), np.asarray(proba, dtype=np.float64)

@@ -85,8 +85,16 @@ from imbal_core import evaluate
 Techniques = Mapping[str, dict[str, Any]]
 
 PALETTE = (
-    "#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a",
-    "#19d3f3", "#ff6692", "#b6e880", "#ff97ff", "#fecb52",
+    "#636efa",
+    "#ef553b",
+    "#00cc96",
+    "#ab63fa",
+    "#ffa15a",
+    "#19d3f3",
+    "#ff6692",
+    "#b6e880",
+    "#ff97ff",
+    "#fecb52",
 )
 # White (0 %) to dark blue (100 %). Plotly's named "Blues" runs the other way round.
 COLORSCALE = [[0.0, "#f7fbff"], [0.5, "#6baed6"], [1.0, "#08306b"]]
@@ -101,7 +109,16 @@ METRIC_LABELS = {
     "cost": "Cost",
     "accuracy": "Accuracy",
 }
-TABLE_METRICS = ("precision", "recall", "f1", "pr_auc", "roc_auc", "mcc", "brier", "cost")
+TABLE_METRICS = (
+    "precision",
+    "recall",
+    "f1",
+    "pr_auc",
+    "roc_auc",
+    "mcc",
+    "brier",
+    "cost",
+)
 LOWER_IS_BETTER = frozenset({"Brier", "Cost", "Alerts per 1k"})
 
 
@@ -140,7 +157,11 @@ def ok(techniques: Techniques) -> dict[str, dict[str, Any]]:
 
 
 def failed(techniques: Techniques) -> dict[str, str]:
-    return {n: str(s.get("error") or "failed") for n, s in techniques.items() if s.get("status") != "ok"}
+    return {
+        n: str(s.get("error") or "failed")
+        for n, s in techniques.items()
+        if s.get("status") != "ok"
+    }
 
 
 def n_seeds(techniques: Techniques) -> int:
@@ -202,24 +223,41 @@ def _figure(data: list[dict[str, Any]], title: str, **layout: Any) -> go.Figure:
         "yaxis": _axis(),
     }
     for key, value in layout.items():
-        base[key] = {**base[key], **value} if isinstance(base.get(key), dict) and isinstance(value, dict) else value
+        base[key] = (
+            {**base[key], **value}
+            if isinstance(base.get(key), dict) and isinstance(value, dict)
+            else value
+        )
     # Every property here is written by this module and checked once by the tests
     # (tests/test_charts.py rebuilds each figure with validation), so skipping
     # plotly's per-call validation is safe and halves the cost of a slider move.
     return go.Figure(data=data, layout=base, _validate=False)
 
 
-def _empty(title: str, message: str = "No technique finished, so there is nothing to draw.") -> go.Figure:
+def _empty(
+    title: str, message: str = "No technique finished, so there is nothing to draw."
+) -> go.Figure:
     return _figure(
         [],
         title,
         xaxis={"visible": False},
         yaxis={"visible": False},
-        annotations=[{"text": message, "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper"}],
+        annotations=[
+            {
+                "text": message,
+                "showarrow": False,
+                "x": 0.5,
+                "y": 0.5,
+                "xref": "paper",
+                "yref": "paper",
+            }
+        ],
     )
 
 
-def _error_bars(stats: list[tuple[float, float, float]], several: bool) -> dict[str, Any] | None:
+def _error_bars(
+    stats: list[tuple[float, float, float]], several: bool
+) -> dict[str, Any] | None:
     if not several:
         return None
     return {
@@ -231,7 +269,9 @@ def _error_bars(stats: list[tuple[float, float, float]], several: bool) -> dict[
     }
 
 
-def _marker(name: str, x: float, y: float, color: str, threshold: float, hover: str) -> dict[str, Any]:
+def _marker(
+    name: str, x: float, y: float, color: str, threshold: float, hover: str
+) -> dict[str, Any]:
     """The operating point at the threshold: one single-point trace per technique."""
     return {
         "type": "scatter",
@@ -269,7 +309,9 @@ def _domain(low: float, high: float) -> list[float]:
 
 
 # -------------------------------------------------------------------- figures
-def confusion_matrices(techniques: Techniques, threshold: float | None = None) -> go.Figure:
+def confusion_matrices(
+    techniques: Techniques, threshold: float | None = None
+) -> go.Figure:
     """Side-by-side confusion matrices on ONE colour axis coloured by row rate (0-1).
 
     Colouring by the share of the actual class keeps the rare positive row readable
@@ -298,31 +340,51 @@ def confusion_matrices(techniques: Techniques, threshold: float | None = None) -
         counts = np.asarray(summary["confusion_matrix"], dtype=np.int64)
         totals = counts.sum(axis=1, keepdims=True)
         rates = np.divide(counts, totals, out=np.zeros(counts.shape), where=totals > 0)
-        text = [[f"{cells[r][c]} {counts[r, c]:,}<br>{rates[r, c]:.1%}" for c in range(2)] for r in range(2)]
+        text = [
+            [f"{cells[r][c]} {counts[r, c]:,}<br>{rates[r, c]:.1%}" for c in range(2)]
+            for r in range(2)
+        ]
         label = _plain(display_name(name))
-        data.append({
-            "type": "heatmap",
-            "z": rates.round(4).tolist(),
-            "x": x_labels,
-            "y": y_labels,
-            "text": text,
-            "texttemplate": "%{text}",
-            "coloraxis": "coloraxis",
-            "name": label,
-            "xaxis": f"x{suffix}",
-            "yaxis": f"y{suffix}",
-            "hovertemplate": "%{y}, %{x}<br>%{text}<extra>" + label + "</extra>",
-        })
-        layout[f"xaxis{suffix}"] = {"domain": _domain(x0, x0 + width), "anchor": f"y{suffix}", "tickfont": {"size": 10}}
-        layout[f"yaxis{suffix}"] = {
-            "domain": _domain(y1 - height, y1), "anchor": f"x{suffix}", "autorange": "reversed",
-            "showticklabels": col == 0, "tickfont": {"size": 10},
+        data.append(
+            {
+                "type": "heatmap",
+                "z": rates.round(4).tolist(),
+                "x": x_labels,
+                "y": y_labels,
+                "text": text,
+                "texttemplate": "%{text}",
+                "coloraxis": "coloraxis",
+                "name": label,
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+                "hovertemplate": "%{y}, %{x}<br>%{text}<extra>" + label + "</extra>",
+            }
+        )
+        layout[f"xaxis{suffix}"] = {
+            "domain": _domain(x0, x0 + width),
+            "anchor": f"y{suffix}",
+            "tickfont": {"size": 10},
         }
-        annotations.append({
-            "text": f"{label} (t = {_threshold_of(summary, threshold):.2f})",
-            "x": x0 + width / 2, "y": y1, "xref": "paper", "yref": "paper",
-            "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 13},
-        })
+        layout[f"yaxis{suffix}"] = {
+            "domain": _domain(y1 - height, y1),
+            "anchor": f"x{suffix}",
+            "autorange": "reversed",
+            "showticklabels": col == 0,
+            "tickfont": {"size": 10},
+        }
+        annotations.append(
+            {
+                "text": f"{label} (t = {_threshold_of(summary, threshold):.2f})",
+                "x": x0 + width / 2,
+                "y": y1,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 13},
+            }
+        )
     return _figure(
         data,
         "Confusion matrices on the test split (colour = share of the actual class)",
@@ -354,15 +416,17 @@ def metric_bars(
     for metric in metrics:
         stats = [metric_ci(s, metric) for s in done.values()]
         means = [mean for mean, _, _ in stats]
-        data.append({
-            "type": "bar",
-            "x": labels,
-            "y": means,
-            "name": METRIC_LABELS.get(metric, _plain(metric)),
-            "error_y": _error_bars(stats, several),
-            "text": [f"{m:.2f}" for m in means],
-            "textposition": "outside",
-        })
+        data.append(
+            {
+                "type": "bar",
+                "x": labels,
+                "y": means,
+                "name": METRIC_LABELS.get(metric, _plain(metric)),
+                "error_y": _error_bars(stats, several),
+                "text": [f"{m:.2f}" for m in means],
+                "textposition": "outside",
+            }
+        )
     title = "Positive class: precision, recall and F1"
     if threshold is not None:
         title += f" at threshold {threshold:.2f}"
@@ -381,24 +445,36 @@ def pr_curves(techniques: Techniques, threshold: float | None = None) -> go.Figu
     for name, summary in done.items():
         label = _plain(display_name(name))
         pr = summary["curves"]["pr"]
-        data.append({
-            "type": "scatter",
-            "x": _array(pr["recall"]),
-            "y": _array(pr["precision"]),
-            "mode": "lines",
-            "line": {"color": colors[name]},
-            "name": f"{label} (PR-AUC {summary['pr_auc']:.3f})",
-            "legendgroup": name,
-            "hovertemplate": "recall %{x:.3f}<br>precision %{y:.3f}<extra>" + label + "</extra>",
-        })
+        data.append(
+            {
+                "type": "scatter",
+                "x": _array(pr["recall"]),
+                "y": _array(pr["precision"]),
+                "mode": "lines",
+                "line": {"color": colors[name]},
+                "name": f"{label} (PR-AUC {summary['pr_auc']:.3f})",
+                "legendgroup": name,
+                "hovertemplate": "recall %{x:.3f}<br>precision %{y:.3f}<extra>"
+                + label
+                + "</extra>",
+            }
+        )
         first = _first_seed(summary)
-        data.append(_marker(
-            name, first["recall"], first["precision"], colors[name], _threshold_of(first, threshold),
-            "recall %{x:.3f}<br>precision %{y:.3f}",
-        ))
+        data.append(
+            _marker(
+                name,
+                first["recall"],
+                first["precision"],
+                colors[name],
+                _threshold_of(first, threshold),
+                "recall %{x:.3f}<br>precision %{y:.3f}",
+            )
+        )
     (tn, fp), (fn, tp) = next(iter(done.values()))["confusion_matrix"]
     prevalence = (fn + tp) / max(tn + fp + fn + tp, 1)
-    data.append(_diagonal("no skill (share of positives)", [0, 1], [prevalence, prevalence]))
+    data.append(
+        _diagonal("no skill (share of positives)", [0, 1], [prevalence, prevalence])
+    )
     return _figure(
         data,
         "Precision-recall curves (dot = current threshold)",
@@ -419,23 +495,32 @@ def roc_curves(techniques: Techniques, threshold: float | None = None) -> go.Fig
     for name, summary in done.items():
         label = _plain(display_name(name))
         roc = summary["curves"]["roc"]
-        data.append({
-            "type": "scatter",
-            "x": _array(roc["fpr"]),
-            "y": _array(roc["tpr"]),
-            "mode": "lines",
-            "line": {"color": colors[name]},
-            "name": f"{label} (ROC-AUC {summary['roc_auc']:.3f})",
-            "legendgroup": name,
-            "hovertemplate": "false positive rate %{x:.4f}<br>recall %{y:.3f}<extra>" + label + "</extra>",
-        })
+        data.append(
+            {
+                "type": "scatter",
+                "x": _array(roc["fpr"]),
+                "y": _array(roc["tpr"]),
+                "mode": "lines",
+                "line": {"color": colors[name]},
+                "name": f"{label} (ROC-AUC {summary['roc_auc']:.3f})",
+                "legendgroup": name,
+                "hovertemplate": "false positive rate %{x:.4f}<br>recall %{y:.3f}<extra>"
+                + label
+                + "</extra>",
+            }
+        )
         first = _first_seed(summary)
         (tn, fp), (fn, tp) = first["confusion_matrix"]
-        data.append(_marker(
-            name, fp / (fp + tn) if fp + tn else 0.0, tp / (tp + fn) if tp + fn else 0.0,
-            colors[name], _threshold_of(first, threshold),
-            "false positive rate %{x:.4f}<br>recall %{y:.3f}",
-        ))
+        data.append(
+            _marker(
+                name,
+                fp / (fp + tn) if fp + tn else 0.0,
+                tp / (tp + fn) if tp + fn else 0.0,
+                colors[name],
+                _threshold_of(first, threshold),
+                "false positive rate %{x:.4f}<br>recall %{y:.3f}",
+            )
+        )
     data.append(_diagonal("chance", [0, 1], [0, 1]))
     return _figure(
         data,
@@ -447,7 +532,9 @@ def roc_curves(techniques: Techniques, threshold: float | None = None) -> go.Fig
     )
 
 
-def reliability_curves(techniques: Techniques, threshold: float | None = None) -> go.Figure:
+def reliability_curves(
+    techniques: Techniques, threshold: float | None = None
+) -> go.Figure:
     """Mean predicted probability against the observed share of positives, per bin."""
     done = ok(techniques)
     if not done:
@@ -457,17 +544,19 @@ def reliability_curves(techniques: Techniques, threshold: float | None = None) -
     for name, summary in done.items():
         label = _plain(display_name(name))
         rel = summary["curves"]["reliability"]
-        data.append({
-            "type": "scatter",
-            "x": _array(rel["predicted"]),
-            "y": _array(rel["observed"]),
-            "mode": "lines+markers",
-            "line": {"color": colors[name]},
-            "name": f"{label} (Brier {summary['brier']:.4f})",
-            "customdata": _array(rel["count"]),
-            "hovertemplate": "predicted %{x:.3f}<br>observed %{y:.3f}<br>%{customdata:,} rows"
-            "<extra>" + label + "</extra>",
-        })
+        data.append(
+            {
+                "type": "scatter",
+                "x": _array(rel["predicted"]),
+                "y": _array(rel["observed"]),
+                "mode": "lines+markers",
+                "line": {"color": colors[name]},
+                "name": f"{label} (Brier {summary['brier']:.4f})",
+                "customdata": _array(rel["count"]),
+                "hovertemplate": "predicted %{x:.3f}<br>observed %{y:.3f}<br>%{customdata:,} rows"
+                "<extra>" + label + "</extra>",
+            }
+        )
     return _figure(
         data,
         "Calibration: predicted probability vs observed share of positives",
@@ -485,22 +574,26 @@ def cost_bars(techniques: Techniques, threshold: float | None = None) -> go.Figu
         return _empty("Total cost")
     colors = technique_colors(done)
     stats = [metric_ci(s, "cost") for s in done.values()]
-    data = [{
-        "type": "bar",
-        "x": [_plain(display_name(n)) for n in done],
-        "y": [mean for mean, _, _ in stats],
-        "error_y": _error_bars(stats, n_seeds(done) > 1),
-        "marker": {"color": [colors[n] for n in done]},
-        "text": [f"{mean:,.0f}" for mean, _, _ in stats],
-        "textposition": "outside",
-        "name": "cost",
-    }]
+    data = [
+        {
+            "type": "bar",
+            "x": [_plain(display_name(n)) for n in done],
+            "y": [mean for mean, _, _ in stats],
+            "error_y": _error_bars(stats, n_seeds(done) > 1),
+            "marker": {"color": [colors[n] for n in done]},
+            "text": [f"{mean:,.0f}" for mean, _, _ in stats],
+            "textposition": "outside",
+            "name": "cost",
+        }
+    ]
     title = "Total cost on the test split"
     if threshold is not None:
         title += f" at threshold {threshold:.2f}"
     top = max((mean for mean, _, _ in stats), default=0.0)
     top = max([top, *(high for _, _, high in stats)]) if stats else top
-    return _figure(data, title, yaxis=_axis("cost", range=[0, top * 1.15 or 1]), showlegend=False)
+    return _figure(
+        data, title, yaxis=_axis("cost", range=[0, top * 1.15 or 1]), showlegend=False
+    )
 
 
 def cost_curves(techniques: Techniques, threshold: float | None = None) -> go.Figure:
@@ -513,39 +606,70 @@ def cost_curves(techniques: Techniques, threshold: float | None = None) -> go.Fi
     for name, summary in done.items():
         label = _plain(display_name(name))
         sweep = summary["curves"]["sweep"]
-        grid, cost = np.asarray(sweep["thresholds"], dtype=float), np.asarray(sweep["cost"], dtype=float)
+        grid, cost = (
+            np.asarray(sweep["thresholds"], dtype=float),
+            np.asarray(sweep["cost"], dtype=float),
+        )
         best = int(np.argmin(cost))
-        data.append({
-            "type": "scatter",
-            "x": grid,
-            "y": cost,
-            "mode": "lines",
-            "line": {"color": colors[name]},
-            "name": label,
-            "legendgroup": name,
-            "hovertemplate": "threshold %{x:.2f}<br>cost %{y:,.0f}<extra>" + label + "</extra>",
-        })
-        data.append({
-            "type": "scatter",
-            "x": [grid[best]],
-            "y": [cost[best]],
-            "mode": "markers",
-            "name": f"{label} minimum",
-            "legendgroup": name,
-            "showlegend": False,
-            "marker": {"symbol": "star", "size": 15, "color": colors[name], "line": {"width": 1, "color": "black"}},
-            "hovertemplate": "lowest cost %{y:,.0f}<br>at threshold %{x:.2f}<extra>" + label + "</extra>",
-        })
+        data.append(
+            {
+                "type": "scatter",
+                "x": grid,
+                "y": cost,
+                "mode": "lines",
+                "line": {"color": colors[name]},
+                "name": label,
+                "legendgroup": name,
+                "hovertemplate": "threshold %{x:.2f}<br>cost %{y:,.0f}<extra>"
+                + label
+                + "</extra>",
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "x": [grid[best]],
+                "y": [cost[best]],
+                "mode": "markers",
+                "name": f"{label} minimum",
+                "legendgroup": name,
+                "showlegend": False,
+                "marker": {
+                    "symbol": "star",
+                    "size": 15,
+                    "color": colors[name],
+                    "line": {"width": 1, "color": "black"},
+                },
+                "hovertemplate": "lowest cost %{y:,.0f}<br>at threshold %{x:.2f}<extra>"
+                + label
+                + "</extra>",
+            }
+        )
     extra: dict[str, Any] = {}
     if threshold is not None:
-        extra["shapes"] = [{
-            "type": "line", "x0": threshold, "x1": threshold, "y0": 0, "y1": 1, "xref": "x", "yref": "paper",
-            "line": {"dash": "dash", "color": "black", "width": 1},
-        }]
-        extra["annotations"] = [{
-            "text": f"current {threshold:.2f}", "x": threshold, "y": 1, "xref": "x", "yref": "paper",
-            "yanchor": "bottom", "showarrow": False,
-        }]
+        extra["shapes"] = [
+            {
+                "type": "line",
+                "x0": threshold,
+                "x1": threshold,
+                "y0": 0,
+                "y1": 1,
+                "xref": "x",
+                "yref": "paper",
+                "line": {"dash": "dash", "color": "black", "width": 1},
+            }
+        ]
+        extra["annotations"] = [
+            {
+                "text": f"current {threshold:.2f}",
+                "x": threshold,
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+            }
+        ]
     return _figure(
         data,
         "Cost against threshold on the test split (star = lowest)",
@@ -594,7 +718,12 @@ def metrics_table(techniques: Techniques) -> pd.DataFrame:
         row["Threshold"] = float(s["threshold"])
         row["Accuracy"] = float(s["accuracy"])
         rows[display_name(name)] = row
-    columns = [*(METRIC_LABELS[m] for m in TABLE_METRICS), "Alerts per 1k", "Threshold", "Accuracy"]
+    columns = [
+        *(METRIC_LABELS[m] for m in TABLE_METRICS),
+        "Alerts per 1k",
+        "Threshold",
+        "Accuracy",
+    ]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     table.index.name = "Technique"
     return table
@@ -608,7 +737,9 @@ def metrics_ci_table(techniques: Techniques) -> pd.DataFrame:
         for metric in (*TABLE_METRICS, "accuracy"):
             mean, low, high = metric_ci(s, metric)
             digits = 0 if metric == "cost" else 3
-            row[METRIC_LABELS[metric]] = f"{mean:,.{digits}f} ± {(high - low) / 2:,.{digits}f}"
+            row[METRIC_LABELS[metric]] = (
+                f"{mean:,.{digits}f} ± {(high - low) / 2:,.{digits}f}"
+            )
         row["Seeds"] = len(s.get("seeds") or [])
         rows[display_name(name)] = row
     table = pd.DataFrame.from_dict(rows, orient="index")
@@ -620,36 +751,69 @@ def best_per_column(table: pd.DataFrame) -> dict[str, str]:
     """Row label of the best value in each numeric column (Threshold has no 'best')."""
     best = {}
     for column in table.columns:
-        if column == "Threshold" or not pd.api.types.is_numeric_dtype(table[column]) or table[column].isna().all():
+        if (
+            column == "Threshold"
+            or not pd.api.types.is_numeric_dtype(table[column])
+            or table[column].isna().all()
+        ):
             continue
-        best[column] = table[column].idxmin() if column in LOWER_IS_BETTER else table[column].idxmax()
+        best[column] = (
+            table[column].idxmin()
+            if column in LOWER_IS_BETTER
+            else table[column].idxmax()
+        )
     return best
 
 
 def best_marks(table: pd.DataFrame) -> pd.Series:
     """Per technique, the columns it is best at, e.g. "★ PR-AUC, MCC" (empty when none)."""
     best = best_per_column(table)
-    marks = {label: [c for c, winner in best.items() if winner == label] for label in table.index}
-    return pd.Series({label: ("★ " + ", ".join(cols)) if cols else "" for label, cols in marks.items()},
-                     name="Best at", dtype=object)
+    marks = {
+        label: [c for c, winner in best.items() if winner == label]
+        for label in table.index
+    }
+    return pd.Series(
+        {
+            label: ("★ " + ", ".join(cols)) if cols else ""
+            for label, cols in marks.items()
+        },
+        name="Best at",
+        dtype=object,
+    )
 
 
 def classification_report_table(summary: dict[str, Any]) -> pd.DataFrame:
     """The first seed's classification report, rows in the seed notebook's order."""
     report = summary["classification_report"]
     rows, index = [], []
-    for key, label in (("0", "negative (0)"), ("1", "positive (1)"), ("accuracy", "accuracy"),
-                       ("macro avg", "macro avg"), ("weighted avg", "weighted avg")):
+    for key, label in (
+        ("0", "negative (0)"),
+        ("1", "positive (1)"),
+        ("accuracy", "accuracy"),
+        ("macro avg", "macro avg"),
+        ("weighted avg", "weighted avg"),
+    ):
         if key == "accuracy":
             # sklearn's layout: accuracy is one number; its support is every row.
-            row = [np.nan, np.nan, float(report["accuracy"]), int(report["macro avg"]["support"])]
+            row = [
+                np.nan,
+                np.nan,
+                float(report["accuracy"]),
+                int(report["macro avg"]["support"]),
+            ]
         else:
             values = report[key]
-            row = [float(values["precision"]), float(values["recall"]), float(values["f1-score"]),
-                   int(values["support"])]
+            row = [
+                float(values["precision"]),
+                float(values["recall"]),
+                float(values["f1-score"]),
+                int(values["support"]),
+            ]
         rows.append(row)
         index.append(label)
-    table = pd.DataFrame(rows, index=index, columns=["precision", "recall", "f1-score", "support"])
+    table = pd.DataFrame(
+        rows, index=index, columns=["precision", "recall", "f1-score", "support"]
+    )
     table["support"] = table["support"].astype(int)
     return table
 
@@ -660,17 +824,27 @@ def classification_report_text(summary: dict[str, Any]) -> str:
     Plain monospace text: what the seed notebook printed, and cheap to show seven times.
     """
     report = summary["classification_report"]
-    lines = [f"{'':>14}{'precision':>10}{'recall':>10}{'f1-score':>10}{'support':>10}", ""]
+    lines = [
+        f"{'':>14}{'precision':>10}{'recall':>10}{'f1-score':>10}{'support':>10}",
+        "",
+    ]
     for key, label in (("0", "negative (0)"), ("1", "positive (1)")):
         row = report[key]
-        lines.append(f"{label:>14}{row['precision']:>10.4f}{row['recall']:>10.4f}{row['f1-score']:>10.4f}"
-                     f"{int(row['support']):>10,}")
+        lines.append(
+            f"{label:>14}{row['precision']:>10.4f}{row['recall']:>10.4f}{row['f1-score']:>10.4f}"
+            f"{int(row['support']):>10,}"
+        )
     total = int(report["macro avg"]["support"])
-    lines += ["", f"{'accuracy':>14}{'':>10}{'':>10}{float(report['accuracy']):>10.4f}{total:>10,}"]
+    lines += [
+        "",
+        f"{'accuracy':>14}{'':>10}{'':>10}{float(report['accuracy']):>10.4f}{total:>10,}",
+    ]
     for key in ("macro avg", "weighted avg"):
         row = report[key]
-        lines.append(f"{key:>14}{row['precision']:>10.4f}{row['recall']:>10.4f}{row['f1-score']:>10.4f}"
-                     f"{int(row['support']):>10,}")
+        lines.append(
+            f"{key:>14}{row['precision']:>10.4f}{row['recall']:>10.4f}{row['f1-score']:>10.4f}"
+            f"{int(row['support']):>10,}"
+        )
     return "\n".join(lines)
 
 
@@ -682,7 +856,11 @@ def class_counts_table(dataset: dict[str, Any], techniques: Techniques) -> pd.Da
     for name, s in ok(techniques).items():
         if s.get("train_class_counts"):
             rows[f"train after {display_name(name)}"] = s["train_class_counts"]
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=["negative", "positive"]).fillna(0).astype(int)
+    table = (
+        pd.DataFrame.from_dict(rows, orient="index", columns=["negative", "positive"])
+        .fillna(0)
+        .astype(int)
+    )
     total = (table["negative"] + table["positive"]).replace(0, 1)
     table["positive share"] = table["positive"] / total
     table.index.name = "Set"
@@ -692,9 +870,14 @@ def class_counts_table(dataset: dict[str, Any], techniques: Techniques) -> pd.Da
 def suggested_thresholds_table(techniques: Techniques) -> pd.DataFrame:
     """Per technique: the threshold chosen on validation and the one the figures use."""
     rows = {
-        display_name(n): {"Suggested (validation)": float(s["suggested_threshold"]), "In use": float(s["threshold"])}
+        display_name(n): {
+            "Suggested (validation)": float(s["suggested_threshold"]),
+            "In use": float(s["threshold"]),
+        }
         for n, s in ok(techniques).items()
     }
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=["Suggested (validation)", "In use"])
+    table = pd.DataFrame.from_dict(
+        rows, orient="index", columns=["Suggested (validation)", "In use"]
+    )
     table.index.name = "Technique"
     return table

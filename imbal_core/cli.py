@@ -20,7 +20,9 @@ from imbal_core.errors import InputError
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # argparse prints usage and more; we print one line
+    def error(
+        self, message: str
+    ) -> NoReturn:  # argparse prints usage and more; we print one line
         print(f"error: {message}; see --help", file=sys.stderr)
         raise SystemExit(2)
 
@@ -49,48 +51,104 @@ def build_parser() -> argparse.ArgumentParser:
     from imbal_core import techniques
 
     parser = _Parser(prog="python -m imbal_core", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser
+    )
 
-    demo = commands.add_parser("demo-data", help="write the synthetic creditcard-shaped data as CSV")
+    demo = commands.add_parser(
+        "demo-data", help="write the synthetic creditcard-shaped data as CSV"
+    )
     demo.add_argument("--out", required=True, help="CSV path to write")
     demo.add_argument("--rows", type=int, default=284_807)
     demo.add_argument("--seed", type=int, default=0)
 
-    train = commands.add_parser("train", help="train and compare techniques; write results JSON")
-    train.add_argument("--data", required=True, help="a CSV path, 'creditcard' or 'demo'")
+    train = commands.add_parser(
+        "train", help="train and compare techniques; write results JSON"
+    )
+    train.add_argument(
+        "--data", required=True, help="a CSV path, 'creditcard' or 'demo'"
+    )
     train.add_argument("--rows", type=int, default=284_807, help="rows of demo data")
     train.add_argument("--target", default="Class")
-    train.add_argument("--positive", default=None, help="positive label (default: 1, else the minority)")
-    train.add_argument("--techniques", default="all", help="'all' or names: " + ",".join(techniques.REGISTRY))
+    train.add_argument(
+        "--positive",
+        default=None,
+        help="positive label (default: 1, else the minority)",
+    )
+    train.add_argument(
+        "--techniques",
+        default="all",
+        help="'all' or names: " + ",".join(techniques.REGISTRY),
+    )
     for param in techniques.SHARED_PARAMS:
-        train.add_argument(f"--{param.name.replace('_', '-')}", type=int if param.integer else float,
-                           default=param.default, help=param.help)
+        train.add_argument(
+            f"--{param.name.replace('_', '-')}",
+            type=int if param.integer else float,
+            default=param.default,
+            help=param.help,
+        )
     seen = set()
     for cls in techniques.REGISTRY.values():
         for param in cls.params:
             if param.name not in seen:
                 seen.add(param.name)
                 train.add_argument(
-                    f"--{param.name.replace('_', '-')}", type=int if param.integer else float, default=None,
+                    f"--{param.name.replace('_', '-')}",
+                    type=int if param.integer else float,
+                    default=None,
                     help=f"{cls.name}: {param.help} (default {param.default:g})",
                 )
-    train.add_argument("--threshold", type=_threshold, default=0.5, help="0..1, or 'suggested' (tuned on validation)")
+    train.add_argument(
+        "--threshold",
+        type=_threshold,
+        default=0.5,
+        help="0..1, or 'suggested' (tuned on validation)",
+    )
     train.add_argument("--threshold-objective", choices=("f1", "cost"), default="f1")
     train.add_argument("--seed", type=int, default=42)
-    train.add_argument("--seeds", type=int, default=1, help="train each technique with N seeds (seed, seed+1, ...)")
+    train.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        help="train each technique with N seeds (seed, seed+1, ...)",
+    )
     train.add_argument("--test-size", type=float, default=0.2)
-    train.add_argument("--time-column", default=None, help="split by this time column instead of at random")
-    train.add_argument("--fraud-cost", type=_fraud_cost, default=None,
-                       help="cost of a missed positive: a number, or 'amount' (default: amount if the column exists, else 100)")
-    train.add_argument("--review-cost", type=float, default=5.0, help="cost of reviewing one alert")
+    train.add_argument(
+        "--time-column",
+        default=None,
+        help="split by this time column instead of at random",
+    )
+    train.add_argument(
+        "--fraud-cost",
+        type=_fraud_cost,
+        default=None,
+        help="cost of a missed positive: a number, or 'amount' (default: amount if the column exists, else 100)",
+    )
+    train.add_argument(
+        "--review-cost", type=float, default=5.0, help="cost of reviewing one alert"
+    )
     train.add_argument("--out", required=True, help="results JSON path")
 
-    report = commands.add_parser("report", help="turn a results JSON into one self-contained HTML report")
-    report.add_argument("--results", required=True, help="results JSON written by `train`")
-    report.add_argument("--out", required=True, help="HTML path to write (opens offline)")
-    report.add_argument("--csv", default=None, help="also write the metrics as CSV (safe to open in a spreadsheet)")
-    report.add_argument("--threshold", type=_probability, default=None,
-                        help="re-evaluate every technique at this threshold (default: the one in the results)")
+    report = commands.add_parser(
+        "report", help="turn a results JSON into one self-contained HTML report"
+    )
+    report.add_argument(
+        "--results", required=True, help="results JSON written by `train`"
+    )
+    report.add_argument(
+        "--out", required=True, help="HTML path to write (opens offline)"
+    )
+    report.add_argument(
+        "--csv",
+        default=None,
+        help="also write the metrics as CSV (safe to open in a spreadsheet)",
+    )
+    report.add_argument(
+        "--threshold",
+        type=_probability,
+        default=None,
+        help="re-evaluate every technique at this threshold (default: the one in the results)",
+    )
     return parser
 
 
@@ -123,15 +181,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (OSError, ValueError) as exc:
-        print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
+        print(
+            f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, not bad input: still one line, never a traceback
         detail = str(exc).splitlines()[0][:200] if str(exc) else ""
-        print(f"error: unexpected {type(exc).__name__}: {detail}; please report it with the command you ran",
-              file=sys.stderr)
+        print(
+            f"error: unexpected {type(exc).__name__}: {detail}; please report it with the command you ran",
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -140,7 +203,10 @@ def _demo_data(args: argparse.Namespace) -> int:
 
     frame = make_demo(rows=args.rows, seed=args.seed)
     frame.to_csv(args.out, index=False)
-    print(f"wrote {len(frame):,} synthetic rows ({int(frame['Class'].sum())} positives) to {args.out}", file=sys.stderr)
+    print(
+        f"wrote {len(frame):,} synthetic rows ({int(frame['Class'].sum())} positives) to {args.out}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -154,41 +220,64 @@ def _train(args: argparse.Namespace) -> int:
         raise InputError(f"--seeds must be between 1 and 50, got {args.seeds}.")
     if args.review_cost < 0:
         raise InputError(f"--review-cost must be >= 0, got {args.review_cost}.")
-    names = list(techniques.REGISTRY) if args.techniques == "all" else [n.strip() for n in args.techniques.split(",") if n.strip()]
+    names = (
+        list(techniques.REGISTRY)
+        if args.techniques == "all"
+        else [n.strip() for n in args.techniques.split(",") if n.strip()]
+    )
     for name in names:
         techniques.get(name)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
 
-    options: dict[str, Any] = {"target": args.target, "positive": args.positive, "test_size": args.test_size,
-                               "time_column": args.time_column}
+    options: dict[str, Any] = {
+        "target": args.target,
+        "positive": args.positive,
+        "test_size": args.test_size,
+        "time_column": args.time_column,
+    }
     if args.data == "demo":
         options["rows"] = args.rows
     dataset = load_source(args.data, **options)
     hyper = {p.name: getattr(args, p.name) for p in techniques.SHARED_PARAMS}
     for cls in techniques.REGISTRY.values():
         hyper.update({p.name: getattr(args, p.name) for p in cls.params})
-    validate_options(dataset, names, hyper)  # bad options end here, before any output or training
-    print(f"data: {dataset.source}: {dataset.rows:,} rows, {dataset.positives:,} positive "
-          f"(label {dataset.summary()['positive_label']!r}), {len(dataset.feature_names)} features", file=sys.stderr)
+    validate_options(
+        dataset, names, hyper
+    )  # bad options end here, before any output or training
+    print(
+        f"data: {dataset.source}: {dataset.rows:,} rows, {dataset.positives:,} positive "
+        f"(label {dataset.summary()['positive_label']!r}), {len(dataset.feature_names)} features",
+        file=sys.stderr,
+    )
     for note in dataset.notes:
         print(f"note: {note}", file=sys.stderr)
 
     started = time.perf_counter()
 
     def progress(name: str, seed: int, fraction: float, message: str) -> None:
-        print(f"[{name} seed {seed}] {message} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+        print(
+            f"[{name} seed {seed}] {message} ({time.perf_counter() - started:.1f} s)",
+            file=sys.stderr,
+        )
 
     seeds = [args.seed + i for i in range(args.seeds)]
     comparison = run_comparison(dataset, names, hyper, seeds, progress)
     fraud_cost = args.fraud_cost
     if fraud_cost is None and dataset.amount_test is None:
         fraud_cost = 100.0
-    results = results_json(comparison, args.threshold, Costs(missed=fraud_cost, review=args.review_cost),
-                           args.threshold_objective)
+    results = results_json(
+        comparison,
+        args.threshold,
+        Costs(missed=fraud_cost, review=args.review_cost),
+        args.threshold_objective,
+    )
     Path(args.out).write_text(json.dumps(results, indent=1))
     failed = [n for n, r in results["techniques"].items() if r["status"] != "ok"]
-    print(f"wrote {args.out}: {len(names) - len(failed)} of {len(names)} techniques ok"
-          + (f"; failed: {', '.join(failed)}" if failed else ""), file=sys.stderr)
+    print(
+        f"wrote {args.out}: {len(names) - len(failed)} of {len(names)} techniques ok"
+        + (f"; failed: {', '.join(failed)}" if failed else ""),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -198,7 +287,11 @@ def _report(args: argparse.Namespace) -> int:
     results = load_results(args.results)
     write_report(results, args.out, args.csv, threshold=args.threshold)
     failed = [n for n, r in results["techniques"].items() if r.get("status") != "ok"]
-    print(f"wrote {args.out}" + (f" and {args.csv}" if args.csv else "")
-          + f": {len(results['techniques'])} techniques" + (f" ({len(failed)} failed)" if failed else ""),
-          file=sys.stderr)
+    print(
+        f"wrote {args.out}"
+        + (f" and {args.csv}" if args.csv else "")
+        + f": {len(results['techniques'])} techniques"
+        + (f" ({len(failed)} failed)" if failed else ""),
+        file=sys.stderr,
+    )
     return 0

@@ -55,10 +55,16 @@ _SIGNATURES = {
     b"SQLite format 3": "an SQLite database",
 }
 # Tried in order; latin-1 decodes any byte, so it is the last resort. Values name them for users.
-_ENCODINGS = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252 (latin-1)", "latin-1": "latin-1"}
+_ENCODINGS = {
+    "utf-8-sig": "UTF-8",
+    "cp1252": "Windows-1252 (latin-1)",
+    "latin-1": "latin-1",
+}
 
 
-def read_csv(source: str | os.PathLike | bytes | BinaryIO, name: str = "") -> pd.DataFrame:
+def read_csv(
+    source: str | os.PathLike | bytes | BinaryIO, name: str = ""
+) -> pd.DataFrame:
     """Read a CSV from a path, raw bytes or a file object (e.g. a Streamlit upload).
 
     Detects the delimiter (comma, semicolon, tab, pipe) and the encoding (UTF-8,
@@ -68,28 +74,48 @@ def read_csv(source: str | os.PathLike | bytes | BinaryIO, name: str = "") -> pd
     :class:`InputError` for anything that is not a usable table. Notes on what was
     detected are left in ``frame.attrs["notes"]`` for :func:`prepare` to report.
     """
-    label = name or (Path(source).name if isinstance(source, (str, os.PathLike)) else "the file")
+    label = name or (
+        Path(source).name if isinstance(source, (str, os.PathLike)) else "the file"
+    )
     raw = _read_bytes(source, label)
     if not raw.strip():
-        raise InputError(f"{label} is empty; choose a CSV file with a header row and data rows.")
+        raise InputError(
+            f"{label} is empty; choose a CSV file with a header row and data rows."
+        )
     text, encoding = _decode(raw, label)
-    notes = [] if encoding in ("utf-8-sig", "utf-16") else [f"{label} is not UTF-8: read it as {_ENCODINGS[encoding]}"]
+    notes = (
+        []
+        if encoding in ("utf-8-sig", "utf-16")
+        else [f"{label} is not UTF-8: read it as {_ENCODINGS[encoding]}"]
+    )
     delimiter = _sniff_delimiter(text)
     rows = (row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row)
     header, first = next(rows, []), next(rows, [])
     named = [c.strip() for c in header if c.strip()]
     duplicates = sorted({c for c in named if named.count(c) > 1})
     if duplicates:
-        raise InputError(f"{label} has duplicate column names {duplicates}; rename them so each is unique.")
+        raise InputError(
+            f"{label} has duplicate column names {duplicates}; rename them so each is unique."
+        )
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True)
     except pd.errors.ParserError as exc:
-        raise InputError(_ragged_message(label, str(exc), len(header), delimiter)) from None
+        raise InputError(
+            _ragged_message(label, str(exc), len(header), delimiter)
+        ) from None
     except pd.errors.EmptyDataError:
-        raise InputError(f"{label} has no header row; the first line must name the columns.") from None
+        raise InputError(
+            f"{label} has no header row; the first line must name the columns."
+        ) from None
     except (csv.Error, ValueError, OverflowError) as exc:
-        detail = str(exc).strip().splitlines()[-1][:160] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{label} could not be read as CSV ({detail}); check its format.") from None
+        detail = (
+            str(exc).strip().splitlines()[-1][:160]
+            if str(exc).strip()
+            else type(exc).__name__
+        )
+        raise InputError(
+            f"{label} could not be read as CSV ({detail}); check its format."
+        ) from None
     if len(first) == len(header) + 1 and len(frame.columns) == len(header):
         # pandas silently turns the first column into the index when data rows have one extra field.
         raise InputError(
@@ -97,7 +123,9 @@ def read_csv(source: str | os.PathLike | bytes | BinaryIO, name: str = "") -> pd
             "header; name the extra column or remove the extra field (often a trailing delimiter)."
         )
     if frame.empty:
-        raise InputError(f"{label} has a header but no data rows; add rows and try again.")
+        raise InputError(
+            f"{label} has a header but no data rows; add rows and try again."
+        )
     if frame.shape[1] < 2:
         raise InputError(
             f"{label} has one column only; a CSV needs feature columns and a target column "
@@ -113,7 +141,9 @@ def read_csv(source: str | os.PathLike | bytes | BinaryIO, name: str = "") -> pd
     frame.columns = [_column_name(c, i) for i, c in enumerate(frame.columns)]
     if frame.columns.duplicated().any():
         repeated = sorted(set(frame.columns[frame.columns.duplicated()]))
-        raise InputError(f"{label} has duplicate column names {repeated}; rename them so each is unique.")
+        raise InputError(
+            f"{label} has duplicate column names {repeated}; rename them so each is unique."
+        )
     if delimiter != ",":
         notes.extend(_decimal_commas(frame))
     frame.attrs["notes"] = notes
@@ -137,13 +167,17 @@ def _read_bytes(source: Any, label: str) -> bytes:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise InputError(f"cannot read {str(path)!r} ({exc.strerror or exc}); check its permissions.") from None
+            raise InputError(
+                f"cannot read {str(path)!r} ({exc.strerror or exc}); check its permissions."
+            ) from None
     elif hasattr(source, "getvalue"):
         raw = source.getvalue()
     elif hasattr(source, "read"):
         raw = source.read()
     else:
-        raise InputError(f"cannot read a CSV from a {type(source).__name__}; pass a path, bytes or a file.")
+        raise InputError(
+            f"cannot read a CSV from a {type(source).__name__}; pass a path, bytes or a file."
+        )
     if isinstance(raw, str):  # a text-mode file object
         raw = raw.encode("utf-8")
     if len(raw) > limit:
@@ -156,14 +190,20 @@ def _decode(raw: bytes, label: str) -> tuple[str, str]:
         try:
             return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
-            raise InputError(f"{label} starts like UTF-16 text but is not; export it as CSV.") from None
+            raise InputError(
+                f"{label} starts like UTF-16 text but is not; export it as CSV."
+            ) from None
     for signature, kind in _SIGNATURES.items():
         if raw.startswith(signature):
-            raise InputError(f"{label} is {kind}, not a CSV text file; export or save it as CSV.")
+            raise InputError(
+                f"{label} is {kind}, not a CSV text file; export or save it as CSV."
+            )
     head = raw[:8192]
     control = sum(byte < 32 and byte not in b"\t\n\r\f" for byte in head)
     if b"\x00" in head or control > len(head) / 100:
-        raise InputError(f"{label} is not a text CSV (it contains binary data); export it as CSV.")
+        raise InputError(
+            f"{label} is not a text CSV (it contains binary data); export it as CSV."
+        )
     for encoding in _ENCODINGS:
         try:
             return raw.decode(encoding), encoding
@@ -184,7 +224,9 @@ def _sniff_delimiter(text: str) -> str:
 
     def score(delimiter: str) -> tuple[bool, float, int]:
         try:
-            rows = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r][:50]
+            rows = [
+                r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r
+            ][:50]
         except csv.Error:
             return (False, 0.0, 0)
         if not rows:
@@ -234,20 +276,35 @@ def _decimal_commas(frame: pd.DataFrame) -> list[str]:
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             continue
         values = series.dropna().astype(str).str.strip()
-        if len(values) and values.str.contains(",").any() and values.str.match(_DECIMAL_COMMA).all():
+        if (
+            len(values)
+            and values.str.contains(",").any()
+            and values.str.match(_DECIMAL_COMMA).all()
+        ):
             frame[column] = pd.to_numeric(
-                series.astype("string").str.strip().str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
+                series.astype("string")
+                .str.strip()
+                .str.replace(".", "", regex=False)
+                .str.replace(",", ".", regex=False),
                 errors="coerce",
             )
             converted.append(str(column))
-    return [f"read decimal commas as numbers in {converted[:10]}{' …' if len(converted) > 10 else ''}"] if converted else []
+    return (
+        [
+            f"read decimal commas as numbers in {converted[:10]}{' …' if len(converted) > 10 else ''}"
+        ]
+        if converted
+        else []
+    )
 
 
 _DELIMITER_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab", "|": "a |"}
 
 
 # --------------------------------------------------------------------- sources
-def make_demo(rows: int = CREDITCARD_ROWS, positives: int | None = None, seed: int = 0) -> pd.DataFrame:
+def make_demo(
+    rows: int = CREDITCARD_ROWS, positives: int | None = None, seed: int = 0
+) -> pd.DataFrame:
     """A deterministic, synthetic stand-in for the creditcard data (same schema and ratio).
 
     Frauds differ from legitimate rows in a handful of V columns, as in the real
@@ -257,19 +314,34 @@ def make_demo(rows: int = CREDITCARD_ROWS, positives: int | None = None, seed: i
     if rows < 20:
         raise InputError(f"demo data needs at least 20 rows, got {rows}.")
     if positives is None:
-        positives = max(MIN_ROWS_PER_CLASS * 2, round(rows * CREDITCARD_POSITIVES / CREDITCARD_ROWS))
+        positives = max(
+            MIN_ROWS_PER_CLASS * 2, round(rows * CREDITCARD_POSITIVES / CREDITCARD_ROWS)
+        )
     if not 0 < positives < rows:
-        raise InputError(f"demo positives must be between 1 and {rows - 1}, got {positives}.")
+        raise InputError(
+            f"demo positives must be between 1 and {rows - 1}, got {positives}."
+        )
     rng = np.random.default_rng(seed)
     y = np.zeros(rows, dtype=np.int64)
     y[rng.choice(rows, positives, replace=False)] = 1
     v = rng.standard_normal((rows, 28)).astype(np.float64)
     # Fraud signal, strongest where the real data has it (V14, V12, V10, V17, V4, V11).
     shift = np.zeros(28)
-    for column, delta in {14: -2.2, 12: -1.8, 10: -1.6, 17: -1.6, 4: 1.5, 11: 1.3, 3: -1.0, 7: -0.9}.items():
+    for column, delta in {
+        14: -2.2,
+        12: -1.8,
+        10: -1.6,
+        17: -1.6,
+        4: 1.5,
+        11: 1.3,
+        3: -1.0,
+        7: -0.9,
+    }.items():
         shift[column - 1] = delta
     fraud = y == 1
-    strength = rng.uniform(0.0, 1.6, size=fraud.sum())  # some frauds look entirely normal
+    strength = rng.uniform(
+        0.0, 1.6, size=fraud.sum()
+    )  # some frauds look entirely normal
     v[fraud] += strength[:, None] * shift + rng.normal(0, 0.6, size=(fraud.sum(), 28))
     v[fraud] *= rng.uniform(1.0, 1.8, size=(fraud.sum(), 1))
     time = np.sort(rng.uniform(0, 172_792, rows)).round()
@@ -299,19 +371,27 @@ def load_creditcard(data_home: str | os.PathLike | None = None) -> pd.DataFrame:
             frame = read_csv(candidate)
             missing = [c for c in ("Amount", "Class") if c not in frame.columns]
             if missing:
-                raise InputError(f"{candidate} is not the creditcard data: it lacks {missing}; {CREDITCARD_HELP}.")
+                raise InputError(
+                    f"{candidate} is not the creditcard data: it lacks {missing}; {CREDITCARD_HELP}."
+                )
             return frame
     try:
         import warnings
 
         from sklearn.datasets import fetch_openml
 
-        with warnings.catch_warnings():  # its retry warnings would reach the user as noise
+        with (
+            warnings.catch_warnings()
+        ):  # its retry warnings would reach the user as noise
             warnings.simplefilter("ignore")
-            bunch = fetch_openml(data_id=1597, as_frame=True, data_home=data_home, n_retries=1, delay=0.5)
+            bunch = fetch_openml(
+                data_id=1597, as_frame=True, data_home=data_home, n_retries=1, delay=0.5
+            )
     except Exception as exc:  # any network or parse failure means "not available here"
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-        raise InputError(f"the creditcard data is not available ({reason}); {CREDITCARD_HELP}.") from None
+        raise InputError(
+            f"the creditcard data is not available ({reason}); {CREDITCARD_HELP}."
+        ) from None
     frame = bunch.frame
     frame["Class"] = frame["Class"].astype(str).astype(int)
     return frame
@@ -354,7 +434,11 @@ class Dataset:
         """Negatives and positives per split, as they are (never resampled)."""
         return {
             name: {"negative": int((y == 0).sum()), "positive": int((y == 1).sum())}
-            for name, y in (("train", self.y_train), ("validation", self.y_val), ("test", self.y_test))
+            for name, y in (
+                ("train", self.y_train),
+                ("validation", self.y_val),
+                ("test", self.y_test),
+            )
         }
 
     def summary(self) -> dict[str, Any]:
@@ -403,8 +487,12 @@ def prepare(
     if not 0.05 <= test_size <= 0.5:
         raise InputError(f"test size must be between 0.05 and 0.5, got {test_size}.")
     if target not in frame.columns:
-        shown = ", ".join(map(repr, map(str, frame.columns[:30]))) + (" …" if frame.shape[1] > 30 else "")
-        raise InputError(f"target column {target!r} not found; the columns are: {shown}. Choose one with --target.")
+        shown = ", ".join(map(repr, map(str, frame.columns[:30]))) + (
+            " …" if frame.shape[1] > 30 else ""
+        )
+        raise InputError(
+            f"target column {target!r} not found; the columns are: {shown}. Choose one with --target."
+        )
     if len(frame) < 2 * MIN_ROWS_PER_CLASS:
         raise InputError(
             f"the data has {len(frame)} row{'s' if len(frame) != 1 else ''}; it needs at least "
@@ -412,11 +500,15 @@ def prepare(
             "validation and test."
         )
     if frame.shape[1] < 2:
-        raise InputError(f"the data has only the target column {target!r}; add feature columns.")
+        raise InputError(
+            f"the data has only the target column {target!r}; add feature columns."
+        )
     notes = [str(n) for n in frame.attrs.get("notes", [])]
     labels = frame[target]
     if labels.isna().all():
-        raise InputError(f"target column {target!r} is empty; choose the label column with --target.")
+        raise InputError(
+            f"target column {target!r} is empty; choose the label column with --target."
+        )
     if labels.isna().any():
         first = int(np.flatnonzero(labels.isna().to_numpy())[0]) + 1
         raise InputError(
@@ -435,9 +527,13 @@ def prepare(
     split = "stratified"
     if time_column:
         if time_column not in frame.columns or not _numeric(frame, time_column):
-            raise InputError(f"time column {time_column!r} is not a numeric column of the data.")
+            raise InputError(
+                f"time column {time_column!r} is not a numeric column of the data."
+            )
         if frame[time_column].isna().any():
-            raise InputError(f"time column {time_column!r} has missing values; fill them or split at random.")
+            raise InputError(
+                f"time column {time_column!r} has missing values; fill them or split at random."
+            )
         order = np.argsort(frame[time_column].to_numpy(), kind="stable")
         split = f"time-ordered by {time_column}"
     drop_columns = [c for c in drop if c in frame.columns and c != target]
@@ -445,15 +541,25 @@ def prepare(
         notes.append(f"dropped {drop_columns} (not a feature for this data)")
     features = frame.drop(columns=[target, *drop_columns])
     if features.shape[1] == 0:
-        raise InputError(f"no feature columns are left besides {target!r}; add feature columns.")
-    amount = frame[amount_column].to_numpy(dtype=float) if _numeric(frame, amount_column) else None
+        raise InputError(
+            f"no feature columns are left besides {target!r}; add feature columns."
+        )
+    amount = (
+        frame[amount_column].to_numpy(dtype=float)
+        if _numeric(frame, amount_column)
+        else None
+    )
 
-    train_idx, val_idx, test_idx = _split(y, order, test_size, by_time=bool(time_column), target=target)
+    train_idx, val_idx, test_idx = _split(
+        y, order, test_size, by_time=bool(time_column), target=target
+    )
     X, names, encode_notes = _encode(features, train_idx)
     notes.extend(encode_notes)
     X = _impute(X, names, train_idx, notes)
     X = _scale(X, train_idx, notes)
-    fingerprint = _fingerprint(frame, source, target, positive_label, test_size, drop_columns, time_column)
+    fingerprint = _fingerprint(
+        frame, source, target, positive_label, test_size, drop_columns, time_column
+    )
     return Dataset(
         source=source,
         feature_names=names,
@@ -474,7 +580,11 @@ def prepare(
 
 
 def _numeric(frame: pd.DataFrame, column: str) -> bool:
-    return column in frame.columns and pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column])
+    return (
+        column in frame.columns
+        and pd.api.types.is_numeric_dtype(frame[column])
+        and not pd.api.types.is_bool_dtype(frame[column])
+    )
 
 
 def _label_text(value: Any) -> str:
@@ -484,32 +594,51 @@ def _label_text(value: Any) -> str:
     return str(value)
 
 
-def _binary_target(labels: pd.Series, target: str, positive: Any) -> tuple[np.ndarray, Any, list[str]]:
+def _binary_target(
+    labels: pd.Series, target: str, positive: Any
+) -> tuple[np.ndarray, Any, list[str]]:
     values = labels.to_numpy()
     classes = pd.unique(values)
     notes: list[str] = []
-    numeric = pd.api.types.is_numeric_dtype(labels) and not pd.api.types.is_bool_dtype(labels)
+    numeric = pd.api.types.is_numeric_dtype(labels) and not pd.api.types.is_bool_dtype(
+        labels
+    )
     if numeric and not np.all(np.isfinite(values.astype(float))):
-        raise InputError(f"{target!r} contains infinite values; class labels must be finite.")
+        raise InputError(
+            f"{target!r} contains infinite values; class labels must be finite."
+        )
     fractional = numeric and not np.all(np.mod(values.astype(float), 1) == 0)
     if len(classes) < 2:
         raise InputError(
             f"{target!r} has one class only ({_label_text(classes[0])!r}); it needs two, e.g. fraud and "
             "not fraud. Choose another label column with --target or add rows of the other class."
         )
-    if numeric and (len(classes) > MAX_CATEGORIES or (fractional and len(classes) > 2 and positive is None)):
+    if numeric and (
+        len(classes) > MAX_CATEGORIES
+        or (fractional and len(classes) > 2 and positive is None)
+    ):
         examples = ", ".join(f"{float(c):g}" for c in classes[:3])
         raise InputError(
             f"{target!r} looks continuous ({len(classes)} distinct numbers such as {examples}); "
             "choose a column of class labels with --target."
         )
-    shown = ", ".join(repr(_label_text(c)) for c in classes[:MAX_CATEGORIES]) + (" …" if len(classes) > MAX_CATEGORIES else "")
+    shown = ", ".join(repr(_label_text(c)) for c in classes[:MAX_CATEGORIES]) + (
+        " …" if len(classes) > MAX_CATEGORIES else ""
+    )
     if positive is not None:
         wanted = str(positive).strip()
-        match = [c for c in classes if _label_text(c) == wanted or str(_jsonable(c)) == wanted]
-        match = match or [c for c in classes if _label_text(c).casefold() == wanted.casefold()]
+        match = [
+            c
+            for c in classes
+            if _label_text(c) == wanted or str(_jsonable(c)) == wanted
+        ]
+        match = match or [
+            c for c in classes if _label_text(c).casefold() == wanted.casefold()
+        ]
         if not match:
-            raise InputError(f"positive label {wanted!r} is not in {target!r}; its labels are {shown}.")
+            raise InputError(
+                f"positive label {wanted!r} is not in {target!r}; its labels are {shown}."
+            )
         positive_label = match[0]
     elif len(classes) > 2:
         raise InputError(
@@ -517,34 +646,56 @@ def _binary_target(labels: pd.Series, target: str, positive: Any) -> tuple[np.nd
             "(the rest become negative)."
         )
     elif {_label_text(c).lower() for c in classes} in ({"0", "1"}, {"false", "true"}):
-        positive_label = next(c for c in classes if _label_text(c).lower() in ("1", "true"))
+        positive_label = next(
+            c for c in classes if _label_text(c).lower() in ("1", "true")
+        )
     else:
         counts = [(values == c).sum() for c in classes]
         positive_label = classes[int(np.argmin(counts))]
-        notes.append(f"positive label inferred as the minority class {_label_text(positive_label)!r}")
+        notes.append(
+            f"positive label inferred as the minority class {_label_text(positive_label)!r}"
+        )
     if len(classes) > 2:
-        notes.append(f"{len(classes) - 1} other classes merged into the negative class (one-vs-rest)")
+        notes.append(
+            f"{len(classes) - 1} other classes merged into the negative class (one-vs-rest)"
+        )
     return (values == positive_label).astype(np.int64), positive_label, notes
 
 
-def _split(y: np.ndarray, order: np.ndarray, test_size: float, by_time: bool, target: str = "Class") -> tuple[np.ndarray, ...]:
+def _split(
+    y: np.ndarray,
+    order: np.ndarray,
+    test_size: float,
+    by_time: bool,
+    target: str = "Class",
+) -> tuple[np.ndarray, ...]:
     if by_time:
         # Oldest rows train, then validation, newest rows test: no peeking at the future.
         n_test = max(1, int(round(len(order) * test_size)))
         rest, test_idx = order[:-n_test], order[-n_test:]
         n_val = max(1, int(round(len(rest) * VALIDATION_SIZE)))
         train_idx, val_idx = rest[:-n_val], rest[-n_val:]
-        for name, idx in (("train", train_idx), ("validation", val_idx), ("test", test_idx)):
+        for name, idx in (
+            ("train", train_idx),
+            ("validation", val_idx),
+            ("test", test_idx),
+        ):
             if len(np.unique(y[idx])) < 2:
                 raise InputError(
                     f"the time-ordered {name} split has one class only; use the stratified split instead."
                 )
         return train_idx, val_idx, test_idx
-    rest, test_idx = train_test_split(order, test_size=test_size, stratify=y, random_state=SPLIT_SEED)
+    rest, test_idx = train_test_split(
+        order, test_size=test_size, stratify=y, random_state=SPLIT_SEED
+    )
     train_idx, val_idx = train_test_split(
         rest, test_size=VALIDATION_SIZE, stratify=y[rest], random_state=SPLIT_SEED
     )
-    for name, idx in (("train", train_idx), ("validation", val_idx), ("test", test_idx)):
+    for name, idx in (
+        ("train", train_idx),
+        ("validation", val_idx),
+        ("test", test_idx),
+    ):
         if len(np.unique(y[idx])) < 2:
             minority = int(min(np.bincount(y, minlength=2)))
             raise InputError(
@@ -554,7 +705,9 @@ def _split(y: np.ndarray, order: np.ndarray, test_size: float, by_time: bool, ta
     return train_idx, val_idx, test_idx
 
 
-def _encode(features: pd.DataFrame, train_idx: np.ndarray) -> tuple[np.ndarray, list[str], list[str]]:
+def _encode(
+    features: pd.DataFrame, train_idx: np.ndarray
+) -> tuple[np.ndarray, list[str], list[str]]:
     """Numbers stay numbers; text becomes one-hot columns of its most common values."""
     notes: list[str] = []
     blocks, names = [], []
@@ -566,7 +719,9 @@ def _encode(features: pd.DataFrame, train_idx: np.ndarray) -> tuple[np.ndarray, 
         if pd.api.types.is_numeric_dtype(series):
             values = series.to_numpy(dtype=np.float64, na_value=np.nan)
             if not np.isfinite(values[train_idx]).any():
-                empty.append(str(column))  # nothing to learn from, nothing to impute with
+                empty.append(
+                    str(column)
+                )  # nothing to learn from, nothing to impute with
                 continue
             blocks.append(values[:, None])
             names.append(str(column))
@@ -581,10 +736,14 @@ def _encode(features: pd.DataFrame, train_idx: np.ndarray) -> tuple[np.ndarray, 
             continue
         kept = list(distinct.index[:MAX_CATEGORIES])
         for value in kept:
-            blocks.append((text == value).to_numpy(dtype=np.float64, na_value=0.0)[:, None])
+            blocks.append(
+                (text == value).to_numpy(dtype=np.float64, na_value=0.0)[:, None]
+            )
             names.append(f"{column}={value}")
         if len(distinct) > MAX_CATEGORIES:
-            blocks.append((~text.isin(kept)).to_numpy(dtype=np.float64, na_value=0.0)[:, None])
+            blocks.append(
+                (~text.isin(kept)).to_numpy(dtype=np.float64, na_value=0.0)[:, None]
+            )
             names.append(f"{column}=<other>")
             notes.append(
                 f"{column!r} has {len(distinct)} categories: kept the {MAX_CATEGORIES} most common, the rest are '<other>'"
@@ -592,9 +751,13 @@ def _encode(features: pd.DataFrame, train_idx: np.ndarray) -> tuple[np.ndarray, 
         else:
             notes.append(f"{column!r} one-hot encoded into {len(kept)} columns")
     if empty:
-        notes.append(f"dropped {empty[:10]}{' …' if len(empty) > 10 else ''}: no values in the training rows")
+        notes.append(
+            f"dropped {empty[:10]}{' …' if len(empty) > 10 else ''}: no values in the training rows"
+        )
     if identifiers:
-        notes.append(f"dropped {identifiers}: text with a different value on almost every row (an id or free text)")
+        notes.append(
+            f"dropped {identifiers}: text with a different value on almost every row (an id or free text)"
+        )
     if not blocks:
         dropped = identifiers + empty
         raise InputError(
@@ -604,14 +767,18 @@ def _encode(features: pd.DataFrame, train_idx: np.ndarray) -> tuple[np.ndarray, 
     return np.hstack(blocks), names, notes
 
 
-def _impute(X: np.ndarray, names: list[str], train_idx: np.ndarray, notes: list[str]) -> np.ndarray:
+def _impute(
+    X: np.ndarray, names: list[str], train_idx: np.ndarray, notes: list[str]
+) -> np.ndarray:
     """Replace NaN and ±inf by the training median, and say so (refusing would block most real files)."""
     bad = ~np.isfinite(X)
     if not bad.any():
         return X
     X = np.where(bad, np.nan, X)
     with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns were dropped in _encode
+        warnings.simplefilter(
+            "ignore", RuntimeWarning
+        )  # all-NaN columns were dropped in _encode
         medians = np.nanmedian(X[train_idx], axis=0)
     medians = np.where(np.isfinite(medians), medians, 0.0)
     columns = [names[i] for i in np.flatnonzero(bad.any(axis=0))]
@@ -636,8 +803,14 @@ def _scale(X: np.ndarray, train_idx: np.ndarray, notes: list[str]) -> np.ndarray
         X = StandardScaler().fit(X[train_idx]).transform(X)
     clipped = int((~np.isfinite(X) | (np.abs(X) > CLIP_SD)).sum())
     if clipped:
-        X = np.clip(np.nan_to_num(X, nan=0.0, posinf=CLIP_SD, neginf=-CLIP_SD), -CLIP_SD, CLIP_SD)
-        notes.append(f"{clipped} extreme values (beyond {CLIP_SD:g} standard deviations) clipped")
+        X = np.clip(
+            np.nan_to_num(X, nan=0.0, posinf=CLIP_SD, neginf=-CLIP_SD),
+            -CLIP_SD,
+            CLIP_SD,
+        )
+        notes.append(
+            f"{clipped} extreme values (beyond {CLIP_SD:g} standard deviations) clipped"
+        )
     return X.astype(np.float32)
 
 
@@ -658,7 +831,9 @@ def load_source(source: str, **options: Any) -> Dataset:
     if source == "demo":
         rows = options.pop("rows", CREDITCARD_ROWS)
         options.setdefault("drop", ("Time",))
-        return prepare(demo_frame(rows), source=f"demo (synthetic, {rows:,} rows)", **options)
+        return prepare(
+            demo_frame(rows), source=f"demo (synthetic, {rows:,} rows)", **options
+        )
     if source == "creditcard":
         options.setdefault("drop", ("Time",))
         return prepare(load_creditcard(), source="creditcard", **options)

@@ -32,7 +32,9 @@ def confusion_counts(y: np.ndarray, proba: np.ndarray, thresholds: Any) -> np.nd
     return np.stack([tn, len(negatives) - tn, fn, len(positives) - fn], axis=1)
 
 
-def confusion_matrix(y: np.ndarray, proba: np.ndarray, threshold: float) -> list[list[int]]:
+def confusion_matrix(
+    y: np.ndarray, proba: np.ndarray, threshold: float
+) -> list[list[int]]:
     """``[[tn, fp], [fn, tp]]`` at one threshold, like sklearn's."""
     tn, fp, fn, tp = (int(v) for v in confusion_counts(y, proba, threshold)[0])
     return [[tn, fp], [fn, tp]]
@@ -58,24 +60,41 @@ def scores(counts: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def classification_report(counts: Any, negative: str = "0", positive: str = "1") -> dict[str, Any]:
+def classification_report(
+    counts: Any, negative: str = "0", positive: str = "1"
+) -> dict[str, Any]:
     """The seed's classification report as data (sklearn's ``output_dict`` layout)."""
     tn, fp, fn, tp = (float(v) for v in np.asarray(counts).ravel())
     per_class = {}
-    for label, (hit, false_alarm, miss) in ((negative, (tn, fn, fp)), (positive, (tp, fp, fn))):
+    for label, (hit, false_alarm, miss) in (
+        (negative, (tn, fn, fp)),
+        (positive, (tp, fp, fn)),
+    ):
         precision = hit / (hit + false_alarm) if hit + false_alarm else 0.0
         recall = hit / (hit + miss) if hit + miss else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_class[label] = {"precision": precision, "recall": recall, "f1-score": f1, "support": int(hit + miss)}
+        f1 = (
+            2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        )
+        per_class[label] = {
+            "precision": precision,
+            "recall": recall,
+            "f1-score": f1,
+            "support": int(hit + miss),
+        }
     total = tn + fp + fn + tp
     keys = ("precision", "recall", "f1-score")
     supports = [per_class[negative]["support"], per_class[positive]["support"]]
     report: dict[str, Any] = dict(per_class)
     report["accuracy"] = (tp + tn) / total if total else 0.0
-    report["macro avg"] = {k: (per_class[negative][k] + per_class[positive][k]) / 2 for k in keys}
+    report["macro avg"] = {
+        k: (per_class[negative][k] + per_class[positive][k]) / 2 for k in keys
+    }
     report["macro avg"]["support"] = int(total)
     report["weighted avg"] = {
-        k: (per_class[negative][k] * supports[0] + per_class[positive][k] * supports[1]) / total if total else 0.0
+        k: (per_class[negative][k] * supports[0] + per_class[positive][k] * supports[1])
+        / total
+        if total
+        else 0.0
         for k in keys
     }
     report["weighted avg"]["support"] = int(total)
@@ -92,14 +111,18 @@ def threshold_free(y: np.ndarray, proba: np.ndarray) -> dict[str, float]:
     }
 
 
-def curves(y: np.ndarray, proba: np.ndarray, points: int = 300) -> dict[str, np.ndarray]:
+def curves(
+    y: np.ndarray, proba: np.ndarray, points: int = 300
+) -> dict[str, np.ndarray]:
     """PR and ROC curves sampled at ``points`` quantiles of the scores (enough to draw)."""
     quantiles = np.unique(np.quantile(proba, np.linspace(0, 1, points)))
     thresholds = np.concatenate([[-np.inf], quantiles, [np.inf]])
     counts = confusion_counts(y, proba, thresholds)
     tn, fp, fn, tp = counts.T.astype(np.float64)
     s = scores(counts)
-    precision = np.where(tp + fp > 0, s["precision"], 1.0)  # no alerts: precision 1 by convention
+    precision = np.where(
+        tp + fp > 0, s["precision"], 1.0
+    )  # no alerts: precision 1 by convention
     return {
         "thresholds": thresholds,
         "precision": precision,
@@ -109,7 +132,9 @@ def curves(y: np.ndarray, proba: np.ndarray, points: int = 300) -> dict[str, np.
     }
 
 
-def reliability(y: np.ndarray, proba: np.ndarray, bins: int = 10) -> dict[str, np.ndarray]:
+def reliability(
+    y: np.ndarray, proba: np.ndarray, bins: int = 10
+) -> dict[str, np.ndarray]:
     """Mean predicted probability against the observed positive rate, per bin of equal width."""
     edges = np.linspace(0, 1, bins + 1)
     which = np.clip(np.digitize(proba, edges[1:-1]), 0, bins - 1)
@@ -117,7 +142,11 @@ def reliability(y: np.ndarray, proba: np.ndarray, bins: int = 10) -> dict[str, n
     predicted = _ratio(np.bincount(which, weights=proba, minlength=bins), count)
     observed = _ratio(np.bincount(which, weights=y, minlength=bins), count)
     keep = count > 0
-    return {"predicted": predicted[keep], "observed": observed[keep], "count": count[keep]}
+    return {
+        "predicted": predicted[keep],
+        "observed": observed[keep],
+        "count": count[keep],
+    }
 
 
 # ----------------------------------------------------------------------- costs
@@ -138,7 +167,11 @@ class Costs:
 
 
 def cost_curve(
-    y: np.ndarray, proba: np.ndarray, thresholds: Any, costs: Costs, amounts: np.ndarray | None = None
+    y: np.ndarray,
+    proba: np.ndarray,
+    thresholds: Any,
+    costs: Costs,
+    amounts: np.ndarray | None = None,
 ) -> np.ndarray:
     """Total cost at each threshold: missed positives plus reviewed alerts."""
     thresholds = np.atleast_1d(np.asarray(thresholds, dtype=np.float64))
@@ -187,7 +220,9 @@ def mean_ci95(values: Any) -> tuple[float, tuple[float, float]]:
     mean = float(values.mean())
     if len(values) < 2:
         return mean, (mean, mean)
-    half = float(stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
+    half = float(
+        stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    )
     return mean, (mean - half, mean + half)
 
 
@@ -202,5 +237,12 @@ def paired_comparison(a: Any, b: Any) -> dict[str, float | str]:
             p_value = float(stats.ttest_rel(a, b).pvalue)
         else:  # identical differences: the t-test is undefined, the answer is not
             p_value = 0.0 if mean != 0 else 1.0
-        verdict = "A better" if low > 0 else "B better" if high < 0 else "no clear difference"
-    return {"mean_difference": mean, "ci95": [low, high], "p_value": p_value, "verdict": verdict}
+        verdict = (
+            "A better" if low > 0 else "B better" if high < 0 else "no clear difference"
+        )
+    return {
+        "mean_difference": mean,
+        "ci95": [low, high],
+        "p_value": p_value,
+        "verdict": verdict,
+    }

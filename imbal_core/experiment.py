@@ -56,8 +56,12 @@ class Run:
     def curves(self) -> dict[str, np.ndarray]:
         return evaluate.curves(self.y_test, self.proba_test)
 
-    def suggested_threshold(self, objective: str = "f1", costs: Costs | None = None, amounts_val: Any = None) -> float:
-        return evaluate.suggest_threshold(self.y_val, self.proba_val, objective, costs, amounts_val)
+    def suggested_threshold(
+        self, objective: str = "f1", costs: Costs | None = None, amounts_val: Any = None
+    ) -> float:
+        return evaluate.suggest_threshold(
+            self.y_val, self.proba_val, objective, costs, amounts_val
+        )
 
     def at(self, threshold: float) -> dict[str, Any]:
         """Test metrics at ``threshold``: scores, confusion matrix and the full report."""
@@ -86,7 +90,9 @@ def train_one(
         run.train_class_counts = model.train_class_counts_
         run.fit_seconds = model.fit_seconds_
         if not np.all(np.isfinite(run.proba_test)):
-            raise InputError("training diverged (probabilities are not finite); lower the learning load or epochs.")
+            raise InputError(
+                "training diverged (probabilities are not finite); lower the learning load or epochs."
+            )
     except InputError as exc:
         run.error = str(exc)
     except Exception as exc:  # one technique failing must not stop the others
@@ -102,17 +108,25 @@ def train_one(
     return run
 
 
-def split_params(names: Sequence[str], values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def split_params(
+    names: Sequence[str], values: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
     """Each technique's own share of a flat option dict (``epochs``, ``gamma``, ...)."""
     shared = {p.name for p in techniques.SHARED_PARAMS}
     result = {}
     for name in names:
         own = {p.name for p in techniques.get(name).params}
-        result[name] = {k: v for k, v in values.items() if (k in shared or k in own) and v is not None}
+        result[name] = {
+            k: v
+            for k, v in values.items()
+            if (k in shared or k in own) and v is not None
+        }
     return result
 
 
-def validate_options(dataset: Dataset, names: Sequence[str], options: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def validate_options(
+    dataset: Dataset, names: Sequence[str], options: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
     """Check names and hyperparameters before any training; returns each technique's share."""
     if not names:
         raise InputError("no technique selected; choose at least one.")
@@ -120,8 +134,15 @@ def validate_options(dataset: Dataset, names: Sequence[str], options: dict[str, 
         techniques.get(name)
     # Every value given is checked, also those of techniques not selected: a typo'd
     # alpha must not pass silently just because focal loss was left out this time.
-    declared = {p.name: p for cls in techniques.REGISTRY.values() for p in (*techniques.SHARED_PARAMS, *cls.params)}
-    checked = {k: declared[k].check(v) if k in declared and v is not None else v for k, v in options.items()}
+    declared = {
+        p.name: p
+        for cls in techniques.REGISTRY.values()
+        for p in (*techniques.SHARED_PARAMS, *cls.params)
+    }
+    checked = {
+        k: declared[k].check(v) if k in declared and v is not None else v
+        for k, v in options.items()
+    }
     batch = checked.get("batch_size")
     if batch is not None and batch > len(dataset.y_train):
         raise InputError(
@@ -161,13 +182,23 @@ def run_comparison(
     for name in names:
         runs[name] = []
         for seed in seeds:
-            report = None if progress is None else (lambda f, m, n=name, s=seed: progress(n, s, f, m))
-            runs[name].append(train_one(dataset, name, per_technique[name], seed, report))
+            report = (
+                None
+                if progress is None
+                else (lambda f, m, n=name, s=seed: progress(n, s, f, m))
+            )
+            runs[name].append(
+                train_one(dataset, name, per_technique[name], seed, report)
+            )
             if progress is not None:
                 last = runs[name][-1]
-                progress(name, seed, 1.0, "done" if last.ok else f"failed: {last.error}")
+                progress(
+                    name, seed, 1.0, "done" if last.ok else f"failed: {last.error}"
+                )
     config = {"techniques": list(names), "seeds": list(seeds), **options}
-    return Comparison(dataset.summary(), config, runs, dataset.amount_val, dataset.amount_test)
+    return Comparison(
+        dataset.summary(), config, runs, dataset.amount_val, dataset.amount_test
+    )
 
 
 # ------------------------------------------------------------------- results
@@ -189,14 +220,18 @@ def technique_summary(
     """
     costs = costs or Costs()
     runs = comparison.ok_runs(name)
-    registered = techniques.REGISTRY.get(name)  # results may outlive a removed technique
+    registered = techniques.REGISTRY.get(
+        name
+    )  # results may outlive a removed technique
     label = registered.label if registered else name
     if not runs:
         return {"status": "failed", "label": label, "error": comparison.error(name)}
     per_seed = [
         {
             "seed": run.seed,
-            "suggested_threshold": run.suggested_threshold(objective, costs, comparison.amounts_val),
+            "suggested_threshold": run.suggested_threshold(
+                objective, costs, comparison.amounts_val
+            ),
             **run.threshold_free,
             "train_class_counts": run.train_class_counts,
             "fit_seconds": round(run.fit_seconds, 3),
@@ -208,9 +243,14 @@ def technique_summary(
     base = {
         "status": "ok",
         "label": label,
-        "error": None if not failed else f"{failed} seed(s) failed: {comparison.runs[name][0].error}",
+        "error": None
+        if not failed
+        else f"{failed} seed(s) failed: {comparison.runs[name][0].error}",
         "suggested_threshold": per_seed[0]["suggested_threshold"],
-        **{k: float(np.mean([s[k] for s in per_seed])) for k in ("pr_auc", "roc_auc", "brier")},
+        **{
+            k: float(np.mean([s[k] for s in per_seed]))
+            for k in ("pr_auc", "roc_auc", "brier")
+        },
         "train_class_counts": per_seed[0]["train_class_counts"],
         "fit_seconds": float(np.sum([s["fit_seconds"] for s in per_seed])),
         "pr_auc_mean": pr_auc_mean,
@@ -218,7 +258,9 @@ def technique_summary(
         "seeds": per_seed,
         "curves": _curves_json(runs[0], costs, comparison.amounts_test),
     }
-    thresholds = [s["suggested_threshold"] for s in per_seed] if threshold is None else threshold
+    thresholds = (
+        [s["suggested_threshold"] for s in per_seed] if threshold is None else threshold
+    )
     return rescore(base, runs, thresholds, costs, comparison.amounts_test)
 
 
@@ -241,7 +283,9 @@ def rescore(
     for run, old, used in zip(runs, summary["seeds"], thresholds, strict=True):
         at = run.at(used)
         report = report or at["classification_report"]
-        cost = evaluate.cost_curve(run.y_test, run.proba_test, used, costs, amounts_test)[0]
+        cost = evaluate.cost_curve(
+            run.y_test, run.proba_test, used, costs, amounts_test
+        )[0]
         seeds.append(
             {
                 **old,
@@ -261,7 +305,9 @@ def rescore(
     }
 
 
-def _curves_json(run: Run, costs: Costs, amounts_test: np.ndarray | None) -> dict[str, Any]:
+def _curves_json(
+    run: Run, costs: Costs, amounts_test: np.ndarray | None
+) -> dict[str, Any]:
     """Enough of the first seed's test curves to redraw every chart from the JSON alone."""
     grid = evaluate.THRESHOLD_GRID
     curves = run.curves
@@ -271,28 +317,50 @@ def _curves_json(run: Run, costs: Costs, amounts_test: np.ndarray | None) -> dic
         return np.round(np.asarray(values, dtype=np.float64), 5).tolist()
 
     return {
-        "pr": {"precision": rounded(curves["precision"]), "recall": rounded(curves["recall"])},
+        "pr": {
+            "precision": rounded(curves["precision"]),
+            "recall": rounded(curves["recall"]),
+        },
         "roc": {"fpr": rounded(curves["fpr"]), "tpr": rounded(curves["tpr"])},
         "sweep": {
             "thresholds": grid.tolist(),
-            "counts": evaluate.confusion_counts(run.y_test, run.proba_test, grid).tolist(),
-            "cost": rounded(evaluate.cost_curve(run.y_test, run.proba_test, grid, costs, amounts_test)),
+            "counts": evaluate.confusion_counts(
+                run.y_test, run.proba_test, grid
+            ).tolist(),
+            "cost": rounded(
+                evaluate.cost_curve(
+                    run.y_test, run.proba_test, grid, costs, amounts_test
+                )
+            ),
         },
         "reliability": {k: rounded(v) for k, v in calibration.items()},
     }
 
 
 def results_json(
-    comparison: Comparison, threshold: float | None = 0.5, costs: Costs | None = None, objective: str = "f1"
+    comparison: Comparison,
+    threshold: float | None = 0.5,
+    costs: Costs | None = None,
+    objective: str = "f1",
 ) -> dict[str, Any]:
     """The whole comparison as plain JSON data (the CLI's ``results.json``)."""
     costs = costs or Costs()
     started = time.perf_counter()
     result = {
         "dataset": comparison.dataset,
-        "config": {**comparison.config, "threshold": "suggested" if threshold is None else threshold,
-                   "threshold_objective": objective, "costs": {"missed": costs.missed if costs.missed is not None else "amount", "review": costs.review}},
-        "techniques": {name: technique_summary(comparison, name, threshold, costs, objective) for name in comparison.runs},
+        "config": {
+            **comparison.config,
+            "threshold": "suggested" if threshold is None else threshold,
+            "threshold_objective": objective,
+            "costs": {
+                "missed": costs.missed if costs.missed is not None else "amount",
+                "review": costs.review,
+            },
+        },
+        "techniques": {
+            name: technique_summary(comparison, name, threshold, costs, objective)
+            for name in comparison.runs
+        },
     }
     result["config"]["evaluation_seconds"] = round(time.perf_counter() - started, 4)
     return result

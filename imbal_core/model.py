@@ -15,11 +15,15 @@ logging.getLogger("tensorflow").setLevel(logging.ERROR)
 Progress = Callable[[float, str], None]
 """Called with the fraction of a technique's training done (0..1) and a short message."""
 
-PREDICT_BATCH = 4096  # predict is pure inference: big batches are ~10x faster than Keras' 32
+PREDICT_BATCH = (
+    4096  # predict is pure inference: big batches are ~10x faster than Keras' 32
+)
 MAX_STEPS_PER_EXECUTION = 256  # amortises Python/graph overhead per batch; same maths
 
 
-def build_mlp(input_dim: int, loss: Any = "binary_crossentropy", steps_per_execution: int = 1) -> keras.Model:
+def build_mlp(
+    input_dim: int, loss: Any = "binary_crossentropy", steps_per_execution: int = 1
+) -> keras.Model:
     """The seed's network: 128-64-32 relu with dropout 0.3, sigmoid output, adam.
 
     No accuracy metric is compiled in: nobody reads it per epoch, and it costs time.
@@ -37,7 +41,12 @@ def build_mlp(input_dim: int, loss: Any = "binary_crossentropy", steps_per_execu
             keras.layers.Dense(1, activation="sigmoid"),
         ]
     )
-    model.compile(optimizer="adam", loss=loss, steps_per_execution=steps_per_execution, jit_compile=False)
+    model.compile(
+        optimizer="adam",
+        loss=loss,
+        steps_per_execution=steps_per_execution,
+        jit_compile=False,
+    )
     return model
 
 
@@ -49,9 +58,20 @@ def steps_per_execution(rows: int, batch_size: int) -> int:
 class EpochProgress(keras.callbacks.Callback):
     """Reports each finished epoch; survives sklearn's ``clone`` by not being copied."""
 
-    def __init__(self, progress: Progress | None, epochs: int, start: float = 0.0, span: float = 1.0):
+    def __init__(
+        self,
+        progress: Progress | None,
+        epochs: int,
+        start: float = 0.0,
+        span: float = 1.0,
+    ):
         super().__init__()
-        self.progress, self.epochs, self.start, self.span = progress, epochs, start, span
+        self.progress, self.epochs, self.start, self.span = (
+            progress,
+            epochs,
+            start,
+            span,
+        )
 
     def __deepcopy__(self, memo: dict) -> EpochProgress:
         return self  # sklearn.clone deep-copies estimator params; the callback must stay ours
@@ -60,7 +80,10 @@ class EpochProgress(keras.callbacks.Callback):
         if self.progress is not None:
             loss = (logs or {}).get("loss")
             detail = f", loss {loss:.4f}" if loss is not None else ""
-            self.progress(self.start + self.span * (epoch + 1) / self.epochs, f"epoch {epoch + 1}/{self.epochs}{detail}")
+            self.progress(
+                self.start + self.span * (epoch + 1) / self.epochs,
+                f"epoch {epoch + 1}/{self.epochs}{detail}",
+            )
 
 
 def fit_mlp(
@@ -74,7 +97,11 @@ def fit_mlp(
     progress: Progress | None = None,
 ) -> keras.Model:
     """Build the seed's MLP and train it on ``X, y`` (float32, already resampled)."""
-    model = build_mlp(X.shape[1], loss=loss, steps_per_execution=steps_per_execution(len(X), batch_size))
+    model = build_mlp(
+        X.shape[1],
+        loss=loss,
+        steps_per_execution=steps_per_execution(len(X), batch_size),
+    )
     model.fit(
         X,
         y.astype(np.float32),
@@ -89,4 +116,6 @@ def fit_mlp(
 
 def predict_positive(model: keras.Model, X: np.ndarray) -> np.ndarray:
     """Positive-class probabilities as a flat float64 array."""
-    return model.predict(X, batch_size=PREDICT_BATCH, verbose=0).ravel().astype(np.float64)
+    return (
+        model.predict(X, batch_size=PREDICT_BATCH, verbose=0).ravel().astype(np.float64)
+    )

@@ -66,20 +66,38 @@ _CSP = (
 def check_results(results: Any) -> dict[str, Any]:
     """Raise :class:`InputError` unless ``results`` has the results-JSON shape."""
     if not isinstance(results, Mapping):
-        raise InputError("the results are not a JSON object; pass the results.json written by `python -m imbal_core train`.")
-    missing = [key for key in ("dataset", "config", "techniques") if not isinstance(results.get(key), Mapping)]
+        raise InputError(
+            "the results are not a JSON object; pass the results.json written by `python -m imbal_core train`."
+        )
+    missing = [
+        key
+        for key in ("dataset", "config", "techniques")
+        if not isinstance(results.get(key), Mapping)
+    ]
     if missing:
         raise InputError(
             f"the results have no {', '.join(repr(m) for m in missing)} section; pass the results.json "
             "written by `python -m imbal_core train`."
         )
     if not results["techniques"]:
-        raise InputError("the results list no technique; train at least one and export again.")
+        raise InputError(
+            "the results list no technique; train at least one and export again."
+        )
     for name, summary in results["techniques"].items():
         if not isinstance(summary, Mapping) or "status" not in summary:
-            raise InputError(f"technique {str(name)[:60]!r} in the results has no status; the file is damaged or from another tool.")
+            raise InputError(
+                f"technique {str(name)[:60]!r} in the results has no status; the file is damaged or from another tool."
+            )
         if summary["status"] == "ok":
-            needed = ("threshold", "precision", "recall", "pr_auc", "cost", "confusion_matrix", "curves")
+            needed = (
+                "threshold",
+                "precision",
+                "recall",
+                "pr_auc",
+                "cost",
+                "confusion_matrix",
+                "curves",
+            )
             absent = [k for k in needed if k not in summary]
             if absent:
                 raise InputError(
@@ -93,11 +111,15 @@ def load_results(path: str | Path) -> dict[str, Any]:
     """Read a ``results.json`` and check its shape; one-line :class:`InputError` otherwise."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"results file {str(path)!r} not found; write one with `python -m imbal_core train --out {path.name}`.")
+        raise InputError(
+            f"results file {str(path)!r} not found; write one with `python -m imbal_core train --out {path.name}`."
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path.name} is not UTF-8 text ({exc.reason}); pass a results.json.") from exc
+        raise InputError(
+            f"{path.name} is not UTF-8 text ({exc.reason}); pass a results.json."
+        ) from exc
     try:
         results = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -115,7 +137,10 @@ def _label(name: str) -> str:
 
 def _seed_count(results: Mapping[str, Any]) -> int:
     seeds = results.get("config", {}).get("seeds") or []
-    return max(len(seeds) if isinstance(seeds, list) else 1, charts.n_seeds(results["techniques"]))
+    return max(
+        len(seeds) if isinstance(seeds, list) else 1,
+        charts.n_seeds(results["techniques"]),
+    )
 
 
 def metrics_frame(results: Mapping[str, Any]) -> pd.DataFrame:
@@ -149,16 +174,22 @@ def metrics_frame(results: Mapping[str, Any]) -> pd.DataFrame:
             "PR-AUC": number("pr_auc"),
         }
         if several:
-            low, high = (s.get("pr_auc_ci95") or [math.nan, math.nan]) if done else (math.nan, math.nan)
+            low, high = (
+                (s.get("pr_auc_ci95") or [math.nan, math.nan])
+                if done
+                else (math.nan, math.nan)
+            )
             row["PR-AUC 95% CI low"] = float(low) if low is not None else math.nan
             row["PR-AUC 95% CI high"] = float(high) if high is not None else math.nan
-        row.update({
-            "ROC-AUC": number("roc_auc"),
-            "Brier": number("brier"),
-            "Cost": number("cost"),
-            "Accuracy": number("accuracy"),
-            "Fit seconds": number("fit_seconds"),
-        })
+        row.update(
+            {
+                "ROC-AUC": number("roc_auc"),
+                "Brier": number("brier"),
+                "Cost": number("cost"),
+                "Accuracy": number("accuracy"),
+                "Fit seconds": number("fit_seconds"),
+            }
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -216,7 +247,9 @@ def at_threshold(results: Mapping[str, Any], threshold: float) -> dict[str, Any]
         index = int(np.argmin(np.abs(grid - float(threshold))))
         used = float(grid[index])
         counts = np.asarray(sweep["counts"][index], dtype=np.float64)
-        summary.update({k: float(v[0]) for k, v in evaluate.scores(counts[None, :]).items()})
+        summary.update(
+            {k: float(v[0]) for k, v in evaluate.scores(counts[None, :]).items()}
+        )
         tn, fp, fn, tp = (int(v) for v in counts)
         summary["confusion_matrix"] = [[tn, fp], [fn, tp]]
         summary["classification_report"] = evaluate.classification_report(counts)
@@ -227,8 +260,21 @@ def at_threshold(results: Mapping[str, Any], threshold: float) -> dict[str, Any]
         seeds = summary.get("seeds") or []
         if seeds:
             first = dict(seeds[0])
-            first.update({k: summary[k] for k in ("precision", "recall", "f1", "accuracy", "mcc", "cost",
-                                                  "confusion_matrix", "threshold")})
+            first.update(
+                {
+                    k: summary[k]
+                    for k in (
+                        "precision",
+                        "recall",
+                        "f1",
+                        "accuracy",
+                        "mcc",
+                        "cost",
+                        "confusion_matrix",
+                        "threshold",
+                    )
+                }
+            )
             summary["seeds"] = [first]
     config = results["config"]
     config["threshold"] = used if used is not None else float(threshold)
@@ -294,14 +340,18 @@ def _params_rows(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     rows = []
     seen: set[str] = set()
     chosen = [n for n in config.get("techniques") or [] if n in REGISTRY]
-    params = [(None, p) for p in SHARED_PARAMS] + [(REGISTRY[n], p) for n in chosen for p in REGISTRY[n].params]
+    params = [(None, p) for p in SHARED_PARAMS] + [
+        (REGISTRY[n], p) for n in chosen for p in REGISTRY[n].params
+    ]
     for owner, param in params:
         if param.name in seen:
             continue
         seen.add(param.name)
         value = config.get(param.name)
-        shown = f"{param.default:g} (default)" if value is None else (
-            f"{value:g}" if isinstance(value, numbers.Real) else str(value)
+        shown = (
+            f"{param.default:g} (default)"
+            if value is None
+            else (f"{value:g}" if isinstance(value, numbers.Real) else str(value))
         )
         where = "" if owner is None else f" ({owner.label})"
         rows.append((f"{param.label}{where}", shown))
@@ -311,7 +361,9 @@ def _params_rows(config: Mapping[str, Any]) -> list[tuple[str, str]]:
 def _table(header: list[str], rows: list[list[str]], cls: str = "") -> str:
     """An HTML table; cells must already be escaped."""
     head = "".join(f"<th>{h}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows
+    )
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
@@ -343,7 +395,8 @@ def _operating_sentence(point: dict[str, Any] | None) -> str:
     if point is None:
         return "No technique finished training, so there is no operating point to recommend."
     criterion = (
-        f"lowest total cost, {_num(point['cost'], 0)}" if point["criterion"] == "lowest cost"
+        f"lowest total cost, {_num(point['cost'], 0)}"
+        if point["criterion"] == "lowest cost"
         else f"highest PR-AUC, {_num(point['pr_auc'])}"
     )
     return (
@@ -356,41 +409,61 @@ def _operating_sentence(point: dict[str, Any] | None) -> str:
 
 
 EXPLANATIONS: tuple[tuple[str, str], ...] = (
-    ("Precision",
-     "Of the cases the model flags, the share that really are positive (e.g. fraud). Low precision means "
-     "analysts spend their time on false alarms."),
-    ("Recall",
-     "Of all real positives, the share the model catches. Low recall means positives slip through unnoticed."),
-    ("F1",
-     "One number that balances precision and recall (their harmonic mean). It is high only when both are."),
-    ("PR-AUC (average precision)",
-     "How well the model ranks positives above negatives across every possible threshold, judged by "
-     "precision and recall. A model that guesses scores about the share of positives in the data (often "
-     "well below 0.01), a perfect one scores 1. It is the headline number here because it focuses on the "
-     "rare class."),
-    ("ROC-AUC",
-     "The chance that a random positive gets a higher score than a random negative (0.5 = guessing, 1 = "
-     "perfect). With very few positives it can look excellent while precision is poor, so read it together "
-     "with PR-AUC."),
-    ("MCC (Matthews correlation)",
-     "A correlation between predictions and the truth that uses all four cells of the confusion matrix: "
-     "1 is perfect, 0 is no better than chance, negative is worse than chance. It stays honest when the "
-     "classes are very unequal."),
-    ("Brier score",
-     "The average squared gap between the predicted probability and what happened (0 is perfect, lower is "
-     "better). It tells whether a “70 %” really means 70 %. Resampling and class weights usually make "
-     "probabilities too high even when the ranking improves."),
-    ("Cost",
-     "What the decisions cost on the test split: every missed positive at its cost plus every alert at the "
-     "cost of a review. It turns the trade-off between misses and false alarms into one amount that the "
-     "business can compare."),
-    ("Threshold",
-     "A case is flagged when its predicted probability is above the threshold. A lower threshold catches "
-     "more positives (recall up) but raises more false alarms (precision down)."),
-    ("Why accuracy misleads",
-     "When only a tiny share of cases are positive, a model that never flags anything is still right almost "
-     "every time: with 0.2 % fraud it is 99.8 % “accurate” and catches no fraud at all. That is why accuracy "
-     "is listed last and never used to pick a technique."),
+    (
+        "Precision",
+        "Of the cases the model flags, the share that really are positive (e.g. fraud). Low precision means "
+        "analysts spend their time on false alarms.",
+    ),
+    (
+        "Recall",
+        "Of all real positives, the share the model catches. Low recall means positives slip through unnoticed.",
+    ),
+    (
+        "F1",
+        "One number that balances precision and recall (their harmonic mean). It is high only when both are.",
+    ),
+    (
+        "PR-AUC (average precision)",
+        "How well the model ranks positives above negatives across every possible threshold, judged by "
+        "precision and recall. A model that guesses scores about the share of positives in the data (often "
+        "well below 0.01), a perfect one scores 1. It is the headline number here because it focuses on the "
+        "rare class.",
+    ),
+    (
+        "ROC-AUC",
+        "The chance that a random positive gets a higher score than a random negative (0.5 = guessing, 1 = "
+        "perfect). With very few positives it can look excellent while precision is poor, so read it together "
+        "with PR-AUC.",
+    ),
+    (
+        "MCC (Matthews correlation)",
+        "A correlation between predictions and the truth that uses all four cells of the confusion matrix: "
+        "1 is perfect, 0 is no better than chance, negative is worse than chance. It stays honest when the "
+        "classes are very unequal.",
+    ),
+    (
+        "Brier score",
+        "The average squared gap between the predicted probability and what happened (0 is perfect, lower is "
+        "better). It tells whether a “70 %” really means 70 %. Resampling and class weights usually make "
+        "probabilities too high even when the ranking improves.",
+    ),
+    (
+        "Cost",
+        "What the decisions cost on the test split: every missed positive at its cost plus every alert at the "
+        "cost of a review. It turns the trade-off between misses and false alarms into one amount that the "
+        "business can compare.",
+    ),
+    (
+        "Threshold",
+        "A case is flagged when its predicted probability is above the threshold. A lower threshold catches "
+        "more positives (recall up) but raises more false alarms (precision down).",
+    ),
+    (
+        "Why accuracy misleads",
+        "When only a tiny share of cases are positive, a model that never flags anything is still right almost "
+        "every time: with 0.2 % fraud it is 99.8 % “accurate” and catches no fraud at all. That is why accuracy "
+        "is listed last and never used to pick a technique.",
+    ),
 )
 
 _CSS = """
@@ -411,7 +484,9 @@ dl dt{font-weight:600;margin-top:.7rem}dl dd{margin-left:1rem}
 """
 
 
-def _figures(results: Mapping[str, Any], threshold: float | None) -> list[tuple[str, Any]]:
+def _figures(
+    results: Mapping[str, Any], threshold: float | None
+) -> list[tuple[str, Any]]:
     techniques = results["techniques"]
     return [
         ("Confusion matrices", charts.confusion_matrices(techniques, threshold)),
@@ -429,8 +504,12 @@ def _figure_html(figures: list[tuple[str, Any]]) -> str:
     parts = []
     for index, (_, fig) in enumerate(figures):
         # plotly.js goes inline with the first figure only: one ~4 MB bundle, no CDN.
-        div = fig.to_html(full_html=False, include_plotlyjs=index == 0, config=_PLOTLY_CONFIG,
-                          default_width="100%")
+        div = fig.to_html(
+            full_html=False,
+            include_plotlyjs=index == 0,
+            config=_PLOTLY_CONFIG,
+            default_width="100%",
+        )
         parts.append(f'<div class="figure">{div}</div>')
     return "\n".join(parts)
 
@@ -443,25 +522,46 @@ def _metrics_table_html(results: Mapping[str, Any]) -> str:
         charts.alerts_per_thousand(s) if s.get("status") == "ok" else math.nan
         for s in results["techniques"].values()
     ]
-    header = ["Technique", "Precision", "Recall", "F1", "MCC",
-              "PR-AUC (95 % CI)" if several else "PR-AUC", "ROC-AUC", "Brier", "Cost",
-              "Alerts per 1,000", "Threshold (suggested on validation)", "Accuracy", "Fit seconds"]
+    header = [
+        "Technique",
+        "Precision",
+        "Recall",
+        "F1",
+        "MCC",
+        "PR-AUC (95 % CI)" if several else "PR-AUC",
+        "ROC-AUC",
+        "Brier",
+        "Cost",
+        "Alerts per 1,000",
+        "Threshold (suggested on validation)",
+        "Accuracy",
+        "Fit seconds",
+    ]
     rows_html = []
     for record, per_1000 in zip(frame.to_dict("records"), alerts, strict=True):
         name = f"<td>{_e(record['Technique'])}</td>"
         if record["Status"] != "ok":
             error = _e(record["Error"] or "unknown error")
-            rows_html.append(f'<tr class="failed">{name}<td colspan="{len(header) - 1}">failed: {error}</td></tr>')
+            rows_html.append(
+                f'<tr class="failed">{name}<td colspan="{len(header) - 1}">failed: {error}</td></tr>'
+            )
             continue
         pr_auc = _num(record["PR-AUC"])
         if several:
-            pr_auc += f'<br><small>{_num(record["PR-AUC 95% CI low"])} to {_num(record["PR-AUC 95% CI high"])}</small>'
+            pr_auc += f"<br><small>{_num(record['PR-AUC 95% CI low'])} to {_num(record['PR-AUC 95% CI high'])}</small>"
         cells = [
-            _num(record["Precision"]), _num(record["Recall"]), _num(record["F1"]), _num(record["MCC"]),
-            pr_auc, _num(record["ROC-AUC"]), _num(record["Brier"], 4), _num(record["Cost"], 0),
+            _num(record["Precision"]),
+            _num(record["Recall"]),
+            _num(record["F1"]),
+            _num(record["MCC"]),
+            pr_auc,
+            _num(record["ROC-AUC"]),
+            _num(record["Brier"], 4),
+            _num(record["Cost"], 0),
             _num(per_1000, 1),
-            f'{_num(record["Threshold"], 2)} ({_num(record["Suggested threshold"], 2)})',
-            _num(record["Accuracy"]), _num(record["Fit seconds"], 1),
+            f"{_num(record['Threshold'], 2)} ({_num(record['Suggested threshold'], 2)})",
+            _num(record["Accuracy"]),
+            _num(record["Fit seconds"], 1),
         ]
         row = name + "".join(f'<td class="n">{c}</td>' for c in cells)
         if record["Error"]:  # e.g. some seeds failed
@@ -469,10 +569,15 @@ def _metrics_table_html(results: Mapping[str, Any]) -> str:
         rows_html.append(f"<tr>{row}</tr>")
     head = "".join(f"<th>{_e(h)}</th>" for h in header)
     seeds = _seed_count(results)
-    note = (f"<p>Means over {seeds} seeds; the 95 % confidence interval of PR-AUC is shown under it.</p>"
-            if several else "")
-    return (f'{note}<div class="wide"><table><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows_html)}</tbody></table></div>")
+    note = (
+        f"<p>Means over {seeds} seeds; the 95 % confidence interval of PR-AUC is shown under it.</p>"
+        if several
+        else ""
+    )
+    return (
+        f'{note}<div class="wide"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows_html)}</tbody></table></div>"
+    )
 
 
 def _classification_reports_html(results: Mapping[str, Any]) -> str:
@@ -483,15 +588,24 @@ def _classification_reports_html(results: Mapping[str, Any]) -> str:
             continue
         table = charts.classification_report_table(summary)
         rows = [
-            [_e(index), *(_num(row[c]) for c in ("precision", "recall", "f1-score")), f"{int(row['support']):,}"]
+            [
+                _e(index),
+                *(_num(row[c]) for c in ("precision", "recall", "f1-score")),
+                f"{int(row['support']):,}",
+            ]
             for index, row in table.iterrows()
         ]
-        parts.append(f"<h3>{_e(_label(name))}</h3>"
-                     + _table(["", "Precision", "Recall", "F1", "Support"], rows))
+        parts.append(
+            f"<h3>{_e(_label(name))}</h3>"
+            + _table(["", "Precision", "Recall", "F1", "Support"], rows)
+        )
     if not parts:
         return ""
-    return ("<details><summary>Classification reports per technique (first seed, test split)</summary>"
-            + "".join(parts) + "</details>")
+    return (
+        "<details><summary>Classification reports per technique (first seed, test split)</summary>"
+        + "".join(parts)
+        + "</details>"
+    )
 
 
 def _data_section(results: Mapping[str, Any]) -> str:
@@ -500,32 +614,51 @@ def _data_section(results: Mapping[str, Any]) -> str:
     source = data.get("source", "unknown")
     badge = (
         ' <span class="synthetic">SYNTHETIC data: generated stand-in, not real transactions</span>'
-        if is_synthetic(source) else ""
+        if is_synthetic(source)
+        else ""
     )
     rows = data.get("rows")
     positives = data.get("positives")
     share = (
-        f" ({_pct(positives / rows)})" if isinstance(rows, numbers.Real) and rows and isinstance(positives, numbers.Real)
+        f" ({_pct(positives / rows)})"
+        if isinstance(rows, numbers.Real)
+        and rows
+        and isinstance(positives, numbers.Real)
         else ""
     )
     facts = [
         ("Source", f"{_e(source)}{badge}"),
         ("Rows", _num(rows, 0)),
-        ("Positives", f"{_num(positives, 0)}{share}, positive label {_e(data.get('positive_label', '?'))}"),
+        (
+            "Positives",
+            f"{_num(positives, 0)}{share}, positive label {_e(data.get('positive_label', '?'))}",
+        ),
         ("Features", _num(data.get("features"), 0)),
-        ("Split", f"{_e(data.get('split', 'stratified'))}: train {_num(data.get('train_rows'), 0)}, "
-                  f"validation {_num(data.get('validation_rows'), 0)}, test {_num(data.get('test_rows'), 0)} rows"),
+        (
+            "Split",
+            f"{_e(data.get('split', 'stratified'))}: train {_num(data.get('train_rows'), 0)}, "
+            f"validation {_num(data.get('validation_rows'), 0)}, test {_num(data.get('test_rows'), 0)} rows",
+        ),
     ]
     table = _table(["", ""], [[f"<strong>{k}</strong>", v] for k, v in facts])
     counts = charts.class_counts_table(data, techniques)
     count_rows = [
-        [_e(index), f"{int(row['negative']):,}", f"{int(row['positive']):,}", _pct(row["positive share"])]
+        [
+            _e(index),
+            f"{int(row['negative']):,}",
+            f"{int(row['positive']):,}",
+            _pct(row["positive share"]),
+        ]
         for index, row in counts.iterrows()
     ]
     counts_html = _table(["Set", "Negative", "Positive", "Positive share"], count_rows)
     notes = data.get("notes") or []
     notes_html = (
-        "<p>Preparation notes:</p><ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>" if notes else ""
+        "<p>Preparation notes:</p><ul>"
+        + "".join(f"<li>{_e(n)}</li>" for n in notes)
+        + "</ul>"
+        if notes
+        else ""
     )
     return (
         f"<h2>Data</h2>{table}"
@@ -539,16 +672,23 @@ def _config_section(results: Mapping[str, Any]) -> str:
     config = results["config"]
     techniques = results["techniques"]
     seeds = config.get("seeds") or []
-    seeds_text = ", ".join(_e(s) for s in seeds) if isinstance(seeds, list) else _e(seeds)
+    seeds_text = (
+        ", ".join(_e(s) for s in seeds) if isinstance(seeds, list) else _e(seeds)
+    )
     rows = [
         ("Techniques", ", ".join(_e(_label(n)) for n in techniques)),
         *[(_e(k), _e(v)) for k, v in _params_rows(config)],
-        ("Seeds", f"{seeds_text} ({len(seeds) if isinstance(seeds, list) else 1} per technique; "
-                  "metrics are means over seeds)"),
+        (
+            "Seeds",
+            f"{seeds_text} ({len(seeds) if isinstance(seeds, list) else 1} per technique; "
+            "metrics are means over seeds)",
+        ),
         ("Decision threshold", _threshold_text(config)),
         ("Costs", _e(_costs_text(config))),
     ]
-    return "<h2>Configuration</h2>" + _table(["Setting", "Value"], [[f"<strong>{k}</strong>", v] for k, v in rows])
+    return "<h2>Configuration</h2>" + _table(
+        ["Setting", "Value"], [[f"<strong>{k}</strong>", v] for k, v in rows]
+    )
 
 
 def html_report(results: Mapping[str, Any], threshold: float | None = None) -> str:
@@ -563,10 +703,16 @@ def html_report(results: Mapping[str, Any], threshold: float | None = None) -> s
     Every piece of user-derived text is HTML-escaped; plotly.js is embedded once, inline,
     and a Content-Security-Policy forbids any network request, so the file opens offline.
     """
-    results = check_results(results) if threshold is None else at_threshold(results, threshold)
+    results = (
+        check_results(results)
+        if threshold is None
+        else at_threshold(results, threshold)
+    )
     techniques = results["techniques"]
     chart_threshold = results["config"].get("threshold")
-    chart_threshold = float(chart_threshold) if isinstance(chart_threshold, numbers.Real) else None
+    chart_threshold = (
+        float(chart_threshold) if isinstance(chart_threshold, numbers.Real) else None
+    )
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     source = results["dataset"].get("source", "unknown")
     title = f"Imbalance techniques compared on {source}"
@@ -575,12 +721,17 @@ def html_report(results: Mapping[str, Any], threshold: float | None = None) -> s
     failed_html = (
         '<p class="callout">Failed: '
         + "; ".join(f"{_e(_label(n))}: {_e(err)}" for n, err in failed.items())
-        + "</p>" if failed else ""
+        + "</p>"
+        if failed
+        else ""
     )
-    explanations = "".join(f"<dt>{_e(term)}</dt><dd>{_e(text)}</dd>" for term, text in EXPLANATIONS)
+    explanations = "".join(
+        f"<dt>{_e(term)}</dt><dd>{_e(text)}</dd>" for term, text in EXPLANATIONS
+    )
     synthetic_note = (
         '<p class="synthetic">These results come from SYNTHETIC demo data, not real transactions.</p>'
-        if is_synthetic(source) else ""
+        if is_synthetic(source)
+        else ""
     )
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -617,12 +768,16 @@ false alarms.</p>
 
 
 def write_report(
-    results: Mapping[str, Any], out_html: str | Path, csv_path: str | Path | None = None,
+    results: Mapping[str, Any],
+    out_html: str | Path,
+    csv_path: str | Path | None = None,
     threshold: float | None = None,
 ) -> None:
     """Write :func:`html_report` to ``out_html`` and, when given, :func:`metrics_csv` to ``csv_path``."""
     page = html_report(results, threshold)
-    table = metrics_csv(results if threshold is None else at_threshold(results, threshold))
+    table = metrics_csv(
+        results if threshold is None else at_threshold(results, threshold)
+    )
     out_html = Path(out_html)
     out_html.parent.mkdir(parents=True, exist_ok=True)
     out_html.write_text(page, encoding="utf-8")

@@ -29,7 +29,9 @@ def _start_child(events: Any) -> None:
     _events = events
 
 
-def _train_in_child(dataset: Dataset, technique: str, params: dict[str, Any], seed: int) -> Run:
+def _train_in_child(
+    dataset: Dataset, technique: str, params: dict[str, Any], seed: int
+) -> Run:
     run = train_one(dataset, technique, params, seed, lambda f, m: _events.put((f, m)))
     run.y_val = run.y_test = None  # the parent has them; don't send them back
     return run
@@ -65,7 +67,9 @@ class TrainingWorker:
     ) -> Run:
         """Like :func:`experiment.train_one` (never raises for a failing technique)."""
         with self._lock:  # progress events on the queue belong to the one running task
-            future = self._pool.submit(_train_in_child, dataset, technique, dict(params), seed)
+            future = self._pool.submit(
+                _train_in_child, dataset, technique, dict(params), seed
+            )
             while True:
                 try:
                     fraction, message = self._events.get(timeout=0.2)

@@ -23,17 +23,21 @@ ui.init_session()
 st.title("Compare techniques")
 
 
-
 def link_to_train() -> None:
     try:
         ui.page_link("pages/2_Train.py", label="Go to Train", icon="🏋️")
-    except StreamlitPageNotFoundError:  # this page run on its own (no navigation): say it in words
+    except (
+        StreamlitPageNotFoundError
+    ):  # this page run on its own (no navigation): say it in words
         st.markdown("Open **Train** in the sidebar.")
 
 
 comparison: Comparison | None = st.session_state.get("comparison")
 if comparison is None:
-    st.info("Nothing to compare yet: train at least one technique first, then come back here.", icon="ℹ️")
+    st.info(
+        "Nothing to compare yet: train at least one technique first, then come back here.",
+        icon="ℹ️",
+    )
     link_to_train()
     st.stop()
 
@@ -48,9 +52,15 @@ test_rows = int(comparison.dataset.get("test_rows") or 0)
 # (a plain key) brings the slider back where the user left it.
 if "threshold" not in st.session_state:
     st.session_state["threshold"] = float(st.session_state.get("_threshold_kept", 0.5))
-costs: Costs = st.session_state.get("costs") or Costs(missed=None if has_amounts else 100.0, review=5.0)
-st.session_state.setdefault("cost_mode", AMOUNT if has_amounts and costs.missed is None else FIXED)
-st.session_state.setdefault("cost_missed", float(costs.missed if costs.missed is not None else 100.0))
+costs: Costs = st.session_state.get("costs") or Costs(
+    missed=None if has_amounts else 100.0, review=5.0
+)
+st.session_state.setdefault(
+    "cost_mode", AMOUNT if has_amounts and costs.missed is None else FIXED
+)
+st.session_state.setdefault(
+    "cost_missed", float(costs.missed if costs.missed is not None else 100.0)
+)
 st.session_state.setdefault("cost_review", float(costs.review))
 st.session_state.setdefault("objective", "f1")
 if not has_amounts:
@@ -91,7 +101,9 @@ def summaries(threshold: float, costs: Costs, objective: str) -> dict[str, dict]
     base_key = ("base", costs, objective)
     if base_key not in memo[1]:
         memo[1][base_key] = {
-            name: experiment.technique_summary(comparison, name, threshold, costs, objective)
+            name: experiment.technique_summary(
+                comparison, name, threshold, costs, objective
+            )
             for name in comparison.runs
         }
     key = (round(threshold, 4), costs, objective)
@@ -99,7 +111,13 @@ def summaries(threshold: float, costs: Costs, objective: str) -> dict[str, dict]
         if len(memo[1]) >= MEMO_ENTRIES:
             memo[1].pop(next(k for k in memo[1] if k[0] != "base"))
         memo[1][key] = {
-            name: experiment.rescore(base, comparison.ok_runs(name), threshold, costs, comparison.amounts_test)
+            name: experiment.rescore(
+                base,
+                comparison.ok_runs(name),
+                threshold,
+                costs,
+                comparison.amounts_test,
+            )
             for name, base in memo[1][base_key].items()
         }
     return memo[1][key]
@@ -108,7 +126,9 @@ def summaries(threshold: float, costs: Costs, objective: str) -> dict[str, dict]
 def show(figure, key: str) -> None:
     # theme=None: the figures carry their own look (the same as in the HTML report);
     # Streamlit's theme would swap the confusion matrices' colour scale.
-    st.plotly_chart(figure, width="stretch", theme=None, key=key, config={"displaylogo": False})
+    st.plotly_chart(
+        figure, width="stretch", theme=None, key=key, config={"displaylogo": False}
+    )
 
 
 # ------------------------------------------------------------------- layout
@@ -148,7 +168,9 @@ with cost_box:
             help="The Amount of the missed transaction, or the same fixed amount for every miss.",
         )
     else:
-        left.markdown("**Cost of a missed positive:** a fixed amount (this data has no Amount column).")
+        left.markdown(
+            "**Cost of a missed positive:** a fixed amount (this data has no Amount column)."
+        )
     middle.number_input(
         "Fixed cost of a missed positive",
         min_value=0.0,
@@ -156,9 +178,13 @@ with cost_box:
         key="cost_missed",
         disabled=st.session_state["cost_mode"] == AMOUNT,
     )
-    right.number_input("Cost per alert reviewed", min_value=0.0, step=1.0, key="cost_review")
+    right.number_input(
+        "Cost per alert reviewed", min_value=0.0, step=1.0, key="cost_review"
+    )
 costs = Costs(
-    missed=None if st.session_state["cost_mode"] == AMOUNT else float(st.session_state["cost_missed"]),
+    missed=None
+    if st.session_state["cost_mode"] == AMOUNT
+    else float(st.session_state["cost_missed"]),
     review=float(st.session_state["cost_review"]),
 )
 st.session_state["costs"] = costs
@@ -183,12 +209,20 @@ done = charts.ok(results)
 
 with problems:
     for name, error in charts.failed(results).items():
-        st.warning(f"**{ui.plain(charts.display_name(name))}** failed: {ui.plain(error)}", icon="⚠️")
+        st.warning(
+            f"**{ui.plain(charts.display_name(name))}** failed: {ui.plain(error)}",
+            icon="⚠️",
+        )
     for name, summary in done.items():
         if summary.get("error"):  # some seeds failed; the rest are averaged
-            st.warning(f"**{ui.plain(charts.display_name(name))}**: {ui.plain(summary['error'])}", icon="⚠️")
+            st.warning(
+                f"**{ui.plain(charts.display_name(name))}**: {ui.plain(summary['error'])}",
+                icon="⚠️",
+            )
 if not done:
-    st.error("No technique finished training, so there is nothing to compare. Try again on the Train page.")
+    st.error(
+        "No technique finished training, so there is nothing to compare. Try again on the Train page."
+    )
     link_to_train()
     st.stop()
 
@@ -196,7 +230,9 @@ several_seeds = charts.n_seeds(done) > 1
 
 # ------------------------------------------------------- threshold controls
 with controls:
-    st.markdown("**Suggested thresholds** — chosen on the validation split, never on test.")
+    st.markdown(
+        "**Suggested thresholds** — chosen on the validation split, never on test."
+    )
     st.radio(
         "Suggest by",
         list(OBJECTIVES),
@@ -247,7 +283,10 @@ with overview:
         table,
         width="stretch",
         column_config={
-            **{c: number(format="%.3f") for c in ("Precision", "Recall", "F1", "PR-AUC", "ROC-AUC", "MCC")},
+            **{
+                c: number(format="%.3f")
+                for c in ("Precision", "Recall", "F1", "PR-AUC", "ROC-AUC", "MCC")
+            },
             "Brier": number(format="%.4f"),
             "Cost": number(format="localized"),
             "Alerts per 1k": number(format="%.1f"),
@@ -257,10 +296,16 @@ with overview:
     )
     st.caption(
         "★ Best at: the columns where a technique has the best value (lowest for Brier, cost and alerts). "
-        + ("Values are means over seeds; the table below gives 95 % confidence intervals." if several_seeds else "")
+        + (
+            "Values are means over seeds; the table below gives 95 % confidence intervals."
+            if several_seeds
+            else ""
+        )
     )
     if several_seeds:
-        st.markdown(f"**Mean ± 95 % confidence interval over {charts.n_seeds(done)} seeds**")
+        st.markdown(
+            f"**Mean ± 95 % confidence interval over {charts.n_seeds(done)} seeds**"
+        )
         st.dataframe(charts.metrics_ci_table(done), width="stretch")
     show(charts.metric_bars(done, threshold), "bars")
 
@@ -282,14 +327,19 @@ with curves_box:
 
 with reports_box:
     st.header("Classification reports")
-    st.caption("Both classes, as in the seed notebook (first seed, at the current threshold).")
+    st.caption(
+        "Both classes, as in the seed notebook (first seed, at the current threshold)."
+    )
     tabs = st.tabs([ui.plain(charts.display_name(n)) for n in done])
     for tab, summary in zip(tabs, done.values(), strict=True):
         tab.code(charts.classification_report_text(summary), language=None)
 
 with calibration_box:
     st.header("Calibration")
-    show(fixed_figure("calibration", lambda: charts.reliability_curves(done)), "calibration")
+    show(
+        fixed_figure("calibration", lambda: charts.reliability_curves(done)),
+        "calibration",
+    )
     st.caption(
         "Are the probabilities honest? On the diagonal, '0.3' means 30 % of such cases are positive. "
         "Resampling and class weights push probabilities up, so the same threshold (e.g. 0.5) means something "
@@ -303,8 +353,10 @@ with cost_box:
         show(charts.cost_bars(done, threshold), "cost_bars")
     with right:
         show(charts.cost_curves(done, threshold), "cost_curves")
-    st.caption(f"Costs: {costs.describe()}. The star marks each technique's cheapest threshold on test "
-               "(for reading only; suggestions come from validation).")
+    st.caption(
+        f"Costs: {costs.describe()}. The star marks each technique's cheapest threshold on test "
+        "(for reading only; suggestions come from validation)."
+    )
     max_k = max(1, len(comparison.ok_runs(next(iter(done)))[0].y_test))
     st.session_state.setdefault("top_k", min(100, max_k))
     k = int(
@@ -326,7 +378,9 @@ with cost_box:
             "Alerts per 1,000 cases": charts.alerts_per_thousand(summary),
             "Alerts at threshold": fp + tp,
             f"Precision in top {k}": float(np.mean(at_top)),
-            f"Positives in top {k}": round(float(np.mean(at_top)) * min(k, len(runs[0].y_test))),
+            f"Positives in top {k}": round(
+                float(np.mean(at_top)) * min(k, len(runs[0].y_test))
+            ),
         }
     st.dataframe(
         pd.DataFrame.from_dict(workload, orient="index").rename_axis("Technique"),
@@ -336,8 +390,10 @@ with cost_box:
             f"Precision in top {k}": st.column_config.NumberColumn(format="%.3f"),
         },
     )
-    st.caption("Alerts per 1,000 cases is the review workload at the current threshold (first seed). "
-               "Precision in top k ignores the threshold: it ranks cases by probability.")
+    st.caption(
+        "Alerts per 1,000 cases is the review workload at the current threshold (first seed). "
+        "Precision in top k ignores the threshold: it ranks cases by probability."
+    )
 
 with seeds_box:
     st.header("Seeds")
@@ -349,26 +405,38 @@ with seeds_box:
     else:
         candidates = [n for n, s in done.items() if len(s["seeds"]) > 1]
         left, right = st.columns(2)
-        a = left.selectbox("Technique A", candidates, format_func=charts.display_name, key="paired_a")
+        a = left.selectbox(
+            "Technique A", candidates, format_func=charts.display_name, key="paired_a"
+        )
         others = [n for n in candidates if n != a] or candidates
-        b = right.selectbox("Technique B", others, format_func=charts.display_name, key="paired_b")
+        b = right.selectbox(
+            "Technique B", others, format_func=charts.display_name, key="paired_b"
+        )
         a_seeds = {s["seed"]: s["pr_auc"] for s in done[a]["seeds"]}
         b_seeds = {s["seed"]: s["pr_auc"] for s in done[b]["seeds"]}
         shared = sorted(set(a_seeds) & set(b_seeds))
         la, lb = ui.plain(charts.display_name(a)), ui.plain(charts.display_name(b))
         if len(shared) < 2:
-            st.info("These two techniques share fewer than two seeds, so they cannot be compared seed by seed.")
+            st.info(
+                "These two techniques share fewer than two seeds, so they cannot be compared seed by seed."
+            )
         else:
-            result = evaluate.paired_comparison([a_seeds[s] for s in shared], [b_seeds[s] for s in shared])
+            result = evaluate.paired_comparison(
+                [a_seeds[s] for s in shared], [b_seeds[s] for s in shared]
+            )
             low, high = result["ci95"]
             detail = (
                 f"mean PR-AUC difference (A − B) {result['mean_difference']:+.4f}, 95 % CI {low:+.4f} to "
                 f"{high:+.4f}, paired t-test p = {result['p_value']:.3f}, over {len(shared)} seeds"
             )
             if result["verdict"] == "A better":
-                st.success(f"**{la}** beats **{lb}** on PR-AUC across the same seeds ({detail}).")
+                st.success(
+                    f"**{la}** beats **{lb}** on PR-AUC across the same seeds ({detail})."
+                )
             elif result["verdict"] == "B better":
-                st.success(f"**{lb}** beats **{la}** on PR-AUC across the same seeds ({detail}).")
+                st.success(
+                    f"**{lb}** beats **{la}** on PR-AUC across the same seeds ({detail})."
+                )
             else:
                 st.info(
                     f"No clear difference between **{la}** and **{lb}** on PR-AUC: the interval includes zero, "
@@ -388,7 +456,13 @@ with counts_box:
         column_config={"positive share": st.column_config.NumberColumn(format="%.4f")},
     )
     with right:
-        show(fixed_figure("class_counts", lambda: charts.class_counts_figure(comparison.dataset, done)), "class_counts")
+        show(
+            fixed_figure(
+                "class_counts",
+                lambda: charts.class_counts_figure(comparison.dataset, done),
+            ),
+            "class_counts",
+        )
 
 elapsed_ms = (time.perf_counter() - started) * 1000
 # Wall time for the footer; this thread's CPU time too, which a busy machine does not inflate.

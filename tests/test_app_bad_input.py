@@ -19,7 +19,11 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 # Options the UI cannot produce: its target, positive-label and time-column pickers only
 # offer what the file has, so those CLI typos have no UI equivalent.
-UI_CASES = [case for case, (raw, options, _) in DATA_CASES.items() if raw is not None and not options]
+UI_CASES = [
+    case
+    for case, (raw, options, _) in DATA_CASES.items()
+    if raw is not None and not options
+]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +43,9 @@ def upload(at: AppTest, raw: bytes, name: str = "upload.csv") -> AppTest:
     at.radio(key="data_source").set_value("upload").run()
     at.file_uploader(key="upload").set_value((name, raw, "text/csv")).run()
     if not at.error and at.button(key="use_data") is not None:
-        at.button(key="use_data").click().run()  # errors found while preparing show on use
+        at.button(
+            key="use_data"
+        ).click().run()  # errors found while preparing show on use
     return at
 
 
@@ -49,15 +55,17 @@ def error_text(at: AppTest) -> str:
 
 
 @pytest.mark.parametrize("case", UI_CASES)
-def test_bad_upload_shows_one_clear_error_and_keeps_earlier_work(case, tiny_dataset, earlier):
+def test_bad_upload_shows_one_clear_error_and_keeps_earlier_work(
+    case, tiny_dataset, earlier
+):
     raw, _, pattern = DATA_CASES[case]
     at = upload(open_data_page(dataset=tiny_dataset, comparison=earlier), raw)
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.error) == 1, [e.value for e in at.error]
     message = error_text(at)
-    assert re.search(pattern.replace("--target", ".*").replace("--positive", ".*"), message) or re.search(
-        pattern, message
-    ), message
+    assert re.search(
+        pattern.replace("--target", ".*").replace("--positive", ".*"), message
+    ) or re.search(pattern, message), message
     assert "Traceback" not in message
     assert at.session_state["dataset"] is tiny_dataset
     assert at.session_state["comparison"] is earlier
@@ -66,7 +74,7 @@ def test_bad_upload_shows_one_clear_error_and_keeps_earlier_work(case, tiny_data
 def test_hostile_column_names_are_shown_as_plain_text(tiny_dataset):
     hostile = ["=cmd|' /C calc'!A0", "<script>alert(1)</script>"]
     rows = "".join(f"{i},{i % 7},{int(i % 10 == 0)}\n" for i in range(300))
-    raw = (f"\"{hostile[0]}\",{hostile[1]},Class\n" + rows).encode()
+    raw = (f'"{hostile[0]}",{hostile[1]},Class\n' + rows).encode()
     at = upload(open_data_page(dataset=tiny_dataset), raw)
     assert not at.exception and not at.error
     loaded = at.session_state["dataset"]

@@ -48,8 +48,13 @@ def matrices(at: AppTest) -> dict[str, list[list[int]]]:
     """Confusion matrices as drawn: label → [[tn, fp], [fn, tp]] read back from the cell text."""
     result = {}
     for trace in figure(at, "Confusion matrices")["data"]:
-        cells = [[int(re.match(r"[A-Z]{2} ([\d,]+)<br>", c).group(1).replace(",", "")) for c in row]
-                 for row in trace["text"]]
+        cells = [
+            [
+                int(re.match(r"[A-Z]{2} ([\d,]+)<br>", c).group(1).replace(",", ""))
+                for c in row
+            ]
+            for row in trace["text"]
+        ]
         result[trace["name"]] = cells
     return result
 
@@ -72,7 +77,13 @@ def rendered(markdown: str) -> str:
 
 
 def with_runs(comparison: Comparison, runs: dict[str, list[Run]]) -> Comparison:
-    return Comparison(comparison.dataset, comparison.config, runs, comparison.amounts_val, comparison.amounts_test)
+    return Comparison(
+        comparison.dataset,
+        comparison.config,
+        runs,
+        comparison.amounts_val,
+        comparison.amounts_test,
+    )
 
 
 @pytest.fixture
@@ -113,27 +124,46 @@ def test_renders_every_section_with_a_comparison(tiny_comparison):
     assert slider.label == "Decision threshold" and slider.value == 0.5
     assert (slider.min, slider.max, slider.step) == (0.0, 1.0, 0.01)
     headers = text_of(at.header)
-    for section in ("At threshold 0.50", "Across all thresholds", "Classification reports", "Calibration",
-                    "Costs", "Seeds", "Class counts"):
+    for section in (
+        "At threshold 0.50",
+        "Across all thresholds",
+        "Classification reports",
+        "Calibration",
+        "Costs",
+        "Seeds",
+        "Class counts",
+    ):
         assert section in headers
     names = list(tiny_comparison.runs)
     assert len(matrices(at)) == len(names)
     assert figure(at, "Calibration")["data"][0]["name"] == "perfectly calibrated"
-    for title in ("Positive class", "Precision-recall", "ROC", "Total cost", "Cost against threshold", "Class counts"):
+    for title in (
+        "Positive class",
+        "Precision-recall",
+        "ROC",
+        "Total cost",
+        "Cost against threshold",
+        "Class counts",
+    ):
         figure(at, title)
     suggested = frame(at, "Suggested (validation)")
     for name in names:
         run = tiny_comparison.runs[name][0]
-        assert suggested.loc[charts.display_name(name), "Suggested (validation)"] == pytest.approx(
-            run.suggested_threshold("f1")
-        )
+        assert suggested.loc[
+            charts.display_name(name), "Suggested (validation)"
+        ] == pytest.approx(run.suggested_threshold("f1"))
     assert [t.label for t in at.tabs] == [charts.display_name(n) for n in names]
     reports = [c.value for c in at.code]
-    assert len(reports) == len(names) and all("weighted avg" in r and "positive (1)" in r for r in reports)
+    assert len(reports) == len(names) and all(
+        "weighted avg" in r and "positive (1)" in r for r in reports
+    )
     metrics = frame(at, "Recall")
     assert list(metrics.columns)[-1] == "Accuracy"
     assert metrics["Best at"].str.contains("★ PR-AUC").sum() == 1
-    assert {n.label for n in at.number_input} >= {"Cost per alert reviewed", "Analyst capacity: alerts reviewed (k)"}
+    assert {n.label for n in at.number_input} >= {
+        "Cost per alert reviewed",
+        "Analyst capacity: alerts reviewed (k)",
+    }
     counts = frame(at, "positive share")
     assert {"train", "validation", "test"} <= set(counts.index)
     assert "**Recall**" in text_of(at.caption)
@@ -141,7 +171,9 @@ def test_renders_every_section_with_a_comparison(tiny_comparison):
 
 
 # ------------------------------------------------------------------ threshold
-def test_moving_the_threshold_rescores_every_technique_without_training(tiny_comparison, training_spy):
+def test_moving_the_threshold_rescores_every_technique_without_training(
+    tiny_comparison, training_spy
+):
     at = open_page(tiny_comparison)
     seen = {}
     for threshold in (0.5, 0.05, 0.95):
@@ -149,17 +181,37 @@ def test_moving_the_threshold_rescores_every_technique_without_training(tiny_com
         assert not at.exception
         drawn = matrices(at)
         for name, runs in tiny_comparison.runs.items():
-            assert drawn[charts.display_name(name)] == runs[0].at(threshold)["confusion_matrix"], (name, threshold)
+            assert (
+                drawn[charts.display_name(name)]
+                == runs[0].at(threshold)["confusion_matrix"]
+            ), (name, threshold)
         table = frame(at, "Recall")
         assert (table["Threshold"] == threshold).all()
         costs = at.session_state["costs"]
-        for name in tiny_comparison.runs:  # the page's fast re-scoring agrees with the engine's summary
-            engine = experiment.technique_summary(tiny_comparison, name, threshold, costs)
+        for name in (
+            tiny_comparison.runs
+        ):  # the page's fast re-scoring agrees with the engine's summary
+            engine = experiment.technique_summary(
+                tiny_comparison, name, threshold, costs
+            )
             row = table.loc[charts.display_name(name)]
-            for column, key in (("Precision", "precision"), ("Recall", "recall"), ("F1", "f1"), ("MCC", "mcc"),
-                                ("Cost", "cost"), ("Accuracy", "accuracy"), ("PR-AUC", "pr_auc")):
-                tolerance = 0.5 if column == "Cost" else 1e-9  # the page rounds cost to whole units
-                assert row[column] == pytest.approx(engine[key], abs=tolerance), (name, threshold, column)
+            for column, key in (
+                ("Precision", "precision"),
+                ("Recall", "recall"),
+                ("F1", "f1"),
+                ("MCC", "mcc"),
+                ("Cost", "cost"),
+                ("Accuracy", "accuracy"),
+                ("PR-AUC", "pr_auc"),
+            ):
+                tolerance = (
+                    0.5 if column == "Cost" else 1e-9
+                )  # the page rounds cost to whole units
+                assert row[column] == pytest.approx(engine[key], abs=tolerance), (
+                    name,
+                    threshold,
+                    column,
+                )
         seen[threshold] = drawn
     assert seen[0.05] != seen[0.95]
     assert training_spy == {"fit": 0, "train_one": 0, "worker": 0}
@@ -167,7 +219,9 @@ def test_moving_the_threshold_rescores_every_technique_without_training(tiny_com
 
 def test_applying_a_suggested_threshold_moves_the_slider(tiny_comparison):
     at = open_page(tiny_comparison)
-    suggestions = {n: r[0].suggested_threshold("f1") for n, r in tiny_comparison.runs.items()}
+    suggestions = {
+        n: r[0].suggested_threshold("f1") for n, r in tiny_comparison.runs.items()
+    }
     pick = max(suggestions, key=lambda n: abs(suggestions[n] - 0.5))
     assert suggestions[pick] != 0.5
     at.selectbox(key="suggest_pick").set_value(pick).run()
@@ -176,13 +230,18 @@ def test_applying_a_suggested_threshold_moves_the_slider(tiny_comparison):
     assert at.slider(key="threshold").value == pytest.approx(suggestions[pick])
     drawn = matrices(at)
     for name, runs in tiny_comparison.runs.items():
-        assert drawn[charts.display_name(name)] == runs[0].at(suggestions[pick])["confusion_matrix"]
+        assert (
+            drawn[charts.display_name(name)]
+            == runs[0].at(suggestions[pick])["confusion_matrix"]
+        )
 
 
 def test_cost_panel_drives_costs_and_cost_based_suggestions(tiny_comparison):
     at = open_page(tiny_comparison)
     if tiny_comparison.amounts_test is not None:
-        at.radio(key="cost_mode").set_value("A fixed amount").run()  # enables the fixed amount
+        at.radio(key="cost_mode").set_value(
+            "A fixed amount"
+        ).run()  # enables the fixed amount
     at.number_input(key="cost_missed").set_value(500.0)
     at.number_input(key="cost_review").set_value(1.0)
     at.radio(key="objective").set_value("cost").run()
@@ -194,7 +253,9 @@ def test_cost_panel_drives_costs_and_cost_based_suggestions(tiny_comparison):
     for i, (name, runs) in enumerate(tiny_comparison.runs.items()):
         run = runs[0]
         expected = run.suggested_threshold("cost", costs, tiny_comparison.amounts_val)
-        assert suggested.loc[charts.display_name(name), "Suggested (validation)"] == pytest.approx(expected)
+        assert suggested.loc[
+            charts.display_name(name), "Suggested (validation)"
+        ] == pytest.approx(expected)
         cost = evaluate.cost_curve(run.y_test, run.proba_test, 0.5, costs)[0]
         assert bars["y"][i] == pytest.approx(cost)
 
@@ -205,14 +266,25 @@ def test_precision_at_top_k_follows_the_analyst_capacity(tiny_comparison):
     table = frame(at, "Precision in top 10")
     for name, runs in tiny_comparison.runs.items():
         expected = evaluate.precision_at_top(runs[0].y_test, runs[0].proba_test, 10)
-        assert table.loc[charts.display_name(name), "Precision in top 10"] == pytest.approx(expected)
+        assert table.loc[
+            charts.display_name(name), "Precision in top 10"
+        ] == pytest.approx(expected)
 
 
 # ------------------------------------------------------------ failures, seeds
 def test_a_failed_technique_shows_its_error_while_the_others_render(tiny_comparison):
     runs = dict(tiny_comparison.runs)
     good = runs["smote"][0]
-    runs["smote"] = [Run("smote", 42, {}, good.y_val, good.y_test, error="MemoryError: too big (in _resample)")]
+    runs["smote"] = [
+        Run(
+            "smote",
+            42,
+            {},
+            good.y_val,
+            good.y_test,
+            error="MemoryError: too big (in _resample)",
+        )
+    ]
     at = open_page(with_runs(tiny_comparison, runs))
     warning = rendered(text_of(at.warning))
     assert "**SMOTE** failed: MemoryError: too big (in _resample)" in warning
@@ -227,13 +299,25 @@ def _jittered(run: Run, seed: int, scale: float) -> Run:
     def jitter(p):
         return np.clip(p + rng.normal(0, scale, len(p)), 0, 1).astype(np.float32)
 
-    return Run(run.technique, seed, run.params, run.y_val, run.y_test, jitter(run.proba_val),
-               jitter(run.proba_test), run.train_class_counts, run.fit_seconds)
+    return Run(
+        run.technique,
+        seed,
+        run.params,
+        run.y_val,
+        run.y_test,
+        jitter(run.proba_val),
+        jitter(run.proba_test),
+        run.train_class_counts,
+        run.fit_seconds,
+    )
 
 
 def test_several_seeds_show_confidence_intervals_and_a_paired_verdict(tiny_comparison):
     runs = {
-        name: [tiny_comparison.runs[name][0], *(_jittered(tiny_comparison.runs[name][0], s, 0.05) for s in (1, 2))]
+        name: [
+            tiny_comparison.runs[name][0],
+            *(_jittered(tiny_comparison.runs[name][0], s, 0.05) for s in (1, 2)),
+        ]
         for name in ("baseline", "class_weight")
     }
     at = open_page(with_runs(tiny_comparison, runs))
@@ -247,8 +331,11 @@ def test_several_seeds_show_confidence_intervals_and_a_paired_verdict(tiny_compa
         [r.threshold_free["pr_auc"] for r in runs["baseline"]],
     )["verdict"]
     words = text_of(at.success) + text_of(at.info)
-    expected = {"A better": "**Class weights** beats **Baseline**", "B better": "**Baseline** beats **Class weights**",
-                "no clear difference": "No clear difference"}[verdict]
+    expected = {
+        "A better": "**Class weights** beats **Baseline**",
+        "B better": "**Baseline** beats **Class weights**",
+        "no clear difference": "No clear difference",
+    }[verdict]
     assert expected in words and "PR-AUC" in words
 
 

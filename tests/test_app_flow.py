@@ -22,7 +22,11 @@ def confusion_counts(at: AppTest) -> list[tuple[int, ...]]:
         spec = json.loads(element.proto.spec)
         if spec["layout"]["title"]["text"].startswith("Confusion matrices"):
             return [
-                tuple(int(re.match(r"[A-Z]{2} ([\d,]+)", c).group(1).replace(",", "")) for row in t["text"] for c in row)
+                tuple(
+                    int(re.match(r"[A-Z]{2} ([\d,]+)", c).group(1).replace(",", ""))
+                    for row in t["text"]
+                    for c in row
+                )
                 for t in spec["data"]
             ]
     raise AssertionError("no confusion matrices on the page")
@@ -51,6 +55,11 @@ def test_train_then_compare_in_one_session(tiny_dataset):
     slider.set_value(0.0).run()
     assert not at.exception
     at_zero = confusion_counts(at)
-    flagged = [(fp + tp, fp0 + tp0) for (_, fp, _, tp), (_, fp0, _, tp0) in zip(at_half, at_zero, strict=True)]
+    flagged = [
+        (fp + tp, fp0 + tp0)
+        for (_, fp, _, tp), (_, fp0, _, tp0) in zip(at_half, at_zero, strict=True)
+    ]
     assert all(low <= high for low, high in flagged) and at_zero != at_half
-    assert at.session_state["comparison"] is comparison  # nothing retrained, nothing replaced
+    assert (
+        at.session_state["comparison"] is comparison
+    )  # nothing retrained, nothing replaced

@@ -50,11 +50,21 @@ def test_without_a_comparison_the_page_points_to_train(tiny_dataset):
     assert not downloads(at)
 
 
-def test_with_a_comparison_it_offers_three_safe_downloads(tiny_dataset, tiny_comparison):
-    at = open_report(dataset=tiny_dataset, comparison=tiny_comparison, threshold=0.3,
-                     costs=Costs(missed=250.0, review=2.0))
+def test_with_a_comparison_it_offers_three_safe_downloads(
+    tiny_dataset, tiny_comparison
+):
+    at = open_report(
+        dataset=tiny_dataset,
+        comparison=tiny_comparison,
+        threshold=0.3,
+        costs=Costs(missed=250.0, review=2.0),
+    )
     buttons = downloads(at)
-    assert [b.proto.label for b in buttons] == ["Results (JSON)", "Metrics table (CSV)", "Report (HTML)"]
+    assert [b.proto.label for b in buttons] == [
+        "Results (JSON)",
+        "Metrics table (CSV)",
+        "Report (HTML)",
+    ]
     assert not at.error
     # The exports the buttons serve: at the session's threshold and costs.
     results, results_text, csv_text = at.session_state["_report_exports"][2]
@@ -82,5 +92,7 @@ def test_a_hostile_technique_error_is_shown_as_text(tiny_dataset, tiny_compariso
     assert at.session_state["_report_exports"][2][0]["config"]["threshold"] == 0.2
     errors = " ".join(e.value for e in at.error)
     assert "SMOTE failed" in errors
-    assert "\\<script\\>" in errors and "\\*\\*bold\\*\\*" in errors  # Markdown-escaped, shown literally
+    assert (
+        "\\<script\\>" in errors and "\\*\\*bold\\*\\*" in errors
+    )  # Markdown-escaped, shown literally
     assert len(downloads(at)) == 3

@@ -165,7 +165,9 @@ def _csv(frame) -> bytes:
 
 
 # ------------------------------------------------------------------ tests
-def test_every_page_then_train_and_compare(server, browser: Browser, tmp_path: Path) -> None:
+def test_every_page_then_train_and_compare(
+    server, browser: Browser, tmp_path: Path
+) -> None:
     url, _ = server
     page = _new_page(browser, url)
     # Before training: every page opens cleanly (Compare/Report point to Train).
@@ -175,7 +177,11 @@ def test_every_page_then_train_and_compare(server, browser: Browser, tmp_path: P
 
     # For the README's screenshot 5 epochs: 1-epoch networks on ~45 training positives
     # rank almost at random, which reads like a bug there. The test itself needs 1.
-    _train(page, ["Baseline", "Class weights", "SMOTE", "Focal loss"], epochs=5 if UPDATE_SCREENSHOT else 1)
+    _train(
+        page,
+        ["Baseline", "Class weights", "SMOTE", "Focal loss"],
+        epochs=5 if UPDATE_SCREENSHOT else 1,
+    )
     open_page(page, "Compare")
     assert_clean(page, "Compare page")
     charts = page.locator(PLOTLY)

@@ -27,7 +27,9 @@ def _probabilities(rng: np.random.Generator, y: np.ndarray, skill: float) -> np.
     return np.clip(noise + y * rng.uniform(0, skill, len(y)), 0, 1).astype(np.float32)
 
 
-def make_comparison(names=NAMES, seeds=(42,), failed=("class_weight",), size=4000) -> Comparison:
+def make_comparison(
+    names=NAMES, seeds=(42,), failed=("class_weight",), size=4000
+) -> Comparison:
     """A comparison of generated probabilities: different skill per technique, 2 % positives."""
     rng = np.random.default_rng(7)
     y_val = (rng.random(size) < 0.02).astype(np.int64)
@@ -37,25 +39,47 @@ def make_comparison(names=NAMES, seeds=(42,), failed=("class_weight",), size=400
         runs[name] = []
         for seed in seeds:
             skill = 0.4 + 0.2 * i + 0.05 * (seed % 3)
-            runs[name].append(Run(
-                name, seed, {}, y_val, y_test,
-                _probabilities(rng, y_val, skill), _probabilities(rng, y_test, skill),
-                {"negative": 3000 - 100 * i, "positive": 60 + 500 * i}, 1.0,
-            ))
+            runs[name].append(
+                Run(
+                    name,
+                    seed,
+                    {},
+                    y_val,
+                    y_test,
+                    _probabilities(rng, y_val, skill),
+                    _probabilities(rng, y_test, skill),
+                    {"negative": 3000 - 100 * i, "positive": 60 + 500 * i},
+                    1.0,
+                )
+            )
     for name in failed:
-        runs[name] = [Run(name, seed, {}, y_val, y_test, error="ValueError: boom (in fit)") for seed in seeds]
-    dataset = {"class_counts": {
-        "train": {"negative": 7800, "positive": 160},
-        "validation": {"negative": int((y_val == 0).sum()), "positive": int(y_val.sum())},
-        "test": {"negative": int((y_test == 0).sum()), "positive": int(y_test.sum())},
-    }, "test_rows": size}
+        runs[name] = [
+            Run(name, seed, {}, y_val, y_test, error="ValueError: boom (in fit)")
+            for seed in seeds
+        ]
+    dataset = {
+        "class_counts": {
+            "train": {"negative": 7800, "positive": 160},
+            "validation": {
+                "negative": int((y_val == 0).sum()),
+                "positive": int(y_val.sum()),
+            },
+            "test": {
+                "negative": int((y_test == 0).sum()),
+                "positive": int(y_test.sum()),
+            },
+        },
+        "test_rows": size,
+    }
     amounts = rng.exponential(80, size)
     return Comparison(dataset, {}, runs, rng.exponential(80, size), amounts)
 
 
 def techniques_of(comparison: Comparison, threshold=0.3, costs=None) -> dict:
     """What the report sees: results.json's techniques after a JSON round trip."""
-    return json.loads(json.dumps(results_json(comparison, threshold, costs or Costs())))["techniques"]
+    return json.loads(
+        json.dumps(results_json(comparison, threshold, costs or Costs()))
+    )["techniques"]
 
 
 @pytest.fixture(scope="module")
@@ -73,16 +97,26 @@ def traces(fig: go.Figure, kind: str) -> list:
 
 
 # ------------------------------------------------------------ confusion matrices
-def test_one_heatmap_per_finished_technique_on_one_shared_colour_scale(comparison, techniques):
+def test_one_heatmap_per_finished_technique_on_one_shared_colour_scale(
+    comparison, techniques
+):
     fig = charts.confusion_matrices(techniques, 0.3)
     heatmaps = traces(fig, "heatmap")
-    assert [h.name for h in heatmaps] == [charts.display_name(n) for n in NAMES]  # the failed one is skipped
+    assert [h.name for h in heatmaps] == [
+        charts.display_name(n) for n in NAMES
+    ]  # the failed one is skipped
     assert {h.coloraxis for h in heatmaps} == {"coloraxis"}
     assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (0.0, 1.0)
     for name, heatmap in zip(NAMES, heatmaps, strict=True):
         (tn, fp), (fn, tp) = comparison.runs[name][0].at(0.3)["confusion_matrix"]
-        assert np.allclose(heatmap.z, [[tn / (tn + fp), fp / (tn + fp)], [fn / (fn + tp), tp / (fn + tp)]], atol=1e-4)
-        assert heatmap.text[1][1].startswith(f"TP {tp:,}<br>") and heatmap.text[0][1].startswith(f"FP {fp:,}<br>")
+        assert np.allclose(
+            heatmap.z,
+            [[tn / (tn + fp), fp / (tn + fp)], [fn / (fn + tp), tp / (fn + tp)]],
+            atol=1e-4,
+        )
+        assert heatmap.text[1][1].startswith(f"TP {tp:,}<br>") and heatmap.text[0][
+            1
+        ].startswith(f"FP {fp:,}<br>")
     # Every subplot has its own axes, so the matrices sit side by side, not on top of each other.
     assert len({h.xaxis for h in heatmaps}) == len(heatmaps)
     titles = [a.text for a in fig.layout.annotations]
@@ -90,33 +124,47 @@ def test_one_heatmap_per_finished_technique_on_one_shared_colour_scale(compariso
 
 
 def test_confusion_matrices_follow_the_threshold(comparison):
-    low = traces(charts.confusion_matrices(techniques_of(comparison, 0.05), 0.05), "heatmap")
-    high = traces(charts.confusion_matrices(techniques_of(comparison, 0.9), 0.9), "heatmap")
+    low = traces(
+        charts.confusion_matrices(techniques_of(comparison, 0.05), 0.05), "heatmap"
+    )
+    high = traces(
+        charts.confusion_matrices(techniques_of(comparison, 0.9), 0.9), "heatmap"
+    )
     # More of the negatives are flagged at 0.05 than at 0.9.
     assert all(lo.z[0][1] > hi.z[0][1] for lo, hi in zip(low, high, strict=True))
 
 
 # -------------------------------------------------------------------- curves
-def test_pr_curves_mark_the_threshold_at_its_recall_and_precision(comparison, techniques):
+def test_pr_curves_mark_the_threshold_at_its_recall_and_precision(
+    comparison, techniques
+):
     fig = charts.pr_curves(techniques, 0.3)
     for name in NAMES:
         label = charts.display_name(name)
         curve = next(t for t in fig.data if t.name.startswith(f"{label} (PR-AUC"))
         marker = next(t for t in fig.data if t.name == f"{label} @ 0.30")
         at = comparison.runs[name][0].at(0.3)
-        assert marker.x[0] == pytest.approx(at["recall"]) and marker.y[0] == pytest.approx(at["precision"])
+        assert marker.x[0] == pytest.approx(at["recall"]) and marker.y[
+            0
+        ] == pytest.approx(at["precision"])
         assert len(curve.x) > 10 and curve.mode == "lines"
     prevalence = comparison.runs["baseline"][0].y_test.mean()
     no_skill = next(t for t in fig.data if t.name.startswith("no skill"))
     assert list(no_skill.y) == pytest.approx([prevalence, prevalence])
 
 
-def test_roc_curves_mark_the_threshold_at_its_false_positive_rate_and_recall(comparison, techniques):
+def test_roc_curves_mark_the_threshold_at_its_false_positive_rate_and_recall(
+    comparison, techniques
+):
     fig = charts.roc_curves(techniques, 0.3)
     for name in NAMES:
-        marker = next(t for t in fig.data if t.name == f"{charts.display_name(name)} @ 0.30")
+        marker = next(
+            t for t in fig.data if t.name == f"{charts.display_name(name)} @ 0.30"
+        )
         (tn, fp), (fn, tp) = comparison.runs[name][0].at(0.3)["confusion_matrix"]
-        assert marker.x[0] == pytest.approx(fp / (fp + tn)) and marker.y[0] == pytest.approx(tp / (tp + fn))
+        assert marker.x[0] == pytest.approx(fp / (fp + tn)) and marker.y[
+            0
+        ] == pytest.approx(tp / (tp + fn))
     assert any(t.name == "chance" for t in fig.data)
 
 
@@ -135,14 +183,18 @@ def test_metric_bars_have_no_error_bars_with_one_seed(techniques):
     fig = charts.metric_bars(techniques, 0.3)
     assert [t.name for t in fig.data] == ["Precision", "Recall", "F1"]
     assert all(t.error_y.array is None for t in fig.data)
-    assert list(fig.data[1].y) == pytest.approx([techniques[n]["recall"] for n in NAMES])
+    assert list(fig.data[1].y) == pytest.approx(
+        [techniques[n]["recall"] for n in NAMES]
+    )
 
 
 def test_metric_and_cost_bars_show_95_ci_error_bars_with_several_seeds():
     techniques = techniques_of(make_comparison(seeds=(1, 2, 3), failed=()))
     recall = charts.metric_bars(techniques, 0.3).data[1]
     for i, name in enumerate(NAMES):
-        mean, (low, high) = evaluate.mean_ci95([s["recall"] for s in techniques[name]["seeds"]])
+        mean, (low, high) = evaluate.mean_ci95(
+            [s["recall"] for s in techniques[name]["seeds"]]
+        )
         assert recall.y[i] == pytest.approx(mean)
         assert recall.error_y.array[i] == pytest.approx(high - mean)
         assert recall.error_y.arrayminus[i] == pytest.approx(mean - low)
@@ -162,12 +214,17 @@ def test_cost_curves_star_each_minimum_and_mark_the_current_threshold(comparison
         line = next(t for t in fig.data if t.name == label)
         star = next(t for t in fig.data if t.name == f"{label} minimum")
         expected = evaluate.cost_curve(
-            comparison.runs[name][0].y_test, comparison.runs[name][0].proba_test,
-            evaluate.THRESHOLD_GRID, Costs(missed=None), comparison.amounts_test,
+            comparison.runs[name][0].y_test,
+            comparison.runs[name][0].proba_test,
+            evaluate.THRESHOLD_GRID,
+            Costs(missed=None),
+            comparison.amounts_test,
         )
         assert list(line.y) == pytest.approx(expected, rel=1e-4)
         assert star.y[0] == pytest.approx(expected.min(), rel=1e-4)
-        assert star.x[0] == pytest.approx(evaluate.THRESHOLD_GRID[int(np.argmin(line.y))])
+        assert star.x[0] == pytest.approx(
+            evaluate.THRESHOLD_GRID[int(np.argmin(line.y))]
+        )
     assert fig.layout.shapes[0].x0 == 0.3
 
 
@@ -179,47 +236,81 @@ def test_cost_bars_show_each_techniques_total_cost(techniques):
 # -------------------------------------------------------------------- tables
 def test_metrics_table_puts_accuracy_last_and_picks_the_right_best(techniques):
     table = charts.metrics_table(techniques)
-    assert list(table.columns)[0] == "Precision" and list(table.columns)[-1] == "Accuracy"
+    assert (
+        list(table.columns)[0] == "Precision" and list(table.columns)[-1] == "Accuracy"
+    )
     assert list(table.index) == [charts.display_name(n) for n in NAMES]
     best = charts.best_per_column(table)
     assert best["PR-AUC"] == table["PR-AUC"].idxmax()
-    assert best["Cost"] == table["Cost"].idxmin() and best["Brier"] == table["Brier"].idxmin()
+    assert (
+        best["Cost"] == table["Cost"].idxmin()
+        and best["Brier"] == table["Brier"].idxmin()
+    )
     assert "Threshold" not in best
 
 
-def test_classification_report_table_has_both_classes_and_both_averages(comparison, techniques):
+def test_classification_report_table_has_both_classes_and_both_averages(
+    comparison, techniques
+):
     table = charts.classification_report_table(techniques["smote"])
-    assert list(table.index) == ["negative (0)", "positive (1)", "accuracy", "macro avg", "weighted avg"]
+    assert list(table.index) == [
+        "negative (0)",
+        "positive (1)",
+        "accuracy",
+        "macro avg",
+        "weighted avg",
+    ]
     report = comparison.runs["smote"][0].at(0.3)["classification_report"]
     assert table.loc["positive (1)", "recall"] == pytest.approx(report["1"]["recall"])
-    assert table.loc["weighted avg", "f1-score"] == pytest.approx(report["weighted avg"]["f1-score"])
+    assert table.loc["weighted avg", "f1-score"] == pytest.approx(
+        report["weighted avg"]["f1-score"]
+    )
     assert table.loc["accuracy", "support"] == len(comparison.runs["smote"][0].y_test)
 
 
-def test_class_counts_cover_every_split_and_resampled_training_set(comparison, techniques):
+def test_class_counts_cover_every_split_and_resampled_training_set(
+    comparison, techniques
+):
     table = charts.class_counts_table(comparison.dataset, techniques)
-    assert list(table.index) == ["train", "validation", "test", *(f"train after {charts.display_name(n)}" for n in NAMES)]
+    assert list(table.index) == [
+        "train",
+        "validation",
+        "test",
+        *(f"train after {charts.display_name(n)}" for n in NAMES),
+    ]
     assert table.loc["train after SMOTE", "positive"] == 560
     fig = charts.class_counts_figure(comparison.dataset, techniques)
-    assert fig.layout.yaxis.type == "log" and [t.name for t in fig.data] == ["negative", "positive"]
+    assert fig.layout.yaxis.type == "log" and [t.name for t in fig.data] == [
+        "negative",
+        "positive",
+    ]
 
 
 def test_suggested_thresholds_table_shows_validation_choices(comparison, techniques):
     table = charts.suggested_thresholds_table(techniques)
     for name in NAMES:
-        assert table.loc[charts.display_name(name), "Suggested (validation)"] == pytest.approx(
-            comparison.runs[name][0].suggested_threshold("f1")
-        )
+        assert table.loc[
+            charts.display_name(name), "Suggested (validation)"
+        ] == pytest.approx(comparison.runs[name][0].suggested_threshold("f1"))
 
 
 # ------------------------------------------------------------ failures, names
 def test_failed_techniques_are_listed_and_skipped_everywhere(techniques):
     assert charts.failed(techniques) == {"class_weight": "ValueError: boom (in fit)"}
     everything_failed = {"class_weight": techniques["class_weight"]}
-    for draw in (charts.confusion_matrices, charts.metric_bars, charts.pr_curves, charts.roc_curves,
-                 charts.reliability_curves, charts.cost_bars, charts.cost_curves):
+    for draw in (
+        charts.confusion_matrices,
+        charts.metric_bars,
+        charts.pr_curves,
+        charts.roc_curves,
+        charts.reliability_curves,
+        charts.cost_bars,
+        charts.cost_curves,
+    ):
         fig = draw(everything_failed, 0.5)
-        assert not fig.data and "No technique finished" in fig.layout.annotations[0].text
+        assert (
+            not fig.data and "No technique finished" in fig.layout.annotations[0].text
+        )
     assert charts.metrics_table(everything_failed).empty
 
 
@@ -227,22 +318,40 @@ def test_hostile_technique_labels_reach_plotly_escaped(comparison, monkeypatch):
     # A technique file may carry any label; the registry is where names come from.
     monkeypatch.setattr(REGISTRY["smote"], "label", HOSTILE)
     techniques = techniques_of(comparison)
-    for draw in (charts.confusion_matrices, charts.pr_curves, charts.roc_curves, charts.cost_curves,
-                 charts.reliability_curves, charts.metric_bars):
+    for draw in (
+        charts.confusion_matrices,
+        charts.pr_curves,
+        charts.roc_curves,
+        charts.cost_curves,
+        charts.reliability_curves,
+        charts.metric_bars,
+    ):
         text = draw(techniques, 0.3).to_json()
         assert "&lt;img src=x onerror=alert(1)&gt;" in text
         assert "<img" not in text
-    assert HOSTILE in charts.metrics_table(techniques).index  # tables are plain text already
+    assert (
+        HOSTILE in charts.metrics_table(techniques).index
+    )  # tables are plain text already
 
 
 def test_every_function_draws_the_real_tiny_comparison(tiny_comparison):
     results = json.loads(json.dumps(results_json(tiny_comparison, 0.5)))
     techniques = results["techniques"]
-    assert len(traces(charts.confusion_matrices(techniques, 0.5), "heatmap")) == len(charts.ok(techniques))
-    for draw in (charts.metric_bars, charts.pr_curves, charts.roc_curves, charts.reliability_curves,
-                 charts.cost_bars, charts.cost_curves):
+    assert len(traces(charts.confusion_matrices(techniques, 0.5), "heatmap")) == len(
+        charts.ok(techniques)
+    )
+    for draw in (
+        charts.metric_bars,
+        charts.pr_curves,
+        charts.roc_curves,
+        charts.reliability_curves,
+        charts.cost_bars,
+        charts.cost_curves,
+    ):
         assert isinstance(draw(techniques, 0.5), go.Figure)
-    assert isinstance(charts.class_counts_figure(results["dataset"], techniques), go.Figure)
+    assert isinstance(
+        charts.class_counts_figure(results["dataset"], techniques), go.Figure
+    )
     assert len(charts.metrics_table(techniques)) == len(charts.ok(techniques))
 
 
@@ -250,12 +359,23 @@ def test_every_figure_is_valid_plotly(techniques, comparison):
     """Figures are built without per-call validation for speed; prove they would pass it."""
     several = techniques_of(make_comparison(seeds=(1, 2), failed=()))
     for data in (techniques, several, {"class_weight": techniques["class_weight"]}):
-        figures = [draw(data, 0.3) for draw in (
-            charts.confusion_matrices, charts.metric_bars, charts.pr_curves, charts.roc_curves,
-            charts.reliability_curves, charts.cost_bars, charts.cost_curves)]
+        figures = [
+            draw(data, 0.3)
+            for draw in (
+                charts.confusion_matrices,
+                charts.metric_bars,
+                charts.pr_curves,
+                charts.roc_curves,
+                charts.reliability_curves,
+                charts.cost_bars,
+                charts.cost_curves,
+            )
+        ]
         figures.append(charts.class_counts_figure(comparison.dataset, data))
         for fig in figures:
-            go.Figure(fig.to_dict())  # validates every property; raises on anything plotly rejects
+            go.Figure(
+                fig.to_dict()
+            )  # validates every property; raises on anything plotly rejects
             json.loads(fig.to_json())
 
 
@@ -264,8 +384,9 @@ def test_classification_report_text_reads_like_sklearn(techniques):
     report = techniques["smote"]["classification_report"]
     lines = text.splitlines()
     assert lines[0].split() == ["precision", "recall", "f1-score", "support"]
-    assert lines[3].split()[:2] == ["positive", "(1)"] and float(lines[3].split()[3]) == pytest.approx(
-        report["1"]["recall"], abs=1e-4)
+    assert lines[3].split()[:2] == ["positive", "(1)"] and float(
+        lines[3].split()[3]
+    ) == pytest.approx(report["1"]["recall"], abs=1e-4)
     assert "accuracy" in text and "macro avg" in text and "weighted avg" in text
 
 

@@ -32,7 +32,9 @@ def test_string_labels_and_categorical_columns():
     ds = prepare(_frame(), target="label", source="t.csv")
     assert ds.positive_label == "fraud"  # the minority, and the output says so
     assert any("minority class 'fraud'" in n for n in ds.notes)
-    assert {"merchant=shop", "merchant=fuel", "merchant=travel"} <= set(ds.feature_names)
+    assert {"merchant=shop", "merchant=fuel", "merchant=travel"} <= set(
+        ds.feature_names
+    )
     assert any("one-hot" in n for n in ds.notes)
     assert ds.X_train.dtype == np.float32 and ds.positives == 60
 
@@ -45,7 +47,9 @@ def test_explicit_positive_label_and_zero_one_default():
 
 def test_split_is_stratified_validation_carved_before_resampling_and_scaled_on_train():
     ds = prepare(make_demo(rows=20_000, seed=2), source="demo", drop=("Time",))
-    assert len(ds.y_test) == 4000 and len(ds.y_val) == 3200 and len(ds.y_train) == 12_800
+    assert (
+        len(ds.y_test) == 4000 and len(ds.y_val) == 3200 and len(ds.y_train) == 12_800
+    )
     rates = [y.mean() for y in (ds.y_train, ds.y_val, ds.y_test)]
     assert max(rates) - min(rates) < 0.002
     np.testing.assert_allclose(ds.X_train.mean(axis=0), 0, atol=1e-3)

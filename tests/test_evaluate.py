@@ -21,14 +21,26 @@ def test_metrics_match_sklearn(scored, threshold):
     y, proba = scored
     predicted = (proba > threshold).astype(int)
     counts = evaluate.confusion_counts(y, proba, threshold)
-    assert evaluate.confusion_matrix(y, proba, threshold) == sk_confusion(y, predicted, labels=[0, 1]).tolist()
+    assert (
+        evaluate.confusion_matrix(y, proba, threshold)
+        == sk_confusion(y, predicted, labels=[0, 1]).tolist()
+    )
     mine = evaluate.classification_report(counts[0])
-    theirs = sk_report(y, predicted, labels=[0, 1], target_names=["0", "1"], output_dict=True, zero_division=0)
+    theirs = sk_report(
+        y,
+        predicted,
+        labels=[0, 1],
+        target_names=["0", "1"],
+        output_dict=True,
+        zero_division=0,
+    )
     for key in ("0", "1", "macro avg", "weighted avg"):
         for metric in ("precision", "recall", "f1-score", "support"):
             assert mine[key][metric] == pytest.approx(theirs[key][metric])
     assert mine["accuracy"] == pytest.approx(theirs["accuracy"])
-    assert evaluate.scores(counts)["mcc"][0] == pytest.approx(matthews_corrcoef(y, predicted))
+    assert evaluate.scores(counts)["mcc"][0] == pytest.approx(
+        matthews_corrcoef(y, predicted)
+    )
 
 
 def test_cost_arithmetic_fixed_and_per_amount():
@@ -36,17 +48,30 @@ def test_cost_arithmetic_fixed_and_per_amount():
     proba = np.array([0.9, 0.4, 0.1, 0.8, 0.3, 0.2])
     amounts = np.array([100.0, 50.0, 10.0, 1.0, 1.0, 1.0])
     # At 0.5: tp=1, fn=2 (rows 1, 2), fp=1 -> 2 alerts.
-    assert evaluate.cost_curve(y, proba, 0.5, Costs(missed=40, review=3))[0] == 2 * 40 + 2 * 3
-    assert evaluate.cost_curve(y, proba, 0.5, Costs(missed=None, review=3), amounts)[0] == 50 + 10 + 2 * 3
+    assert (
+        evaluate.cost_curve(y, proba, 0.5, Costs(missed=40, review=3))[0]
+        == 2 * 40 + 2 * 3
+    )
+    assert (
+        evaluate.cost_curve(y, proba, 0.5, Costs(missed=None, review=3), amounts)[0]
+        == 50 + 10 + 2 * 3
+    )
     # Flag everything: no misses, six alerts.
-    assert evaluate.cost_curve(y, proba, 0.0, Costs(missed=None, review=3), amounts)[0] == 18
+    assert (
+        evaluate.cost_curve(y, proba, 0.0, Costs(missed=None, review=3), amounts)[0]
+        == 18
+    )
 
 
 def test_suggested_threshold_is_chosen_on_the_data_it_is_given(scored):
     y, proba = scored
     best = evaluate.suggest_threshold(y, proba)
-    f1 = evaluate.scores(evaluate.confusion_counts(y, proba, evaluate.THRESHOLD_GRID[:-1]))["f1"]
-    assert f1.max() == pytest.approx(evaluate.scores(evaluate.confusion_counts(y, proba, best))["f1"][0])
+    f1 = evaluate.scores(
+        evaluate.confusion_counts(y, proba, evaluate.THRESHOLD_GRID[:-1])
+    )["f1"]
+    assert f1.max() == pytest.approx(
+        evaluate.scores(evaluate.confusion_counts(y, proba, best))["f1"][0]
+    )
     cheap = evaluate.suggest_threshold(y, proba, "cost", Costs(missed=1000, review=1))
     dear = evaluate.suggest_threshold(y, proba, "cost", Costs(missed=1, review=1000))
     assert cheap < dear  # expensive misses -> flag more
@@ -60,7 +85,11 @@ def test_curves_and_reliability_are_well_formed(scored):
     rel = evaluate.reliability(y, proba)
     assert rel["count"].sum() == len(y)
     free = evaluate.threshold_free(y, proba)
-    assert 0.5 < free["roc_auc"] <= 1 and 0 < free["pr_auc"] <= 1 and 0 <= free["brier"] <= 1
+    assert (
+        0.5 < free["roc_auc"] <= 1
+        and 0 < free["pr_auc"] <= 1
+        and 0 <= free["brier"] <= 1
+    )
 
 
 def test_precision_at_top_k():
@@ -85,4 +114,6 @@ def test_paired_comparison_verdicts():
     assert evaluate.paired_comparison(a - 0.1, a)["verdict"] == "B better"
     noisy = evaluate.paired_comparison(a, a[::-1])
     assert noisy["verdict"] == "no clear difference"
-    assert evaluate.paired_comparison([0.5], [0.4])["verdict"] == "needs two or more seeds"
+    assert (
+        evaluate.paired_comparison([0.5], [0.4])["verdict"] == "needs two or more seeds"
+    )

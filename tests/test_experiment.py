@@ -18,7 +18,9 @@ from imbal_core.experiment import (
 
 def scored(rng, n, positive_centre):
     y = (rng.random(n) < 0.1).astype(int)
-    proba = np.clip(np.where(y == 1, positive_centre, 0.2) + rng.normal(0, 0.05, n), 0, 1)
+    proba = np.clip(
+        np.where(y == 1, positive_centre, 0.2) + rng.normal(0, 0.05, n), 0, 1
+    )
     return y, proba
 
 
@@ -26,8 +28,20 @@ def scored(rng, n, positive_centre):
 def comparison():
     rng = np.random.default_rng(0)
     y_val, proba_val = scored(rng, 4000, 0.35)  # on validation, positives sit near 0.35
-    y_test, proba_test = scored(rng, 4000, 0.85)  # on test, near 0.85: a test-tuned cut would differ
-    run = Run("baseline", 42, {}, y_val, y_test, proba_val, proba_test, {"negative": 1, "positive": 1}, 1.0)
+    y_test, proba_test = scored(
+        rng, 4000, 0.85
+    )  # on test, near 0.85: a test-tuned cut would differ
+    run = Run(
+        "baseline",
+        42,
+        {},
+        y_val,
+        y_test,
+        proba_val,
+        proba_test,
+        {"negative": 1, "positive": 1},
+        1.0,
+    )
     return Comparison({"rows": 8000}, {"techniques": ["baseline"]}, {"baseline": [run]})
 
 
@@ -40,11 +54,16 @@ def test_suggested_threshold_comes_from_validation_only(comparison):
     summary = technique_summary(comparison, "baseline", threshold=None)
     assert summary["threshold"] == summary["suggested_threshold"] == on_validation
     # ...and the figures reported at it are test figures.
-    assert summary["confusion_matrix"] == evaluate.confusion_matrix(run.y_test, run.proba_test, on_validation)
+    assert summary["confusion_matrix"] == evaluate.confusion_matrix(
+        run.y_test, run.proba_test, on_validation
+    )
     # Shuffling test probabilities changes the test metrics, never the chosen threshold.
     run.proba_test = np.random.default_rng(1).permutation(run.proba_test)
     del run.threshold_free, run.curves  # cached views of the old test probabilities
-    assert technique_summary(comparison, "baseline", threshold=None)["threshold"] == on_validation
+    assert (
+        technique_summary(comparison, "baseline", threshold=None)["threshold"]
+        == on_validation
+    )
 
 
 def test_rescore_matches_a_fresh_summary(comparison):
@@ -53,7 +72,9 @@ def test_rescore_matches_a_fresh_summary(comparison):
     for threshold in (0.1, 0.3, 0.9):
         quick = rescore(base, comparison.ok_runs("baseline"), threshold, costs)
         full = technique_summary(comparison, "baseline", threshold, costs)
-        assert {k: quick[k] for k in full if k != "curves"} == {k: full[k] for k in full if k != "curves"}
+        assert {k: quick[k] for k in full if k != "curves"} == {
+            k: full[k] for k in full if k != "curves"
+        }
 
 
 def test_results_json_records_how_the_threshold_was_chosen(comparison):

@@ -32,7 +32,9 @@ def rss_mb(pid: int | str = "self") -> float:
 
 @pytest.fixture(scope="module")
 def dataset():
-    return prepare(make_demo(rows=600, positives=30, seed=7), source="demo", drop=("Time",))
+    return prepare(
+        make_demo(rows=600, positives=30, seed=7), source="demo", drop=("Time",)
+    )
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -40,7 +42,9 @@ def test_ten_trainings_keep_server_and_worker_memory_bounded(dataset):
     worker = TrainingWorker(tasks_per_child=4)
     try:
         events = []
-        first = worker.train(dataset, "baseline", PARAMS, seed=0, progress=lambda f, m: events.append(m))
+        first = worker.train(
+            dataset, "baseline", PARAMS, seed=0, progress=lambda f, m: events.append(m)
+        )
         assert first.ok, first.error
         assert events and events[-1].startswith("epoch 1/1")
         before, children = rss_mb(), set()

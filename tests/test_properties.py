@@ -21,18 +21,41 @@ from imbal_core.data import Dataset, prepare, read_csv
 from imbal_core.errors import InputError
 
 SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
-WEIRD_NAMES = ["", " ", "Class", "a,b", 'say "hi"', "x\ny", "tab\there", "é", "Ünïcødé", "🙂", "名前",
-               "=cmd|' /C calc'!A0", "<script>alert(1)</script>", "NaN", "1.5", "a;b", "a|b", "\u2028"]
+WEIRD_NAMES = [
+    "",
+    " ",
+    "Class",
+    "a,b",
+    'say "hi"',
+    "x\ny",
+    "tab\there",
+    "é",
+    "Ünïcødé",
+    "🙂",
+    "名前",
+    "=cmd|' /C calc'!A0",
+    "<script>alert(1)</script>",
+    "NaN",
+    "1.5",
+    "a;b",
+    "a|b",
+    "\u2028",
+]
 column_names = st.one_of(st.sampled_from(WEIRD_NAMES), st.text(max_size=6))
 
 floats = st.floats(allow_nan=True, allow_infinity=True, width=64)
 cells = {
     "int": st.integers(-(2**40), 2**40),
     "float": st.one_of(floats, st.floats(-1e3, 1e3)),
-    "text": st.one_of(st.sampled_from(["red", "green", "blue", "", "NA", "é", "a,b", '"q"']), st.text(max_size=5)),
+    "text": st.one_of(
+        st.sampled_from(["red", "green", "blue", "", "NA", "é", "a,b", '"q"']),
+        st.text(max_size=5),
+    ),
     "bool": st.booleans(),
     "mostly empty": st.one_of(st.none(), st.just(1.5)),
 }
@@ -48,7 +71,13 @@ LABEL_POOLS = {
 def tables(draw) -> tuple[bytes, object]:
     # Biased towards tables that can work (enough rows, two classes) so both outcomes are common.
     rows = draw(st.one_of(st.integers(0, 60), st.integers(25, 60)))
-    features = draw(st.lists(st.tuples(column_names, st.sampled_from(list(cells))), min_size=1, max_size=4))
+    features = draw(
+        st.lists(
+            st.tuples(column_names, st.sampled_from(list(cells))),
+            min_size=1,
+            max_size=4,
+        )
+    )
     data = {}
     for name, kind in features:
         data[name] = draw(st.lists(cells[kind], min_size=rows, max_size=rows))
@@ -57,8 +86,12 @@ def tables(draw) -> tuple[bytes, object]:
     if n_classes == 0:
         labels = [None] * rows
     else:
-        labels = draw(st.lists(st.sampled_from(pool[:n_classes]), min_size=rows, max_size=rows))
-    data["Class"] = labels  # a feature called "Class" is replaced: to_csv needs unique names
+        labels = draw(
+            st.lists(st.sampled_from(pool[:n_classes]), min_size=rows, max_size=rows)
+        )
+    data["Class"] = (
+        labels  # a feature called "Class" is replaced: to_csv needs unique names
+    )
     frame = pd.DataFrame(data)
     sep = draw(st.sampled_from([",", ";", "\t", "|"]))
     text = frame.to_csv(index=False, sep=sep)
@@ -69,7 +102,11 @@ def tables(draw) -> tuple[bytes, object]:
 
 
 def check_dataset(dataset: Dataset) -> None:
-    splits = [(dataset.X_train, dataset.y_train), (dataset.X_val, dataset.y_val), (dataset.X_test, dataset.y_test)]
+    splits = [
+        (dataset.X_train, dataset.y_train),
+        (dataset.X_val, dataset.y_val),
+        (dataset.X_test, dataset.y_test),
+    ]
     for X, y in splits:
         assert X.dtype == np.float32 and X.ndim == 2
         assert X.shape == (len(y), len(dataset.feature_names))
@@ -81,7 +118,9 @@ def check_dataset(dataset: Dataset) -> None:
 
 def assert_user_message(error: InputError) -> None:
     message = str(error)
-    assert message.strip() and "\n" not in message and "Traceback" not in message, message
+    assert message.strip() and "\n" not in message and "Traceback" not in message, (
+        message
+    )
 
 
 @SETTINGS
@@ -89,7 +128,9 @@ def assert_user_message(error: InputError) -> None:
 def test_any_table_prepares_or_raises_input_error(table):
     raw, positive = table
     try:
-        dataset = prepare(read_csv(raw, name="random.csv"), source="random.csv", positive=positive)
+        dataset = prepare(
+            read_csv(raw, name="random.csv"), source="random.csv", positive=positive
+        )
     except InputError as error:
         assert_user_message(error)
         event(f"InputError: {_kind(error)}")
@@ -100,7 +141,9 @@ def test_any_table_prepares_or_raises_input_error(table):
 
 def _kind(error: InputError) -> str:
     # The message minus names and numbers, so --hypothesis-show-statistics groups by cause.
-    return re.sub(r"'[^']*'|\[[^\]]*\]|\d+", "_", str(error).split(":")[0].split(";")[0])[:60]
+    return re.sub(
+        r"'[^']*'|\[[^\]]*\]|\d+", "_", str(error).split(":")[0].split(";")[0]
+    )[:60]
 
 
 @SETTINGS
@@ -111,7 +154,9 @@ def test_random_bytes_read_or_raise_input_error(raw):
     except InputError as error:
         assert_user_message(error)
         return
-    assert isinstance(frame, pd.DataFrame) and frame.shape[0] >= 1 and frame.shape[1] >= 2
+    assert (
+        isinstance(frame, pd.DataFrame) and frame.shape[0] >= 1 and frame.shape[1] >= 2
+    )
 
 
 @SETTINGS
@@ -131,8 +176,18 @@ def test_csv_like_bytes_prepare_or_raise_input_error(tail, head):
 def test_a_valid_table_survives_every_delimiter_and_encoding(sep):
     """The generator's happy path really loads (so the properties above are not all errors)."""
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"é x": rng.normal(size=60), "🙂": rng.choice(["a", "b"], 60), "Class": [0, 1] * 30})
+    frame = pd.DataFrame(
+        {
+            "é x": rng.normal(size=60),
+            "🙂": rng.choice(["a", "b"], 60),
+            "Class": [0, 1] * 30,
+        }
+    )
     for encoding in ("utf-8", "utf-16"):
         dataset = prepare(read_csv(frame.to_csv(index=False, sep=sep).encode(encoding)))
         check_dataset(dataset)
-        assert dataset.feature_names == ["é x", "🙂=a", "🙂=b"] or dataset.feature_names == ["é x", "🙂=b", "🙂=a"]
+        assert dataset.feature_names == [
+            "é x",
+            "🙂=a",
+            "🙂=b",
+        ] or dataset.feature_names == ["é x", "🙂=b", "🙂=a"]

@@ -16,7 +16,9 @@ FAST = {"epochs": 1, "batch_size": 128, "n_estimators": 2}
 
 @pytest.fixture(scope="module")
 def data():
-    return prepare(make_demo(rows=2500, positives=80, seed=3), source="demo", drop=("Time",))
+    return prepare(
+        make_demo(rows=2500, positives=80, seed=3), source="demo", drop=("Time",)
+    )
 
 
 def _make(name, seed=7):
@@ -27,7 +29,11 @@ def _make(name, seed=7):
 
 def test_every_module_in_the_folder_registers_exactly_one_technique():
     folder = Path(techniques.__file__).parent
-    modules = {p.stem for p in folder.glob("*.py") if not p.stem.startswith("_") and p.stem != "base"}
+    modules = {
+        p.stem
+        for p in folder.glob("*.py")
+        if not p.stem.startswith("_") and p.stem != "base"
+    }
     assert modules == {cls.__module__.rsplit(".", 1)[1] for cls in REGISTRY.values()}
     assert len(REGISTRY) == len(modules) >= 7
 
@@ -45,7 +51,10 @@ def test_declares_what_the_ui_and_cli_need(name):
 
 @pytest.mark.parametrize("name", list(REGISTRY))
 def test_trains_on_train_only_and_is_reproducible(name, data):
-    before = {k: getattr(data, k).copy() for k in ("X_train", "y_train", "X_val", "y_val", "X_test", "y_test")}
+    before = {
+        k: getattr(data, k).copy()
+        for k in ("X_train", "y_train", "X_val", "y_val", "X_test", "y_test")
+    }
     first = _make(name).fit(data.X_train, data.y_train)
     proba = first.predict_proba(data.X_test)
     assert proba.shape == (len(data.y_test),)
@@ -74,15 +83,25 @@ def test_resampling_techniques_report_the_rows_they_trained_on(data):
 
 
 def test_different_seeds_give_different_models(data):
-    a = _make("baseline", seed=1).fit(data.X_train, data.y_train).predict_proba(data.X_test)
-    b = _make("baseline", seed=2).fit(data.X_train, data.y_train).predict_proba(data.X_test)
+    a = (
+        _make("baseline", seed=1)
+        .fit(data.X_train, data.y_train)
+        .predict_proba(data.X_test)
+    )
+    b = (
+        _make("baseline", seed=2)
+        .fit(data.X_train, data.y_train)
+        .predict_proba(data.X_test)
+    )
     assert not np.allclose(a, b)
 
 
 def test_unknown_hyperparameter_and_technique_are_one_line_errors():
     with pytest.raises(InputError, match="no hyperparameter 'gama'"):
         techniques.create("focal_loss", gama=2)
-    with pytest.raises(InputError, match="unknown technique 'smoet'; choose from baseline"):
+    with pytest.raises(
+        InputError, match="unknown technique 'smoet'; choose from baseline"
+    ):
         techniques.get("smoet")
 
 
@@ -91,5 +110,7 @@ def test_smote_without_enough_minority_rows_says_what_k_needs():
     X = rng.normal(size=(200, 4)).astype(np.float32)
     y = np.zeros(200, dtype=int)
     y[:4] = 1
-    with pytest.raises(InputError, match="training split has 4; lower k_neighbors to 3"):
+    with pytest.raises(
+        InputError, match="training split has 4; lower k_neighbors to 3"
+    ):
         techniques.create("smote", epochs=1, batch_size=32).fit(X, y)

@@ -29,12 +29,32 @@ def _discover() -> dict[str, type[Technique]]:
             continue
         namespace = importlib.import_module(f"{__name__}.{module.name}")
         for value in vars(namespace).values():
-            if isinstance(value, type) and issubclass(value, Technique) and value not in _ABSTRACT:
+            if (
+                isinstance(value, type)
+                and issubclass(value, Technique)
+                and value not in _ABSTRACT
+            ):
                 if value.__module__ == namespace.__name__:
                     found[value.name] = value
     # The seed's order first, newcomers after, alphabetically.
-    order = ["baseline", "class_weight", "undersampling", "oversampling", "smote", "balanced_bagging", "focal_loss"]
-    return dict(sorted(found.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
+    order = [
+        "baseline",
+        "class_weight",
+        "undersampling",
+        "oversampling",
+        "smote",
+        "balanced_bagging",
+        "focal_loss",
+    ]
+    return dict(
+        sorted(
+            found.items(),
+            key=lambda kv: (
+                order.index(kv[0]) if kv[0] in order else len(order),
+                kv[0],
+            ),
+        )
+    )
 
 
 REGISTRY: dict[str, type[Technique]] = _discover()
@@ -45,7 +65,9 @@ def get(name: str) -> type[Technique]:
     try:
         return REGISTRY[name]
     except KeyError:
-        raise InputError(f"unknown technique {name!r}; choose from {', '.join(REGISTRY)}.") from None
+        raise InputError(
+            f"unknown technique {name!r}; choose from {', '.join(REGISTRY)}."
+        ) from None
 
 
 def create(name: str, **kwargs: Any) -> Technique:

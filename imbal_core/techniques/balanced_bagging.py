@@ -30,7 +30,16 @@ class BalancedBagging(Technique):
     name = "balanced_bagging"
     label = "Balanced bagging"
     summary = "imblearn's BalancedBaggingClassifier over seed MLPs (one traced graph, fresh weights each); averages their probabilities."
-    params = (Param("n_estimators", 10, 1, 100, "Networks in the ensemble, each on its own balanced sample.", integer=True),)
+    params = (
+        Param(
+            "n_estimators",
+            10,
+            1,
+            100,
+            "Networks in the ensemble, each on its own balanced sample.",
+            integer=True,
+        ),
+    )
 
     def _fit(self, X: np.ndarray, y: np.ndarray, progress: Progress | None) -> None:
         minority = int(np.bincount(y).min())
@@ -42,10 +51,16 @@ class BalancedBagging(Technique):
             progress=_EnsembleProgress(progress, self.epochs, self.n_estimators),
         )
         self.model_ = BalancedBaggingClassifier(
-            estimator=_Member(trainer=trainer), n_estimators=self.n_estimators, random_state=self.seed
+            estimator=_Member(trainer=trainer),
+            n_estimators=self.n_estimators,
+            random_state=self.seed,
         ).fit(X, y)
         # Each network sees a balanced bootstrap: minority-sized draws of both classes.
-        self.train_class_counts_ = {"negative": minority, "positive": minority, "networks": self.n_estimators}
+        self.train_class_counts_ = {
+            "negative": minority,
+            "positive": minority,
+            "networks": self.n_estimators,
+        }
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         return self.model_.predict_proba(X)[:, 1].astype(np.float64)
@@ -63,7 +78,9 @@ class _SharedNetwork:
     of ``batch_size`` with a smaller last one.
     """
 
-    def __init__(self, input_dim: int, *, epochs: int, batch_size: int, progress: EpochProgress):
+    def __init__(
+        self, input_dim: int, *, epochs: int, batch_size: int, progress: EpochProgress
+    ):
         self.epochs, self.batch_size, self.progress = epochs, batch_size, progress
         self.model = build_mlp(input_dim)
         self.model.optimizer.build(self.model.trainable_variables)
@@ -71,11 +88,14 @@ class _SharedNetwork:
         self.optimizer_start = [v.numpy() for v in self.model.optimizer.variables]
         rows = tf.TensorSpec((None, input_dim), tf.float32)
         self.train_step = tf.function(
-            self.model.train_step, input_signature=[(rows, tf.TensorSpec((None,), tf.float32))]
+            self.model.train_step,
+            input_signature=[(rows, tf.TensorSpec((None,), tf.float32))],
         )
         # Whole-array inference in one graph call: model.predict's per-call tf.data set-up
         # costs more than the forward pass of a 128-64-32 network on 57k rows.
-        self.forward = tf.function(lambda x: self.model(x, training=False), input_signature=[rows])
+        self.forward = tf.function(
+            lambda x: self.model(x, training=False), input_signature=[rows]
+        )
 
     def __deepcopy__(self, memo: dict) -> _SharedNetwork:
         return self  # sklearn.clone deep-copies estimator params; all members must share this
@@ -87,9 +107,13 @@ class _SharedNetwork:
             if isinstance(layer, keras.layers.Dense):
                 # A new initializer object per call: an unseeded Keras initializer reused
                 # returns the same values every time.
-                layer.kernel.assign(keras.initializers.GlorotUniform()(layer.kernel.shape))
+                layer.kernel.assign(
+                    keras.initializers.GlorotUniform()(layer.kernel.shape)
+                )
                 layer.bias.assign(np.zeros(layer.bias.shape, dtype=np.float32))
-        for variable, value in zip(self.model.optimizer.variables, self.optimizer_start, strict=True):
+        for variable, value in zip(
+            self.model.optimizer.variables, self.optimizer_start, strict=True
+        ):
             variable.assign(value)
         X, y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.float32)
         rng = np.random.default_rng(seed)
@@ -106,14 +130,19 @@ class _SharedNetwork:
         X = np.asarray(X, dtype=np.float32)
         chunk = 4 * PREDICT_BATCH  # bounds the activations held at once (~15 MB)
         return np.concatenate(
-            [self.forward(X[i : i + chunk]).numpy().ravel() for i in range(0, max(len(X), 1), chunk)]
+            [
+                self.forward(X[i : i + chunk]).numpy().ravel()
+                for i in range(0, max(len(X), 1), chunk)
+            ]
         )
 
 
 class _Member(ClassifierMixin, BaseEstimator):
     """A sklearn classifier for BalancedBaggingClassifier: one set of weights of the shared network."""
 
-    def __init__(self, trainer: _SharedNetwork | None = None, random_state: int | None = None):
+    def __init__(
+        self, trainer: _SharedNetwork | None = None, random_state: int | None = None
+    ):
         self.trainer = trainer
         self.random_state = random_state  # set per member by the bagging ensemble
 

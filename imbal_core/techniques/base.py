@@ -42,14 +42,27 @@ class Param:
         if self.integer and number != int(number):
             raise InputError(f"{self.name} must be a whole number, got {value!r}.")
         if not (self.low <= number <= self.high):
-            low, high = (int(self.low), int(self.high)) if self.integer else (self.low, self.high)
-            raise InputError(f"{self.name} must be between {low} and {high}, got {value!r}.")
+            low, high = (
+                (int(self.low), int(self.high))
+                if self.integer
+                else (self.low, self.high)
+            )
+            raise InputError(
+                f"{self.name} must be between {low} and {high}, got {value!r}."
+            )
         return int(number) if self.integer else number
 
 
 # Every technique trains the seed's MLP, so these two belong to all of them.
 SHARED_PARAMS = (
-    Param("epochs", 10, 1, 1000, "Passes over the (resampled) training split.", integer=True),
+    Param(
+        "epochs",
+        10,
+        1,
+        1000,
+        "Passes over the (resampled) training split.",
+        integer=True,
+    ),
     Param("batch_size", 256, 1, 65536, "Rows per gradient step.", integer=True),
 )
 
@@ -62,13 +75,17 @@ class Technique:
     summary: ClassVar[str]
     params: ClassVar[tuple[Param, ...]] = ()
 
-    def __init__(self, *, epochs: int = 10, batch_size: int = 256, seed: int = 42, **params: Any):
+    def __init__(
+        self, *, epochs: int = 10, batch_size: int = 256, seed: int = 42, **params: Any
+    ):
         self.epochs = epochs
         self.batch_size = batch_size
         self.seed = seed
         unknown = set(params) - {p.name for p in self.params}
         if unknown:
-            raise InputError(f"{self.name} has no hyperparameter {sorted(unknown)[0]!r}.")
+            raise InputError(
+                f"{self.name} has no hyperparameter {sorted(unknown)[0]!r}."
+            )
         for param in self.params:
             setattr(self, param.name, params.get(param.name, param.default))
 
@@ -114,7 +131,10 @@ class MLPTechnique(Technique):
 
     def _fit(self, X: np.ndarray, y: np.ndarray, progress: Progress | None) -> None:
         X, y = self.training_data(X, y)
-        self.train_class_counts_ = {"negative": int((y == 0).sum()), "positive": int((y == 1).sum())}
+        self.train_class_counts_ = {
+            "negative": int((y == 0).sum()),
+            "positive": int((y == 1).sum()),
+        }
         self.model_ = fit_mlp(
             X,
             y,
@@ -125,7 +145,9 @@ class MLPTechnique(Technique):
             progress=progress,
         )
 
-    def training_data(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def training_data(
+        self, X: np.ndarray, y: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The rows the network trains on (resampled by sampling techniques)."""
         return X, y
 
@@ -145,6 +167,8 @@ class ResamplingTechnique(MLPTechnique):
     def sampler(self) -> Any:
         raise NotImplementedError
 
-    def training_data(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def training_data(
+        self, X: np.ndarray, y: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         X_res, y_res = self.sampler().fit_resample(X, y)
         return np.asarray(X_res, dtype=np.float32), np.asarray(y_res)

@@ -10,9 +10,23 @@ class FocalLoss(MLPTechnique):
     label = "Focal loss"
     summary = "Binary focal cross-entropy with class balancing; the data is unchanged."
     params = (
-        Param("gamma", 2.0, 0.0, 10.0, "Focusing strength: 0 is plain cross-entropy, higher ignores easy rows more."),
-        Param("alpha", 0.25, 0.0, 1.0, "Weight of the positive class (negatives get 1 - alpha)."),
+        Param(
+            "gamma",
+            2.0,
+            0.0,
+            10.0,
+            "Focusing strength: 0 is plain cross-entropy, higher ignores easy rows more.",
+        ),
+        Param(
+            "alpha",
+            0.25,
+            0.0,
+            1.0,
+            "Weight of the positive class (negatives get 1 - alpha).",
+        ),
     )
 
     def loss(self) -> keras.losses.Loss:
-        return keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=self.alpha, gamma=self.gamma)
+        return keras.losses.BinaryFocalCrossentropy(
+            apply_class_balancing=True, alpha=self.alpha, gamma=self.gamma
+        )

@@ -8,7 +8,9 @@ class Oversampling(ResamplingTechnique):
 
     name = "oversampling"
     label = "Random oversampling"
-    summary = "Minority rows duplicated at random to match the majority (risks overfitting)."
+    summary = (
+        "Minority rows duplicated at random to match the majority (risks overfitting)."
+    )
 
     def sampler(self) -> RandomOverSampler:
         return RandomOverSampler(random_state=self.seed)

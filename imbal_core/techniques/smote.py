@@ -10,12 +10,23 @@ class Smote(ResamplingTechnique):
 
     name = "smote"
     label = "SMOTE"
-    summary = "Synthetic minority rows interpolated between nearest minority neighbours."
+    summary = (
+        "Synthetic minority rows interpolated between nearest minority neighbours."
+    )
     params = (
-        Param("k_neighbors", 5, 1, 50, "Minority neighbours each synthetic row is drawn towards.", integer=True),
+        Param(
+            "k_neighbors",
+            5,
+            1,
+            50,
+            "Minority neighbours each synthetic row is drawn towards.",
+            integer=True,
+        ),
     )
 
-    def training_data(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def training_data(
+        self, X: np.ndarray, y: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         minority = int(min(np.bincount(y)))
         if minority <= self.k_neighbors:
             raise InputError(
