@@ -32,14 +32,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-SEED_TECHNIQUES = (
-    "baseline",
-    "undersampling",
-    "oversampling",
-    "smote",
-    "balanced_bagging",
-    "focal_loss",
-)
+from benchmarks.seed_reference import TECHNIQUES as SEED_TECHNIQUES
+
 FULL_ROWS = 284_807
 SEED_OPTIONS = {
     "batch_size": 256,
