@@ -56,32 +56,18 @@ def steps_per_execution(rows: int, batch_size: int) -> int:
 
 
 class EpochProgress(keras.callbacks.Callback):
-    """Reports each finished epoch; survives sklearn's ``clone`` by not being copied."""
+    """Reports each finished epoch as a fraction of ``epochs`` and a short message."""
 
-    def __init__(
-        self,
-        progress: Progress | None,
-        epochs: int,
-        start: float = 0.0,
-        span: float = 1.0,
-    ):
+    def __init__(self, progress: Progress | None, epochs: int):
         super().__init__()
-        self.progress, self.epochs, self.start, self.span = (
-            progress,
-            epochs,
-            start,
-            span,
-        )
-
-    def __deepcopy__(self, memo: dict) -> EpochProgress:
-        return self  # sklearn.clone deep-copies estimator params; the callback must stay ours
+        self.progress, self.epochs = progress, epochs
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if self.progress is not None:
             loss = (logs or {}).get("loss")
             detail = f", loss {loss:.4f}" if loss is not None else ""
             self.progress(
-                self.start + self.span * (epoch + 1) / self.epochs,
+                (epoch + 1) / self.epochs,
                 f"epoch {epoch + 1}/{self.epochs}{detail}",
             )
 
