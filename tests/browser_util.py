@@ -22,6 +22,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("IMBAL_CHROMIUM", "/usr/bin/chromium"))
@@ -36,23 +37,45 @@ CHROMIUM_ARGS = [
 EXCEPTION = '[data-testid="stException"]'
 PLOTLY = '.js-plotly-plot, [data-testid="stPlotlyChart"]'
 
-# Counts changes of the app's script state ("running" / "notRunning"): installed in every
-# document before the app loads, so a wait can tell "the rerun I caused is over" from
-# "the rerun has not started yet" (the server may take seconds to start it when busy).
-RUN_WATCH_JS = """(() => {
-  window.__imbalRuns = 0;
-  const watch = () => new MutationObserver((records) => { window.__imbalRuns += records.length; })
-    .observe(document.documentElement, {subtree: true, attributes: true,
-                                        attributeFilter: ['data-test-script-state']});
-  if (document.documentElement) { watch(); } else { document.addEventListener('DOMContentLoaded', watch); }
-})();"""
+# When is "the rerun I caused" over? Not when the page's ``data-test-script-state``
+# attribute has flipped running -> notRunning: React batches state updates, so when a
+# run's messages arrive in one burst (a busy or cold server answers late, then fast)
+# the attribute never shows "running" at all and a DOM-based counter misses the run
+# (issue #14: a fresh machine, every time). The Streamlit protocol itself is exact:
+# the server ends every script run with a ``script_finished`` ForwardMsg. The
+# websocket frames are read as the browser receives them (Playwright's websocket
+# events) and decoded with Streamlit's own protobuf classes.
+_RUNS_FINISHED: dict[int, int] = {}  # id(page) -> script runs finished in that page
+
+
+def watch_script_runs(page: Page) -> None:
+    """Count the script runs the server finishes for ``page``; call before ``goto``."""
+    _RUNS_FINISHED.setdefault(id(page), 0)
+
+    def on_frame(payload: bytes | str) -> None:
+        if isinstance(payload, str):
+            return  # Streamlit speaks protobuf; text frames are not its messages
+        message = ForwardMsg.FromString(bytes(payload))
+        # A run cut short by a newer rerun does not count: the newer one is awaited.
+        if (
+            message.WhichOneof("type") == "script_finished"
+            and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+        ):
+            _RUNS_FINISHED[id(page)] += 1
+
+    page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
+
+
+def runs_finished(page: Page) -> int:
+    """Script runs the server has finished for ``page`` so far (read before an action)."""
+    return _RUNS_FINISHED[id(page)]
+
 
 # True once the app is connected, no script run is in flight or showing stale output,
-# for `settle` ms in a row, and (when `after` >= 0) the script state changed since.
-_IDLE_JS = """([after, settle]) => {
+# for `settle` ms in a row: the page has drawn what the finished run sent.
+_IDLE_JS = """(settle) => {
   const app = document.querySelector('[data-testid="stApp"]');
   const idle = app !== null
-    && (window.__imbalRuns || 0) > after
     && app.getAttribute('data-test-script-state') === 'notRunning'
     && app.getAttribute('data-test-connection-state') === 'CONNECTED'
     && document.querySelector('[data-stale="true"]') === null;
@@ -65,7 +88,7 @@ _IDLE_JS = """([after, settle]) => {
 
 _STATE_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
-  return {url: location.href, stateChanges: window.__imbalRuns,
+  return {url: location.href,
           script: app && app.getAttribute('data-test-script-state'),
           connection: app && app.getAttribute('data-test-connection-state'),
           stale: document.querySelectorAll('[data-stale="true"]').length,
@@ -178,20 +201,32 @@ def tail(log_path: Path, lines: int = 60) -> str:
 
 # ------------------------------------------------------------------ page helpers
 def wait_idle(
-    page: Page, timeout: float = 300_000, settle: int = 500, after: int = -1
+    page: Page, timeout: float = 300_000, settle: int = 500, after: int | None = None
 ) -> None:
-    """Wait until no script run is in flight (and, with ``after``, one ran since)."""
+    """Wait until the page is idle; with ``after``, until a script run finished since.
+
+    ``after`` is :func:`runs_finished` read before the action that causes the run.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while after is not None and runs_finished(page) <= after:
+        if time.monotonic() > deadline:
+            raise _wait_failure(page, timeout, after)
+        page.wait_for_timeout(50)  # lets Playwright deliver the websocket events
     page.evaluate("() => { window.__imbalIdleSince = null; }")
+    remaining = max(1_000.0, (deadline - time.monotonic()) * 1000)
     try:
-        page.wait_for_function(
-            _IDLE_JS, arg=[after, settle], timeout=timeout, polling=100
-        )
+        page.wait_for_function(_IDLE_JS, arg=settle, timeout=remaining, polling=100)
     except PlaywrightTimeoutError:
-        state = page.evaluate(_STATE_JS)
-        raise AssertionError(
-            f"the app did not finish a script run within {timeout / 1000:.0f} s "
-            f"(waited for more than {after} state changes): {state}"
-        ) from None
+        raise _wait_failure(page, timeout, after) from None
+
+
+def _wait_failure(page: Page, timeout: float, after: int | None) -> AssertionError:
+    state = page.evaluate(_STATE_JS)
+    state["runs_finished"] = runs_finished(page)
+    waited = "" if after is None else f" (waited for more than {after} finished runs)"
+    return AssertionError(
+        f"the app did not finish a script run within {timeout / 1000:.0f} s{waited}: {state}"
+    )
 
 
 @contextmanager
@@ -201,7 +236,7 @@ def rerun(page: Page, timeout: float = 300_000) -> Iterator[None]:
     >>> with rerun(page):
     ...     page.get_by_role("button", name="Use this data").click()
     """
-    before = page.evaluate("() => window.__imbalRuns || 0")
+    before = runs_finished(page)
     yield
     wait_idle(page, timeout, after=before)
 

@@ -27,15 +27,16 @@ from browser_util import (  # noqa: E402  (pytest puts tests/ on sys.path)
     CHROMIUM_ARGS,
     PLOTLY,
     ROOT,
-    RUN_WATCH_JS,
     assert_clean,
     full_page_screenshot,
     main_text,
     open_page,
     rerun,
+    runs_finished,
     streamlit_server,
     tail,
     wait_idle,
+    watch_script_runs,
     widget,
 )
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
@@ -88,10 +89,10 @@ def _new_page(browser: Browser, url: str) -> Page:
     """A fresh browser context (its own cookies, so its own Streamlit session) on the home page."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(STEP_TIMEOUT)
-    context.add_init_script(RUN_WATCH_JS)
     page = context.new_page()
+    watch_script_runs(page)
     page.goto(url)
-    wait_idle(page, TRAIN_TIMEOUT)
+    wait_idle(page, TRAIN_TIMEOUT, after=0)  # the first script run is over
     assert_clean(page, "home page")
     return page
 
@@ -120,13 +121,13 @@ def _choose_techniques(page: Page, labels: list[str]) -> None:
 def _train(
     page: Page, techniques: list[str] | None, epochs: int = 1, wait: bool = True
 ) -> int:
-    """Submit the Train form; returns the run counter to pass to ``wait_idle(after=)``."""
+    """Submit the Train form; returns ``runs_finished`` to pass to ``wait_idle(after=)``."""
     open_page(page, "Train")
     assert_clean(page, "Train page")
     _set_epochs(page, epochs)
     if techniques:
         _choose_techniques(page, techniques)
-    before = page.evaluate("() => window.__imbalRuns")
+    before = runs_finished(page)
     page.locator('[data-testid="stForm"]').get_by_role(
         "button", name=re.compile(r"^\s*Train\s*$")
     ).click()
