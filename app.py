@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-import ui
+from dashboard import loaders, session, widgets
+from imbal_core import results
 
 st.set_page_config(page_title="Imbalance lab", page_icon="⚖️", layout="wide")
-ui.init_session()
-
 st.title("Imbalance lab")
 st.markdown(
     "Train the same neural network on an imbalanced data set (such as credit card fraud) with seven ways of "
@@ -17,39 +16,36 @@ st.markdown(
     "see what each technique would catch, and at what price, on data it never saw."
 )
 
-dataset = ui.current_dataset()
+dataset = loaders.current_dataset()
 st.subheader("Data loaded now")
-ui.dataset_badge(dataset)
+widgets.dataset_badge(dataset)
 
-comparison = st.session_state.get("comparison")
+comparison = session.comparison()
 if comparison is not None:
-    trained = [ui.label(n) for n in comparison.runs if comparison.ok_runs(n)]
-    note = (
-        ""
-        if comparison.dataset.get("fingerprint") == dataset.fingerprint
-        else " (on the previous data)"
-    )
+    trained = [results.label(n) for n in comparison.runs if comparison.ok_runs(n)]
+    stale = comparison.dataset.get("fingerprint") != dataset.fingerprint
     st.markdown(
-        f"**Results in this session{note}:** {', '.join(trained) or 'none succeeded'}."
+        f"**Results in this session{' (on the previous data)' if stale else ''}:** "
+        f"{', '.join(trained) or 'none succeeded'}."
     )
 
 st.subheader("Where to go next")
 c1, c2, c3, c4 = st.columns(4)
 with c1:
-    ui.page_link("pages/1_Data.py", "Data", icon="📊")
+    widgets.page_link("pages/1_Data.py", "Data", icon="📊")
     st.caption(
         "Use the real creditcard file, the demo data or your own CSV; pick the target and the split."
     )
 with c2:
-    ui.page_link("pages/2_Train.py", "Train", icon="🏋️")
+    widgets.page_link("pages/2_Train.py", "Train", icon="🏋️")
     st.caption(
         "Choose techniques, epochs and seeds, then train. Same settings are never trained twice."
     )
 with c3:
-    ui.page_link("pages/3_Compare.py", "Compare", icon="⚖️")
+    widgets.page_link("pages/3_Compare.py", "Compare", icon="⚖️")
     st.caption(
         "PR-AUC, recall, precision, MCC and cost per technique, at a threshold you choose."
     )
 with c4:
-    ui.page_link("pages/4_Report.py", "Report", icon="📄")
+    widgets.page_link("pages/4_Report.py", "Report", icon="📄")
     st.caption("Download a self-contained HTML report and the results as CSV/JSON.")

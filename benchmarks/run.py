@@ -107,16 +107,15 @@ def _engine_dataset(spec: dict[str, Any]) -> Any:
 def _run_engine(spec: dict[str, Any]) -> dict[str, Any]:
     from sklearn.metrics import average_precision_score
 
-    from imbal_core import experiment
+    from imbal_core.results import technique_summary
+    from imbal_core.training import run_comparison
 
     dataset = _engine_dataset(spec)
     name = spec["technique"]
-    comparison = experiment.run_comparison(
+    comparison = run_comparison(
         dataset, [name], {"epochs": spec["epochs"], **SEED_OPTIONS}
     )
-    experiment.technique_summary(
-        comparison, name, 0.5
-    )  # the metrics the dashboard shows
+    technique_summary(comparison, name, 0.5)  # the metrics the dashboard shows
     run = comparison.runs[name][0]
     if not run.ok:
         raise RuntimeError(f"{name} failed in the engine: {run.error}")
@@ -164,13 +163,13 @@ def _dashboard_trainer() -> tuple[Any, str]:
         pass
     import streamlit as st
 
-    from imbal_core import experiment
+    from imbal_core.training import train_one
 
     @st.cache_resource(show_spinner=False)
     def cached_train_one(
         fingerprint: str, technique: str, params_key: tuple, seed: int, _dataset: Any
     ) -> Any:
-        return experiment.train_one(_dataset, technique, dict(params_key), seed)
+        return train_one(_dataset, technique, dict(params_key), seed)
 
     def trainer(dataset: Any, technique: str, params: dict, seed: int) -> Any:
         return cached_train_one(
@@ -179,16 +178,18 @@ def _dashboard_trainer() -> tuple[Any, str]:
 
     return (
         trainer,
-        "the benchmark's own st.cache_resource around experiment.train_one (keyed like ui.py)",
+        "the benchmark's own st.cache_resource around training.train_one (keyed like ui.py)",
     )
 
 
 def _run_slider(spec: dict[str, Any]) -> dict[str, Any]:
-    """Every metric and figure for 7 techniques at a new threshold, on synthetic probabilities."""
+    """Every metric and figure for 7 techniques at a new threshold, on synthetic
+    probabilities, through the Compare page's ``ComparisonView``."""
     import numpy as np
 
-    from imbal_core import experiment, techniques
+    from imbal_core import techniques
     from imbal_core.evaluate import Costs
+    from imbal_core.results import Comparison, ComparisonView, Run
 
     rng = np.random.default_rng(0)
     test_rows, val_rows = spec["test_rows"], spec["test_rows"] * 4 // 5
@@ -212,22 +213,20 @@ def _run_slider(spec: dict[str, Any]) -> dict[str, Any]:
         proba_test = 1 / (
             1 + np.exp(-(rng.normal(-4.0, 1.5, test_rows) + y_test * strength))
         )
-        runs[name] = [
-            experiment.Run(name, 42, {}, y_val, y_test, proba_val, proba_test)
-        ]
+        runs[name] = [Run(name, 42, {}, y_val, y_test, proba_val, proba_test)]
     amounts_val = np.round(np.exp(rng.normal(3.4, 1.4, val_rows)), 2)
     amounts_test = np.round(np.exp(rng.normal(3.4, 1.4, test_rows)), 2)
-    comparison = experiment.Comparison(
+    comparison = Comparison(
         {"rows": test_rows}, {"techniques": names}, runs, amounts_val, amounts_test
     )
     costs = Costs(missed=None, review=5.0)
     figures = _chart_functions()
 
+    # The Compare page's own path: one ComparisonView, re-scored per threshold.
+    view = ComparisonView(comparison, entries=1)  # no memo hits between moves
+
     def metrics(threshold: float) -> dict[str, Any]:
-        return {
-            name: experiment.technique_summary(comparison, name, threshold, costs)
-            for name in names
-        }
+        return view.summaries(threshold, costs)
 
     def move(threshold: float) -> None:
         results = metrics(threshold)
@@ -254,21 +253,20 @@ def _run_slider(spec: dict[str, Any]) -> dict[str, Any]:
         "first_ms": first * 1000,
         "move_ms": statistics.median(timings) * 1000,
         "move_max_ms": max(timings) * 1000,
-        "figures": [f"charts.{f.__name__}" for f in figures],
+        "figures": [f"figures.{f.__name__}" for f in figures],
     }
 
 
 def _chart_functions() -> list[Any]:
-    """The public figure functions of ``imbal_core.charts`` that take (techniques, threshold)."""
-    try:
-        from imbal_core import charts
-    except ImportError:
-        return []
+    """The public figure functions of ``imbal_core.figures`` that take (techniques, threshold)."""
     import inspect
 
+    from imbal_core import figures
+
     found = []
-    for name, function in inspect.getmembers(charts, inspect.isfunction):
-        if name.startswith("_") or function.__module__ != charts.__name__:
+    for name in figures.__all__:
+        function = getattr(figures, name)
+        if not inspect.isfunction(function):
             continue
         parameters = list(inspect.signature(function).parameters)
         if len(parameters) >= 2 and parameters[1] == "threshold":
@@ -581,7 +579,7 @@ def to_markdown(report: dict[str, Any]) -> str:
         )
     if "slider" in report:
         s = report["slider"]
-        figures = ", ".join(s["figures"]) or "no charts module yet"
+        figures = ", ".join(s["figures"]) or "none"
         lines.append(
             f"- Threshold move: every metric for {s['techniques']} techniques on {s['test_rows']:,} test rows "
             f"(+ figures: {figures}): **{s['move_ms']:.1f} ms** median, {s['move_max_ms']:.1f} ms worst "

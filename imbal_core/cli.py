@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from imbal_core.errors import InputError
+from imbal_core.errors import InputError, first_line
 
 
 class _Parser(argparse.ArgumentParser):
@@ -170,7 +170,6 @@ def _import_tensorflow_quietly() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        _import_tensorflow_quietly()
         args = build_parser().parse_args(argv)
         if args.command == "demo-data":
             return _demo_data(args)
@@ -182,17 +181,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except (OSError, ValueError) as exc:
         print(
-            f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
-            file=sys.stderr,
+            f"error: {first_line(exc, 10_000) or type(exc).__name__}", file=sys.stderr
         )
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, not bad input: still one line, never a traceback
-        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
         print(
-            f"error: unexpected {type(exc).__name__}: {detail}; please report it with the command you ran",
+            f"error: unexpected {type(exc).__name__}: {first_line(exc)}; please report it with the command you ran",
             file=sys.stderr,
         )
         return 1
@@ -214,7 +211,7 @@ def _train(args: argparse.Namespace) -> int:
     from imbal_core import techniques
     from imbal_core.data import load_source
     from imbal_core.evaluate import Costs
-    from imbal_core.experiment import results_json, run_comparison, validate_options
+    from imbal_core.results import results_json
 
     if args.seeds < 1 or args.seeds > 50:
         raise InputError(f"--seeds must be between 1 and 50, got {args.seeds}.")
@@ -241,9 +238,11 @@ def _train(args: argparse.Namespace) -> int:
     hyper = {p.name: getattr(args, p.name) for p in techniques.SHARED_PARAMS}
     for cls in techniques.REGISTRY.values():
         hyper.update({p.name: getattr(args, p.name) for p in cls.params})
-    validate_options(
-        dataset, names, hyper
-    )  # bad options end here, before any output or training
+    # Bad options end here, before any output or training.
+    techniques.validate_options(len(dataset.y_train), names, hyper)
+    _import_tensorflow_quietly()
+    from imbal_core.training import run_comparison
+
     print(
         f"data: {dataset.source}: {dataset.rows:,} rows, {dataset.positives:,} positive "
         f"(label {dataset.summary()['positive_label']!r}), {len(dataset.feature_names)} features",
@@ -282,7 +281,8 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from imbal_core.report import load_results, write_report
+    from imbal_core.report import write_report
+    from imbal_core.results import load_results
 
     results = load_results(args.results)
     write_report(results, args.out, args.csv, threshold=args.threshold)

@@ -7,3 +7,13 @@ class InputError(ValueError):
     The message is a single sentence meant for the user; the UI shows it with
     ``st.error`` and the CLI prints it as ``error: ...`` and exits with 2.
     """
+
+
+def first_line(exc: BaseException, limit: int = 200) -> str:
+    """An exception's first non-empty line, cut to ``limit`` characters ('' if none).
+
+    The one rule for showing an unexpected error in one line, in the CLI, the UI
+    and a failed run's reason.
+    """
+    text = str(exc).strip()
+    return text.splitlines()[0][:limit] if text else ""

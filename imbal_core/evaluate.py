@@ -101,6 +101,19 @@ def classification_report(
     return report
 
 
+def at_counts(counts: Any) -> dict[str, Any]:
+    """Everything that depends on the threshold, from one ``(tn, fp, fn, tp)`` row:
+    the scores, the confusion matrix and the classification report (not the cost)."""
+    counts = np.asarray(counts, dtype=np.float64).ravel()
+    fields: dict[str, Any] = {
+        k: float(v[0]) for k, v in scores(counts[None, :]).items()
+    }
+    tn, fp, fn, tp = (int(v) for v in counts)
+    fields["confusion_matrix"] = [[tn, fp], [fn, tp]]
+    fields["classification_report"] = classification_report(counts)
+    return fields
+
+
 # --------------------------------------------------------- threshold-free view
 def threshold_free(y: np.ndarray, proba: np.ndarray) -> dict[str, float]:
     """PR-AUC (average precision), ROC-AUC and the Brier score."""

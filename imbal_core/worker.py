@@ -3,7 +3,7 @@
 TensorFlow keeps the traced train/predict graphs of every model a process has built,
 even after ``keras.backend.clear_session()`` (about 7.5 MB per training measured here;
 tensorflow/tensorflow#61791). A one-shot CLI run does not care; a Streamlit server
-that trains all day does. :class:`TrainingWorker` runs :func:`experiment.train_one`
+that trains all day does. :class:`TrainingWorker` runs :func:`training.train_one`
 in one child process and replaces that child every ``tasks_per_child`` trainings,
 which hands all of that memory back to the operating system.
 """
@@ -15,11 +15,13 @@ import queue
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from imbal_core.data import Dataset
-from imbal_core.experiment import Run, train_one
-from imbal_core.model import Progress
+from imbal_core.results import Run
+
+if TYPE_CHECKING:  # the parent (e.g. the Streamlit server) never loads TensorFlow:
+    from imbal_core.model import Progress  # only the child imports training code
 
 _events: Any = None  # the child's end of the progress queue
 
@@ -32,6 +34,8 @@ def _start_child(events: Any) -> None:
 def _train_in_child(
     dataset: Dataset, technique: str, params: dict[str, Any], seed: int
 ) -> Run:
+    from imbal_core.training import train_one
+
     run = train_one(dataset, technique, params, seed, lambda f, m: _events.put((f, m)))
     run.y_val = run.y_test = None  # the parent has them; don't send them back
     return run
@@ -65,7 +69,7 @@ class TrainingWorker:
         seed: int = 42,
         progress: Progress | None = None,
     ) -> Run:
-        """Like :func:`experiment.train_one` (never raises for a failing technique)."""
+        """Like :func:`training.train_one` (never raises for a failing technique)."""
         with self._lock:  # progress events on the queue belong to the one running task
             future = self._pool.submit(
                 _train_in_child, dataset, technique, dict(params), seed

@@ -6,94 +6,79 @@ import json
 
 import streamlit as st
 
-import ui
-from imbal_core import experiment, report
-from imbal_core.evaluate import Costs
+from dashboard import session, widgets
+from imbal_core import report, results, tables
 
 st.set_page_config(page_title="Report · Imbalance lab", page_icon="📄", layout="wide")
-ui.init_session()
 st.title("Report")
 
-comparison = st.session_state.get("comparison")
+comparison = session.comparison()
 if comparison is None:
     st.info(
         "Nothing to report yet: train at least one technique first, then come back here.",
         icon="ℹ️",
     )
-    ui.page_link("pages/2_Train.py", label="Go to Train", icon="🏋️")
+    widgets.page_link("pages/2_Train.py", label="Go to Train", icon="🏋️")
     st.stop()
 
-# "threshold" is the Compare slider's widget key, which Streamlit drops once another page
-# runs; Compare mirrors it in "_threshold_kept", so fall back to that before the default.
-threshold = float(
-    st.session_state.get("threshold", st.session_state.get("_threshold_kept", 0.5))
-)
-objective = (
-    st.session_state.get("objective") or st.session_state.get("_objective_kept") or "f1"
-)
-costs = st.session_state.get("costs") or Costs(
-    missed=None if comparison.amounts_test is not None else 100.0, review=5.0
-)
+threshold, objective = session.threshold(), session.objective()
+costs = session.default_costs(comparison)
 
 
 def exports() -> tuple[dict, str, str]:
-    """Results dict, its JSON and the safe CSV, rebuilt only when the comparison, threshold or costs change."""
+    """Results, their JSON and the safe CSV, rebuilt only when the comparison or a setting changes."""
     key = (threshold, costs, objective)
-    cached = st.session_state.get("_report_exports")
+    cached = session.get(session.REPORT_EXPORTS)
     if cached and cached[0] is comparison and cached[1] == key:
         return cached[2]
-    results = experiment.results_json(comparison, threshold, costs, objective)
-    built = (results, json.dumps(results, indent=1), report.metrics_csv(results))
-    # Holding the comparison itself (not its id) means a new comparison can never hit a stale entry.
-    st.session_state["_report_exports"] = (comparison, key, built)
+    built_results = results.results_json(comparison, threshold, costs, objective)
+    text = json.dumps(built_results, indent=1)
+    built = (built_results, text, tables.metrics_csv(built_results))
+    # Holding the comparison itself (not its id): a new comparison never hits a stale entry.
+    session.put(session.REPORT_EXPORTS, (comparison, key, built))
     return built
 
 
-results = None
+exported = None
 with (
-    ui.friendly_errors("Building the report"),
+    widgets.friendly_errors("Building the report"),
     st.spinner("Evaluating the comparison…"),
 ):
-    results, results_text, csv_text = exports()
-if results is None:
+    exported = exports()
+if exported is None:
     st.stop()
+summary, results_text, csv_text = exported
 
-source = results["dataset"].get("source", "")
-if report.is_synthetic(source):
+source = summary["dataset"].get("source", "")
+if results.is_synthetic(source):
     st.warning(
         "**SYNTHETIC data**: these results come from the generated demo data; the report says so too.",
         icon="🧪",
     )
 st.markdown(
-    f"Exports of the latest comparison on **{ui.plain(source)}** at threshold **{threshold:.2f}** "
-    f"(the Compare page's slider) with costs: {ui.plain(costs.describe())}."
+    f"Exports of the latest comparison on **{widgets.plain(source)}** at threshold **{threshold:.2f}** "
+    f"(the Compare page's slider) with costs: {widgets.plain(costs.describe())}."
 )
-ui.page_link(
+widgets.page_link(
     "pages/3_Compare.py", label="Change the threshold or the costs on Compare", icon="⚖️"
 )
 
-point = report.operating_point(results)
+point = report.operating_point(summary)
 if point is None:
     st.warning(
         "No technique finished training, so the report has no operating point to recommend."
     )
 else:
-    criterion = (
-        "lowest cost" if point["criterion"] == "lowest cost" else "highest PR-AUC"
-    )
     st.success(
-        f"**{ui.plain(point['label'])}** ({criterion}) flags {point['alerts_per_1000']:.1f} of every 1,000 "
-        f"test cases; {point['precision']:.1%} of its alerts are real positives, it catches "
+        f"**{widgets.plain(point['label'])}** ({point['criterion']}) flags {point['alerts_per_1000']:.1f} of every "
+        f"1,000 test cases; {point['precision']:.1%} of its alerts are real positives, it catches "
         f"{point['recall']:.1%} of them, total cost {point['cost']:,.0f}."
     )
-failed = {
-    ui.label(n): s.get("error")
-    for n, s in results["techniques"].items()
-    if s.get("status") != "ok"
-}
+failed = results.failed(summary["techniques"])
 for name, error in failed.items():
     st.error(
-        f"{ui.plain(name)} failed: {ui.plain(error or 'unknown error')}", icon="🚫"
+        f"{widgets.plain(results.label(name))} failed: {widgets.plain(error)}",
+        icon="🚫",
     )
 
 st.subheader("Download")
@@ -120,7 +105,7 @@ middle.download_button(
 right.download_button(
     "Report (HTML)",
     # Built only when clicked: it embeds plotly.js (~4 MB) and takes a few seconds.
-    data=lambda: report.html_report(results),
+    data=lambda: report.html_report(summary),
     file_name="imbalance-report.html",
     mime="text/html",
     on_click="ignore",
@@ -129,7 +114,7 @@ right.download_button(
 )
 
 st.subheader("Preview: metrics on the test split")
-preview = report.metrics_frame(results)
+preview = tables.metrics_frame(summary)
 if not failed and not preview["Error"].astype(bool).any():
     preview = preview.drop(columns=["Status", "Error"])
 formats = {

@@ -1,7 +1,12 @@
 """Shared pytest fixtures: a tiny prepared demo Dataset and a 1-epoch comparison on it.
 
-Other test modules (Compare/Report pages, charts, report) depend on these names:
-``tiny_dataset`` and ``tiny_comparison``. Keep them stable.
+The suite is arranged by layer: ``unit/`` (engine functions, no training unless a
+fixture needs it), ``contract/`` (every technique, the CLI, bad input, the report,
+the benchmark), ``app/`` (Streamlit's AppTest on the real pages), ``e2e/`` (a real
+server and headless Chromium). ``slow`` marks what trains many networks or starts
+processes: ``pytest -m "not slow"`` is the quick signal, plain ``pytest`` the full run.
+
+Other test modules depend on these names: ``tiny_dataset`` and ``tiny_comparison``.
 """
 
 from __future__ import annotations
@@ -13,13 +18,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `ui.py` and the pages import from the project root
+if str(ROOT) not in sys.path:  # the pages import `dashboard` from the project root
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from imbal_core import techniques  # noqa: E402
 from imbal_core.data import Dataset, make_demo, prepare  # noqa: E402
-from imbal_core.experiment import Comparison, run_comparison  # noqa: E402
+from imbal_core.results import Comparison  # noqa: E402
+from imbal_core.training import run_comparison  # noqa: E402
 
 TINY_OPTIONS = {"epochs": 1, "batch_size": 256, "n_estimators": 2}
 

@@ -1,5 +1,8 @@
 """The technique registry, discovered from this folder: one module, one technique.
 
+Importing it loads no Keras: a technique's name, label, summary and params are plain
+class attributes, and TensorFlow is imported only inside ``fit``/``predict_proba``.
+
 Dropping a new file here that defines a :class:`Technique` subclass with a ``name``
 makes it appear in the UI, the CLI, the report and the contract tests.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Sequence
 from typing import Any
 
 from imbal_core.errors import InputError
@@ -74,4 +78,54 @@ def create(name: str, **kwargs: Any) -> Technique:
     return get(name)(**kwargs)
 
 
-__all__ = ["REGISTRY", "SHARED_PARAMS", "Param", "Technique", "create", "get"]
+def split_params(
+    names: Sequence[str], values: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Each technique's own share of a flat option dict (``epochs``, ``gamma``, ...)."""
+    shared = {p.name for p in SHARED_PARAMS}
+    result = {}
+    for name in names:
+        own = {p.name for p in get(name).params}
+        result[name] = {
+            k: v
+            for k, v in values.items()
+            if (k in shared or k in own) and v is not None
+        }
+    return result
+
+
+def validate_options(
+    train_rows: int, names: Sequence[str], options: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Check names and hyperparameters before any training; returns each technique's share."""
+    if not names:
+        raise InputError("no technique selected; choose at least one.")
+    for name in names:
+        get(name)
+    # Every value given is checked, also those of techniques not selected: a typo'd
+    # alpha must not pass silently just because focal loss was left out this time.
+    declared = {
+        p.name: p for cls in REGISTRY.values() for p in (*SHARED_PARAMS, *cls.params)
+    }
+    checked = {
+        k: declared[k].check(v) if k in declared and v is not None else v
+        for k, v in options.items()
+    }
+    batch = checked.get("batch_size")
+    if batch is not None and batch > train_rows:
+        raise InputError(
+            f"batch size {batch} is larger than the {train_rows} training rows; lower it."
+        )
+    return split_params(names, checked)
+
+
+__all__ = [
+    "REGISTRY",
+    "SHARED_PARAMS",
+    "Param",
+    "Technique",
+    "create",
+    "get",
+    "split_params",
+    "validate_options",
+]

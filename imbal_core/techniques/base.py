@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import keras
 import numpy as np
 
 from imbal_core.errors import InputError
-from imbal_core.model import Progress, fit_mlp, predict_positive
+
+if TYPE_CHECKING:
+    from imbal_core.model import Progress
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ class Technique:
             raise InputError(
                 f"batch size {self.batch_size} is larger than the {len(X)} training rows; lower it."
             )
+        import keras  # only here: metadata stays importable without TensorFlow
+
         keras.utils.set_random_seed(self.seed)
         started = time.perf_counter()
         self._fit(np.asarray(X, dtype=np.float32), np.asarray(y), progress)
@@ -130,6 +133,8 @@ class MLPTechnique(Technique):
     """Trains one seed MLP; subclasses change the data, the loss or the class weights."""
 
     def _fit(self, X: np.ndarray, y: np.ndarray, progress: Progress | None) -> None:
+        from imbal_core.model import fit_mlp
+
         X, y = self.training_data(X, y)
         self.train_class_counts_ = {
             "negative": int((y == 0).sum()),
@@ -158,6 +163,8 @@ class MLPTechnique(Technique):
         return None
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        from imbal_core.model import predict_positive
+
         return predict_positive(self.model_, X)
 
 

@@ -1,4 +1,4 @@
-import keras
+from typing import Any
 
 from imbal_core.techniques.base import MLPTechnique, Param
 
@@ -26,7 +26,9 @@ class FocalLoss(MLPTechnique):
         ),
     )
 
-    def loss(self) -> keras.losses.Loss:
+    def loss(self) -> Any:
+        import keras  # at training time only: the registry imports no TensorFlow
+
         return keras.losses.BinaryFocalCrossentropy(
             apply_class_balancing=True, alpha=self.alpha, gamma=self.gamma
         )

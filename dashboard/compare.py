@@ -1,0 +1,316 @@
+"""The Compare page's sections. Each draws one part of the page from the summaries
+(the results-JSON shape) of :class:`imbal_core.results.ComparisonView`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import session
+from dashboard.widgets import plain, show
+from imbal_core import evaluate, figures, results, tables
+from imbal_core.evaluate import Costs
+from imbal_core.results import Comparison, ComparisonView, Techniques
+
+OBJECTIVES = {"f1": "Best F1 on validation", "cost": "Lowest cost on validation"}
+AMOUNT, FIXED = "The transaction's Amount", "A fixed amount"
+NUMBER = st.column_config.NumberColumn
+
+
+def cost_controls(comparison: Comparison) -> Costs:
+    """Cost of a miss (Amount or fixed) and of a review; remembered for the Report page."""
+    has_amounts = comparison.amounts_test is not None
+    costs = session.default_costs(comparison)
+    session.default(
+        session.COST_MODE, AMOUNT if has_amounts and costs.missed is None else FIXED
+    )
+    session.default(
+        session.COST_MISSED, float(costs.missed if costs.missed is not None else 100.0)
+    )
+    session.default(session.COST_REVIEW, float(costs.review))
+    if not has_amounts:
+        session.put(session.COST_MODE, FIXED)
+    st.caption(
+        "What a decision costs: every missed positive, and every alert an analyst has to review. "
+        "Used for the cost figures and for thresholds suggested by lowest cost."
+    )
+    left, middle, right = st.columns(3)
+    if has_amounts:
+        left.radio(
+            "Cost of a missed positive",
+            [AMOUNT, FIXED],
+            key=session.COST_MODE,
+            help="The Amount of the missed transaction, or the same fixed amount for every miss.",
+        )
+    else:
+        left.markdown(
+            "**Cost of a missed positive:** a fixed amount (this data has no Amount column)."
+        )
+    by_amount = session.get(session.COST_MODE) == AMOUNT
+    middle.number_input(
+        "Fixed cost of a missed positive",
+        min_value=0.0,
+        step=10.0,
+        key=session.COST_MISSED,
+        disabled=by_amount,
+    )
+    right.number_input(
+        "Cost per alert reviewed", min_value=0.0, step=1.0, key=session.COST_REVIEW
+    )
+    costs = Costs(
+        missed=None if by_amount else float(session.get(session.COST_MISSED)),
+        review=float(session.get(session.COST_REVIEW)),
+    )
+    session.put(session.COSTS, costs)
+    return costs
+
+
+def threshold_slider() -> float:
+    """One threshold for every technique; it comes back where the user left it."""
+    session.default(session.THRESHOLD, float(session.get(session.THRESHOLD_KEPT, 0.5)))
+    session.default(session.OBJECTIVE, session.objective())
+    st.slider(
+        "Decision threshold",
+        min_value=0.0,
+        max_value=1.0,
+        step=0.01,
+        key=session.THRESHOLD,
+        help="A case is flagged positive when its predicted probability is above this. Moving it re-scores the "
+        "stored test probabilities of every technique at once; nothing is retrained.",
+    )
+    threshold = float(session.get(session.THRESHOLD))
+    session.put(session.THRESHOLD_KEPT, threshold)
+    return threshold
+
+
+def problems(summaries: Techniques) -> None:
+    for name, error in results.failed(summaries).items():
+        st.warning(f"**{plain(results.label(name))}** failed: {plain(error)}", icon="⚠️")
+    for name, summary in results.ok(summaries).items():
+        if summary.get("error"):  # some seeds failed; the rest are averaged
+            st.warning(
+                f"**{plain(results.label(name))}**: {plain(summary['error'])}", icon="⚠️"
+            )
+
+
+def _apply_threshold(value: float) -> None:
+    """on_click: runs before the next script run, so the slider is created with the new value."""
+    session.put(session.THRESHOLD, float(value))
+
+
+def suggestions(done: Techniques) -> None:
+    """Each technique's validation-chosen threshold, one click from the slider."""
+    st.markdown(
+        "**Suggested thresholds** — chosen on the validation split, never on test."
+    )
+    st.radio(
+        "Suggest by",
+        list(OBJECTIVES),
+        format_func=OBJECTIVES.get,
+        key=session.OBJECTIVE,
+        horizontal=True,
+        help="Best F1 balances precision and recall; lowest cost uses the costs below.",
+    )
+    session.put(session.OBJECTIVE_KEPT, session.get(session.OBJECTIVE))
+    table_col, apply_col = st.columns([3, 2])
+    table_col.dataframe(
+        tables.suggested_thresholds_table(done),
+        width="stretch",
+        column_config={
+            "Suggested (validation)": NUMBER(format="%.2f"),
+            "In use": NUMBER(format="%.2f"),
+        },
+    )
+    pick = apply_col.selectbox(
+        "Technique", list(done), format_func=results.label, key=session.SUGGEST_PICK
+    )
+    suggested = float(done[pick]["suggested_threshold"])
+    apply_col.button(
+        "Apply suggested threshold",
+        on_click=_apply_threshold,
+        args=(suggested,),
+        key="apply_suggested",
+        help=f"Set the slider to {suggested:.2f}, the threshold chosen for this technique on validation.",
+    )
+    apply_col.caption(
+        "One slider for all techniques, so a technique's suggestion is applied to every one of them. "
+        "A probability means different things per technique (see Calibration)."
+    )
+
+
+def overview(done: Techniques, threshold: float) -> None:
+    """Confusion matrices and the metrics table at the threshold."""
+    st.header(f"At threshold {threshold:.2f}")
+    show(figures.confusion_matrices(done, threshold), "confusion")
+    st.caption(
+        "Rows are the truth, columns the prediction. TP = positives caught, FN = positives missed, "
+        "FP = false alarms. Colour shows the share of each true class, so the rare positive row stays readable."
+    )
+    table = tables.metrics_table(done)
+    table.insert(0, "Best at", tables.best_marks(table))
+    table["Cost"] = table["Cost"].round(0)
+    st.subheader("Metrics on the test split")
+    three = {
+        c: NUMBER(format="%.3f")
+        for c in ("Precision", "Recall", "F1", "PR-AUC", "ROC-AUC", "MCC")
+    }
+    st.dataframe(
+        table,
+        width="stretch",
+        column_config={
+            **three,
+            "Brier": NUMBER(format="%.4f"),
+            "Cost": NUMBER(format="localized"),
+            "Alerts per 1k": NUMBER(format="%.1f"),
+            "Threshold": NUMBER(format="%.2f"),
+            "Accuracy": NUMBER(format="%.4f"),
+        },
+    )
+    several = results.n_seeds(done) > 1
+    st.caption(
+        "★ Best at: the columns where a technique has the best value (lowest for Brier, cost and alerts). "
+        + (
+            "Values are means over seeds; the table below gives 95 % confidence intervals."
+            if several
+            else ""
+        )
+    )
+    if several:
+        st.markdown(
+            f"**Mean ± 95 % confidence interval over {results.n_seeds(done)} seeds**"
+        )
+        st.dataframe(tables.metrics_ci_table(done), width="stretch")
+    show(figures.metric_bars(done, threshold), "bars")
+
+
+def workload(view: ComparisonView, done: Techniques) -> None:
+    """Alerts per 1,000 cases, and precision in the top k an analyst team can review."""
+    comparison = view.comparison
+    max_k = max(1, len(comparison.ok_runs(next(iter(done)))[0].y_test))
+    session.default(session.TOP_K, min(100, max_k))
+    k = int(
+        st.number_input(
+            "Analyst capacity: alerts reviewed (k)",
+            min_value=1,
+            max_value=max_k,
+            step=10,
+            key=session.TOP_K,
+            help="If analysts can only review k cases, which technique puts the most real positives in its top k?",
+        )
+    )
+    rows = {}
+    for name, summary in done.items():
+        runs = comparison.ok_runs(name)
+        at_top = float(
+            np.mean(
+                [evaluate.precision_at_top(r.y_test, r.proba_test, k) for r in runs]
+            )
+        )
+        (tn, fp), (fn, tp) = summary["confusion_matrix"]
+        rows[results.label(name)] = {
+            "Alerts per 1,000 cases": results.alerts_per_thousand(summary),
+            "Alerts at threshold": fp + tp,
+            f"Precision in top {k}": at_top,
+            f"Positives in top {k}": round(at_top * min(k, len(runs[0].y_test))),
+        }
+    st.dataframe(
+        pd.DataFrame.from_dict(rows, orient="index").rename_axis("Technique"),
+        width="stretch",
+        column_config={
+            "Alerts per 1,000 cases": NUMBER(format="%.1f"),
+            f"Precision in top {k}": NUMBER(format="%.3f"),
+        },
+    )
+    st.caption(
+        "Alerts per 1,000 cases is the review workload at the current threshold (first seed). "
+        "Precision in top k ignores the threshold: it ranks cases by probability."
+    )
+
+
+def seeds(done: Techniques) -> None:
+    """A paired comparison of two techniques across the seeds they share."""
+    if results.n_seeds(done) < 2:
+        st.caption(
+            "One seed per technique, so differences may be luck. Train with several seeds on the Train page "
+            "to see 95 % confidence intervals and a paired comparison."
+        )
+        return
+    candidates = [n for n, s in done.items() if len(s["seeds"]) > 1]
+    left, right = st.columns(2)
+    a = left.selectbox(
+        "Technique A", candidates, format_func=results.label, key="paired_a"
+    )
+    others = [n for n in candidates if n != a] or candidates
+    b = right.selectbox(
+        "Technique B", others, format_func=results.label, key="paired_b"
+    )
+    a_seeds = {s["seed"]: s["pr_auc"] for s in done[a]["seeds"]}
+    b_seeds = {s["seed"]: s["pr_auc"] for s in done[b]["seeds"]}
+    shared = sorted(set(a_seeds) & set(b_seeds))
+    la, lb = plain(results.label(a)), plain(results.label(b))
+    if len(shared) < 2:
+        st.info(
+            "These two techniques share fewer than two seeds, so they cannot be compared seed by seed."
+        )
+        return
+    result = evaluate.paired_comparison(
+        [a_seeds[s] for s in shared], [b_seeds[s] for s in shared]
+    )
+    low, high = result["ci95"]
+    detail = (
+        f"mean PR-AUC difference (A − B) {result['mean_difference']:+.4f}, 95 % CI {low:+.4f} to "
+        f"{high:+.4f}, paired t-test p = {result['p_value']:.3f}, over {len(shared)} seeds"
+    )
+    if result["verdict"] == "A better":
+        st.success(
+            f"**{la}** beats **{lb}** on PR-AUC across the same seeds ({detail})."
+        )
+    elif result["verdict"] == "B better":
+        st.success(
+            f"**{lb}** beats **{la}** on PR-AUC across the same seeds ({detail})."
+        )
+    else:
+        st.info(
+            f"No clear difference between **{la}** and **{lb}** on PR-AUC: the interval includes zero, "
+            f"so the gap could be luck ({detail})."
+        )
+
+
+def curves(done: Techniques, threshold: float) -> None:
+    """PR and ROC curves, with each technique's operating point."""
+    st.header("Across all thresholds")
+    left, right = st.columns(2)
+    with left:
+        show(figures.pr_curves(done, threshold), "pr")
+        st.caption(
+            "Precision-recall: how precision falls as a technique catches more positives. Higher and further "
+            "right is better; the dot is where the current threshold puts each technique."
+        )
+    with right:
+        show(figures.roc_curves(done, threshold), "roc")
+        st.caption(
+            "ROC: recall against the share of negatives falsely flagged. On rare positives it looks "
+            "flattering; trust the precision-recall curve more."
+        )
+
+
+def class_counts(view: ComparisonView, done: Techniques) -> None:
+    """Rows per class in every split and in each technique's (resampled) training set."""
+    st.header("Class counts")
+    st.caption(
+        "Validation and test keep the natural ratio; only the training set is resampled, "
+        "differently by each technique."
+    )
+    dataset = view.comparison.dataset
+    left, right = st.columns([2, 3])
+    left.dataframe(
+        tables.class_counts_table(dataset, done),
+        width="stretch",
+        column_config={"positive share": NUMBER(format="%.4f")},
+    )
+    with right:
+        figure = view.once(
+            "class_counts", lambda: figures.class_counts_figure(dataset, done)
+        )
+        show(figure, "class_counts")

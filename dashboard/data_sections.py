@@ -1,0 +1,267 @@
+"""The Data page's sections: pick a source, a target and a split; show what is in use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import loaders, session
+from dashboard.widgets import dataset_badge, friendly_errors, plain
+from imbal_core import data, figures
+from imbal_core.data import Dataset
+from imbal_core.results import is_synthetic
+
+DEMO, CREDITCARD, UPLOAD = "demo", "creditcard", "upload"
+SOURCE_LABELS = {
+    DEMO: "Generated demo data (synthetic)",
+    CREDITCARD: "Credit card fraud data (real)",
+    UPLOAD: "Upload a CSV",
+}
+
+
+@dataclass
+class Picked:
+    """The raw table the user picked, and how to prepare it again."""
+
+    source: str
+    frame: pd.DataFrame | None = None
+    rows: int = 0
+    file_stamp: str = ""
+    raw: bytes | None = field(default=None, repr=False)
+    upload_name: str = ""
+
+    def prepare(self, **options: Any) -> Dataset:
+        if self.source == UPLOAD:
+            digest = loaders.upload_digest(self.raw)
+            return loaders.prepare_upload(digest, self.upload_name, self.raw, **options)
+        return loaders.load_prepared(
+            self.source, rows=self.rows, file_stamp=self.file_stamp, **options
+        )
+
+
+def source_of(current: Dataset) -> str:
+    """The radio choice matching the data in use (widgets forget values across pages)."""
+    if is_synthetic(current.source):
+        return DEMO
+    return CREDITCARD if current.source == "creditcard" else UPLOAD
+
+
+def pick_source(current: Dataset) -> Picked:
+    """The source radio and what it needs: rows, the local file or OpenML, an upload."""
+    initial = source_of(current)
+    source = st.radio(
+        "Data source",
+        list(SOURCE_LABELS),
+        format_func=SOURCE_LABELS.get,
+        index=list(SOURCE_LABELS).index(initial),
+        horizontal=True,
+        key=session.DATA_SOURCE,
+    )
+    picked = Picked(source)
+    if source == DEMO:
+        st.caption(
+            "A deterministic, generated stand-in with the creditcard schema (Time, V1–V28, Amount, Class) and "
+            "its fraud rate (0.173%). Nothing in it is real; it exists so the app works with no setup."
+        )
+        in_use = current.rows if initial == DEMO else loaders.demo_rows()
+        choices = sorted(
+            {in_use, loaders.demo_rows(), *loaders.DEMO_ROW_CHOICES}, reverse=True
+        )
+        picked.rows = st.selectbox(
+            "Rows",
+            choices,
+            index=choices.index(in_use),
+            format_func=lambda n: (
+                f"{n:,}"
+                + (
+                    " (full size, like the real data)"
+                    if n == data.CREDITCARD_ROWS
+                    else " (quick look)"
+                )
+            ),
+            key=session.DEMO_ROWS,
+        )
+        with (
+            friendly_errors("Generating the demo data"),
+            st.spinner("Generating the demo data…"),
+        ):
+            picked.frame = loaders.raw_frame(DEMO, rows=picked.rows)
+    elif source == CREDITCARD:
+        picked.file_stamp = loaders.creditcard_stamp()
+        if data.available_creditcard_path():
+            st.caption(f"Local file: `{data.available_creditcard_path()}`")
+        else:
+            st.info(
+                "No local creditcard.csv found. To use the real data offline, "
+                f"{data.CREDITCARD_HELP}, then reload this page. When this machine is online, "
+                "the button below fetches it from OpenML (data id 1597, ~150 MB).",
+                icon="ℹ️",
+            )
+            if st.button("Fetch from OpenML", key="fetch_creditcard"):
+                session.put(session.CREDITCARD_FETCHED, True)
+            if not session.get(session.CREDITCARD_FETCHED):
+                return picked
+        with (
+            friendly_errors("Reading the creditcard data"),
+            st.spinner("Reading the creditcard data…"),
+        ):
+            picked.frame = loaders.raw_frame(CREDITCARD, file_stamp=picked.file_stamp)
+        if picked.frame is None:  # the fetch failed: let the user try again
+            session.put(session.CREDITCARD_FETCHED, False)
+    else:
+        st.caption(
+            f"Comma, semicolon, tab or pipe separated; UTF-8 or latin-1; up to {data.MAX_UPLOAD_MB} MB. "
+            "The file stays in memory for this session and is never written to disk."
+        )
+        uploaded = st.file_uploader("CSV file", type=["csv", "txt"], key=session.UPLOAD)
+        if uploaded is not None:
+            picked.raw, picked.upload_name = uploaded.getvalue(), uploaded.name
+            with friendly_errors("Reading the file"), st.spinner("Reading the file…"):
+                digest = loaders.upload_digest(picked.raw)
+                picked.frame = loaders.upload_frame(
+                    digest, picked.upload_name, picked.raw
+                )
+        elif initial == UPLOAD:
+            st.caption(
+                f"In use: {plain(current.source)}, uploaded earlier (see below). "
+                "Upload it again to change its target or split."
+            )
+    return picked
+
+
+def preview(frame: pd.DataFrame) -> None:
+    st.caption(
+        f"{frame.shape[0]:,} rows × {frame.shape[1]} columns (first 20 rows shown, before any encoding)"
+    )
+    st.dataframe(frame.head(20), width="stretch", height=240)
+
+
+def target_and_split(picked: Picked) -> dict[str, Any]:
+    """Target, positive label, test size, dropped columns and time split: ``prepare``'s options."""
+    frame = picked.frame
+    columns = [str(c) for c in frame.columns]
+    col_target, col_positive = st.columns(2)
+    target = col_target.selectbox(
+        "Target column",
+        columns,
+        index=columns.index("Class") if "Class" in columns else len(columns) - 1,
+        help="The label to predict. Two classes, or pick a positive label for one-vs-rest.",
+        key=session.TARGET,
+    )
+    labels = frame[frame.columns[columns.index(target)]]
+    values = labels.dropna().unique()
+    options: list = [None]
+    if len(values) <= 50:
+        options += sorted(
+            (v.item() if hasattr(v, "item") else v for v in values), key=str
+        )
+    positive = col_positive.selectbox(
+        "Positive label",
+        options,
+        format_func=lambda v: (
+            "auto (1 for 0/1 labels, else the minority class)" if v is None else str(v)
+        ),
+        help="The class the techniques should find (e.g. fraud).",
+        key=session.positive_key(target),
+    )
+    log_raw = st.toggle("Log-scale counts", value=True, key="log_raw")
+    counts = labels.astype(str).value_counts(dropna=False)
+    st.plotly_chart(
+        figures.value_count_figure(counts, target, log_raw),
+        width="stretch",
+        key="raw_counts",
+    )
+
+    col_test, col_drop = st.columns(2)
+    test_size = col_test.slider(
+        "Test size",
+        0.05,
+        0.5,
+        0.2,
+        0.05,
+        help="Share held out for the final, untouched test split. Validation (20% of the rest) is used to pick thresholds.",
+        key=session.TEST_SIZE,
+    )
+    default_drop = [
+        c for c in ("Time",) if c in columns and c != target and picked.source != UPLOAD
+    ]
+    drop = col_drop.multiselect(
+        "Columns that are not features",
+        [c for c in columns if c != target],
+        default=default_drop,
+        help="Dropped before training (the seed notebook drops Time for the creditcard data). IDs belong here too.",
+        key=session.drop_key(picked.source, target),
+    )
+    time_column = None
+    time_columns = [c for c in loaders.time_like_columns(frame) if c != target]
+    if time_columns and st.checkbox(
+        "Split by time (oldest rows train, newest rows test)",
+        help="Fraud patterns drift: a time-ordered split is the honest test of a deployed model.",
+        key=session.SPLIT_BY_TIME,
+    ):
+        time_column = st.selectbox("Time column", time_columns, key=session.TIME_COLUMN)
+    return dict(
+        target=target,
+        positive=positive,
+        test_size=round(float(test_size), 2),
+        drop=tuple(drop),
+        time_column=time_column,
+    )
+
+
+def data_in_use(current: Dataset) -> None:
+    """The badge, the numbers, the class counts of every split and the preparation notes."""
+    dataset_badge(current)
+    comparison = session.comparison()
+    if (
+        comparison is not None
+        and comparison.dataset.get("fingerprint") != current.fingerprint
+    ):
+        st.info(
+            "The results on the Compare and Report pages belong to the previous data "
+            f"({plain(comparison.dataset.get('source', '?'))}); train again to compare on this data.",
+            icon="ℹ️",
+        )
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Rows", f"{current.rows:,}")
+    c2.metric("Features", len(current.feature_names))
+    c3.metric("Positives", f"{current.positives:,}")
+    c4.metric("Positive rate", f"{current.positives / current.rows:.3%}")
+    st.caption(
+        f"Positive label: {plain(current.positive_label)} · split: {plain(current.split)} · fingerprint {current.fingerprint}"
+    )
+    counts = current.class_counts()
+    left, right = st.columns([3, 2])
+    with left:
+        log_split = st.toggle(
+            "Log scale",
+            value=True,
+            key="log_split",
+            help="Positives are invisible on a linear scale.",
+        )
+        st.plotly_chart(
+            figures.class_count_figure(counts, log_split),
+            width="stretch",
+            key="split_counts",
+        )
+    with right:
+        table = pd.DataFrame(counts).T
+        table["positive rate"] = (
+            table["positive"] / (table["positive"] + table["negative"])
+        ).map("{:.3%}".format)
+        st.dataframe(table, width="stretch")
+        st.caption(
+            "Validation and test keep the natural class ratio; techniques resample the training split only."
+        )
+    st.markdown("**What was encoded, dropped or imputed**")
+    st.text(
+        "\n".join(f"• {note}" for note in current.notes)
+        if current.notes
+        else "Nothing: every column was numeric and complete."
+    )
+
+
+__all__ = ["Picked", "data_in_use", "pick_source", "preview", "target_and_split"]

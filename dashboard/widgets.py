@@ -1,0 +1,112 @@
+"""Widgets every page shares: escaping, one-line errors, links, the data badge, charts."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from imbal_core.data import Dataset
+from imbal_core.errors import InputError, first_line
+from imbal_core.results import is_synthetic
+from imbal_core.techniques import Param
+
+ROOT = Path(__file__).resolve().parents[1]
+LOG = logging.getLogger("imbal_dashboard")
+
+# What Markdown would interpret; Streamlit's :color[...] needs "[" (escaped), and a
+# stray :emoji: shortcode is harmless, so ":" stays readable in messages.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
+
+
+def plain(text: Any) -> str:
+    """Escape Markdown so user-supplied text (column names, file names) shows literally."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+@contextlib.contextmanager
+def friendly_errors(action: str = "That") -> Iterator[None]:
+    """Show an InputError as one line, anything unexpected as a short line; never a traceback.
+
+    Session state is untouched, so the loaded data and results survive the error.
+    Streamlit's own control flow (st.stop, st.rerun) is a BaseException and passes through.
+    """
+    try:
+        yield
+    except InputError as exc:
+        st.error(plain(str(exc)), icon="⚠️")
+    except Exception as exc:  # the UI must never show a traceback
+        LOG.exception("%s failed", action)
+        detail = first_line(exc, 160)
+        st.error(
+            f"{action} failed unexpectedly ({type(exc).__name__}{': ' + plain(detail) if detail else ''}). "
+            "Your data and results are kept; try again or change the settings.",
+            icon="🚫",
+        )
+
+
+def page_link(path: str, label: str, icon: str | None = None) -> None:
+    """``st.page_link``, or words when the page is not reachable (a page run on its own)."""
+    if not (ROOT / path).is_file():
+        st.caption(f"{label} (page not available)")
+        return
+    try:
+        st.page_link(path, label=label, icon=icon)
+    except st.errors.StreamlitPageNotFoundError:  # no navigation: say it in words
+        st.markdown(
+            f"Open **{plain(Path(path).stem.split('_', 1)[-1])}** in the sidebar."
+        )
+
+
+def dataset_badge(dataset: Dataset) -> None:
+    """One line: where the data comes from, its size and positives; SYNTHETIC when demo."""
+    rate = dataset.positives / dataset.rows if dataset.rows else 0.0
+    if is_synthetic(dataset.source):
+        st.warning(
+            "**SYNTHETIC data** — generated stand-in for the creditcard data (same schema and "
+            "class ratio; nothing here is real). Use the Data page for the real file or your own CSV.",
+            icon="🧪",
+        )
+    st.markdown(
+        f"**Data:** {plain(dataset.source)} · {dataset.rows:,} rows · {len(dataset.feature_names)} features · "
+        f"{dataset.positives:,} positives ({rate:.3%}) · split: {plain(dataset.split)}"
+    )
+
+
+def show(figure: Any, key: str) -> None:
+    """A plotly figure at full width, in its own look (the same as in the HTML report);
+    Streamlit's theme would swap the confusion matrices' colour scale."""
+    st.plotly_chart(
+        figure, width="stretch", theme=None, key=key, config={"displaylogo": False}
+    )
+
+
+def number_input(param: Param, key: str, container: Any = st) -> float | int:
+    """A number input from a declared hyperparameter's range, default and help."""
+    if param.integer:
+        return container.number_input(
+            param.label,
+            int(param.low),
+            int(param.high),
+            int(param.default),
+            1,
+            help=param.help,
+            key=key,
+        )
+    # About 100 steps across the declared range: 0.1 for gamma, 0.01 for alpha.
+    step = 10 ** math.floor(math.log10((param.high - param.low) / 100))
+    return container.number_input(
+        param.label,
+        float(param.low),
+        float(param.high),
+        float(param.default),
+        float(step),
+        help=param.help,
+        key=key,
+    )

@@ -1,0 +1,52 @@
+"""Load, validate, encode and split a binary classification data set.
+
+Every problem with the user's data is raised as :class:`InputError` with one
+sentence that says what is wrong and what to do. Splitting happens here, before
+any technique sees the data, so resampling can only ever touch the training split.
+
+The code lives in private modules: ``_csv`` reads and validates CSVs,
+``_prepare`` builds a :class:`Dataset` and ``_sources`` loads the named sources.
+"""
+
+from imbal_core.data._csv import MAX_UPLOAD_MB, read_csv
+from imbal_core.data._prepare import (
+    CLIP_SD,
+    MAX_CATEGORIES,
+    MIN_ROWS_PER_CLASS,
+    SPLIT_SEED,
+    VALIDATION_SIZE,
+    Dataset,
+    prepare,
+)
+from imbal_core.data._sources import (
+    CREDITCARD_COLUMNS,
+    CREDITCARD_HELP,
+    CREDITCARD_POSITIVES,
+    CREDITCARD_ROWS,
+    available_creditcard_path,
+    demo_frame,
+    load_creditcard,
+    load_source,
+    make_demo,
+)
+
+__all__ = [
+    "CLIP_SD",
+    "CREDITCARD_COLUMNS",
+    "CREDITCARD_HELP",
+    "CREDITCARD_POSITIVES",
+    "CREDITCARD_ROWS",
+    "MAX_CATEGORIES",
+    "MAX_UPLOAD_MB",
+    "MIN_ROWS_PER_CLASS",
+    "SPLIT_SEED",
+    "VALIDATION_SIZE",
+    "Dataset",
+    "available_creditcard_path",
+    "demo_frame",
+    "load_creditcard",
+    "load_source",
+    "make_demo",
+    "prepare",
+    "read_csv",
+]

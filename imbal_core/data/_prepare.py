@@ -1,0 +1,444 @@
+"""Validate, encode and split a DataFrame into a :class:`Dataset`.
+
+Splitting happens here, before any technique sees the data, so resampling can only
+ever touch the training split. Every problem is raised as :class:`InputError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from imbal_core.errors import InputError
+
+MAX_CATEGORIES = 20
+MIN_ROWS_PER_CLASS = 5
+SPLIT_SEED = 42
+VALIDATION_SIZE = 0.2
+
+
+# ----------------------------------------------------------------- preparation
+@dataclass
+class Dataset:
+    """A validated data set, split into train | validation | test, scaled on train."""
+
+    source: str
+    feature_names: list[str]
+    positive_label: Any
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    amount_val: np.ndarray | None
+    amount_test: np.ndarray | None
+    rows: int
+    fingerprint: str
+    notes: list[str] = field(default_factory=list)
+    split: str = "stratified"
+
+    @property
+    def positives(self) -> int:
+        return int(self.y_train.sum() + self.y_val.sum() + self.y_test.sum())
+
+    def class_counts(self) -> dict[str, dict[str, int]]:
+        """Negatives and positives per split, as they are (never resampled)."""
+        return {
+            name: {"negative": int((y == 0).sum()), "positive": int((y == 1).sum())}
+            for name, y in (
+                ("train", self.y_train),
+                ("validation", self.y_val),
+                ("test", self.y_test),
+            )
+        }
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "rows": self.rows,
+            "features": len(self.feature_names),
+            "positives": self.positives,
+            "positive_label": _jsonable(self.positive_label),
+            "train_rows": len(self.y_train),
+            "validation_rows": len(self.y_val),
+            "test_rows": len(self.y_test),
+            "split": self.split,
+            "class_counts": self.class_counts(),
+            "fingerprint": self.fingerprint,
+            "notes": list(self.notes),
+        }
+
+
+def prepare(
+    frame: pd.DataFrame,
+    *,
+    source: str = "csv",
+    target: str = "Class",
+    positive: Any = None,
+    test_size: float = 0.2,
+    drop: tuple[str, ...] = (),
+    time_column: str | None = None,
+    amount_column: str = "Amount",
+) -> Dataset:
+    """Validate ``frame``, encode its features and split it, scaling on train only.
+
+    Parameters
+    ----------
+    frame : DataFrame with the features and the target column.
+    source : label for the data ("demo", "creditcard", a file name).
+    target : the label column.
+    positive : the positive label; inferred for two classes (1 for {0, 1}, else the
+        minority), required for three or more (one-vs-rest).
+    test_size : fraction held out for the test split.
+    drop : columns that are not features (the seed drops ``Time`` for creditcard).
+    time_column : when given, split by time (oldest rows train, newest test) instead
+        of at random, because fraud patterns drift.
+    amount_column : kept aside per row (unscaled) for the cost of a missed positive.
+    """
+    if not 0.05 <= test_size <= 0.5:
+        raise InputError(f"test size must be between 0.05 and 0.5, got {test_size}.")
+    if target not in frame.columns:
+        shown = ", ".join(map(repr, map(str, frame.columns[:30]))) + (
+            " …" if frame.shape[1] > 30 else ""
+        )
+        raise InputError(
+            f"target column {target!r} not found; the columns are: {shown}. Choose one with --target."
+        )
+    if len(frame) < 2 * MIN_ROWS_PER_CLASS:
+        raise InputError(
+            f"the data has {len(frame)} row{'s' if len(frame) != 1 else ''}; it needs at least "
+            f"{2 * MIN_ROWS_PER_CLASS} (and {MIN_ROWS_PER_CLASS} of each class) to split into train, "
+            "validation and test."
+        )
+    if frame.shape[1] < 2:
+        raise InputError(
+            f"the data has only the target column {target!r}; add feature columns."
+        )
+    notes = [str(n) for n in frame.attrs.get("notes", [])]
+    labels = frame[target]
+    if labels.isna().all():
+        raise InputError(
+            f"target column {target!r} is empty; choose the label column with --target."
+        )
+    if labels.isna().any():
+        first = int(np.flatnonzero(labels.isna().to_numpy())[0]) + 1
+        raise InputError(
+            f"{int(labels.isna().sum())} rows have no label in {target!r} (the first is data row {first}); "
+            "fill or remove them and reload."
+        )
+    y, positive_label, target_notes = _binary_target(labels, target, positive)
+    notes.extend(target_notes)
+    counts = np.bincount(y, minlength=2)
+    if counts.min() < MIN_ROWS_PER_CLASS:
+        raise InputError(
+            f"{target!r} has {counts[1]} positive and {counts[0]} negative rows; each class needs at "
+            f"least {MIN_ROWS_PER_CLASS} to split into train, validation and test."
+        )
+    order = np.arange(len(frame))
+    split = "stratified"
+    if time_column:
+        if time_column not in frame.columns or not _numeric(frame, time_column):
+            raise InputError(
+                f"time column {time_column!r} is not a numeric column of the data."
+            )
+        if frame[time_column].isna().any():
+            raise InputError(
+                f"time column {time_column!r} has missing values; fill them or split at random."
+            )
+        order = np.argsort(frame[time_column].to_numpy(), kind="stable")
+        split = f"time-ordered by {time_column}"
+    drop_columns = [c for c in drop if c in frame.columns and c != target]
+    if drop_columns:
+        notes.append(f"dropped {drop_columns} (not a feature for this data)")
+    features = frame.drop(columns=[target, *drop_columns])
+    if features.shape[1] == 0:
+        raise InputError(
+            f"no feature columns are left besides {target!r}; add feature columns."
+        )
+    amount = (
+        frame[amount_column].to_numpy(dtype=float)
+        if _numeric(frame, amount_column)
+        else None
+    )
+
+    train_idx, val_idx, test_idx = _split(
+        y, order, test_size, by_time=bool(time_column), target=target
+    )
+    X, names, encode_notes = _encode(features, train_idx)
+    notes.extend(encode_notes)
+    X = _impute(X, names, train_idx, notes)
+    X = _scale(X, train_idx, notes)
+    fingerprint = _fingerprint(
+        frame, source, target, positive_label, test_size, drop_columns, time_column
+    )
+    return Dataset(
+        source=source,
+        feature_names=names,
+        positive_label=positive_label,
+        X_train=X[train_idx],
+        y_train=y[train_idx],
+        X_val=X[val_idx],
+        y_val=y[val_idx],
+        X_test=X[test_idx],
+        y_test=y[test_idx],
+        amount_val=None if amount is None else amount[val_idx],
+        amount_test=None if amount is None else amount[test_idx],
+        rows=len(frame),
+        fingerprint=fingerprint,
+        notes=notes,
+        split=split,
+    )
+
+
+def _numeric(frame: pd.DataFrame, column: str) -> bool:
+    return (
+        column in frame.columns
+        and pd.api.types.is_numeric_dtype(frame[column])
+        and not pd.api.types.is_bool_dtype(frame[column])
+    )
+
+
+def _label_text(value: Any) -> str:
+    value = _jsonable(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 1.0 and 1 are the same label to a user
+    return str(value)
+
+
+def _binary_target(
+    labels: pd.Series, target: str, positive: Any
+) -> tuple[np.ndarray, Any, list[str]]:
+    values = labels.to_numpy()
+    classes = pd.unique(values)
+    notes: list[str] = []
+    numeric = pd.api.types.is_numeric_dtype(labels) and not pd.api.types.is_bool_dtype(
+        labels
+    )
+    if numeric and not np.all(np.isfinite(values.astype(float))):
+        raise InputError(
+            f"{target!r} contains infinite values; class labels must be finite."
+        )
+    fractional = numeric and not np.all(np.mod(values.astype(float), 1) == 0)
+    if len(classes) < 2:
+        raise InputError(
+            f"{target!r} has one class only ({_label_text(classes[0])!r}); it needs two, e.g. fraud and "
+            "not fraud. Choose another label column with --target or add rows of the other class."
+        )
+    if numeric and (
+        len(classes) > MAX_CATEGORIES
+        or (fractional and len(classes) > 2 and positive is None)
+    ):
+        examples = ", ".join(f"{float(c):g}" for c in classes[:3])
+        raise InputError(
+            f"{target!r} looks continuous ({len(classes)} distinct numbers such as {examples}); "
+            "choose a column of class labels with --target."
+        )
+    shown = ", ".join(repr(_label_text(c)) for c in classes[:MAX_CATEGORIES]) + (
+        " …" if len(classes) > MAX_CATEGORIES else ""
+    )
+    if positive is not None:
+        wanted = str(positive).strip()
+        match = [
+            c
+            for c in classes
+            if _label_text(c) == wanted or str(_jsonable(c)) == wanted
+        ]
+        match = match or [
+            c for c in classes if _label_text(c).casefold() == wanted.casefold()
+        ]
+        if not match:
+            raise InputError(
+                f"positive label {wanted!r} is not in {target!r}; its labels are {shown}."
+            )
+        positive_label = match[0]
+    elif len(classes) > 2:
+        raise InputError(
+            f"{target!r} has {len(classes)} classes ({shown}); choose the positive one with --positive "
+            "(the rest become negative)."
+        )
+    elif {_label_text(c).lower() for c in classes} in ({"0", "1"}, {"false", "true"}):
+        positive_label = next(
+            c for c in classes if _label_text(c).lower() in ("1", "true")
+        )
+    else:
+        counts = [(values == c).sum() for c in classes]
+        positive_label = classes[int(np.argmin(counts))]
+        notes.append(
+            f"positive label inferred as the minority class {_label_text(positive_label)!r}"
+        )
+    if len(classes) > 2:
+        notes.append(
+            f"{len(classes) - 1} other classes merged into the negative class (one-vs-rest)"
+        )
+    return (values == positive_label).astype(np.int64), positive_label, notes
+
+
+def _split(
+    y: np.ndarray,
+    order: np.ndarray,
+    test_size: float,
+    by_time: bool,
+    target: str = "Class",
+) -> tuple[np.ndarray, ...]:
+    if by_time:
+        # Oldest rows train, then validation, newest rows test: no peeking at the future.
+        n_test = max(1, int(round(len(order) * test_size)))
+        rest, test_idx = order[:-n_test], order[-n_test:]
+        n_val = max(1, int(round(len(rest) * VALIDATION_SIZE)))
+        train_idx, val_idx = rest[:-n_val], rest[-n_val:]
+        for name, idx in (
+            ("train", train_idx),
+            ("validation", val_idx),
+            ("test", test_idx),
+        ):
+            if len(np.unique(y[idx])) < 2:
+                raise InputError(
+                    f"the time-ordered {name} split has one class only; use the stratified split instead."
+                )
+        return train_idx, val_idx, test_idx
+    rest, test_idx = train_test_split(
+        order, test_size=test_size, stratify=y, random_state=SPLIT_SEED
+    )
+    train_idx, val_idx = train_test_split(
+        rest, test_size=VALIDATION_SIZE, stratify=y[rest], random_state=SPLIT_SEED
+    )
+    for name, idx in (
+        ("train", train_idx),
+        ("validation", val_idx),
+        ("test", test_idx),
+    ):
+        if len(np.unique(y[idx])) < 2:
+            minority = int(min(np.bincount(y, minlength=2)))
+            raise InputError(
+                f"{target!r} has too few rows of one class ({minority}) to put some in each of train, "
+                f"validation and test (the {name} split got none); add rows or raise the test size."
+            )
+    return train_idx, val_idx, test_idx
+
+
+def _encode(
+    features: pd.DataFrame, train_idx: np.ndarray
+) -> tuple[np.ndarray, list[str], list[str]]:
+    """Numbers stay numbers; text becomes one-hot columns of its most common values."""
+    notes: list[str] = []
+    blocks, names = [], []
+    identifiers, empty = [], []
+    for column in features.columns:
+        series = features[column]
+        if pd.api.types.is_bool_dtype(series):
+            series = series.astype(float)
+        if pd.api.types.is_numeric_dtype(series):
+            values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+            if not np.isfinite(values[train_idx]).any():
+                empty.append(
+                    str(column)
+                )  # nothing to learn from, nothing to impute with
+                continue
+            blocks.append(values[:, None])
+            names.append(str(column))
+            continue
+        text = series.astype("string").str.strip().fillna("<missing>")
+        distinct = text.iloc[train_idx].value_counts()
+        if (distinct.index == "<missing>").all():
+            empty.append(str(column))
+            continue
+        if len(distinct) > 0.5 * len(train_idx) and len(distinct) > MAX_CATEGORIES:
+            identifiers.append(str(column))
+            continue
+        kept = list(distinct.index[:MAX_CATEGORIES])
+        for value in kept:
+            blocks.append(
+                (text == value).to_numpy(dtype=np.float64, na_value=0.0)[:, None]
+            )
+            names.append(f"{column}={value}")
+        if len(distinct) > MAX_CATEGORIES:
+            blocks.append(
+                (~text.isin(kept)).to_numpy(dtype=np.float64, na_value=0.0)[:, None]
+            )
+            names.append(f"{column}=<other>")
+            notes.append(
+                f"{column!r} has {len(distinct)} categories: kept the {MAX_CATEGORIES} most common, the rest are '<other>'"
+            )
+        else:
+            notes.append(f"{column!r} one-hot encoded into {len(kept)} columns")
+    if empty:
+        notes.append(
+            f"dropped {empty[:10]}{' …' if len(empty) > 10 else ''}: no values in the training rows"
+        )
+    if identifiers:
+        notes.append(
+            f"dropped {identifiers}: text with a different value on almost every row (an id or free text)"
+        )
+    if not blocks:
+        dropped = identifiers + empty
+        raise InputError(
+            f"no usable feature columns: the non-target columns {dropped[:10]} are ids, free text or "
+            "empty; add numeric or categorical features."
+        )
+    return np.hstack(blocks), names, notes
+
+
+def _impute(
+    X: np.ndarray, names: list[str], train_idx: np.ndarray, notes: list[str]
+) -> np.ndarray:
+    """Replace NaN and ±inf by the training median, and say so (refusing would block most real files)."""
+    bad = ~np.isfinite(X)
+    if not bad.any():
+        return X
+    X = np.where(bad, np.nan, X)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter(
+            "ignore", RuntimeWarning
+        )  # all-NaN columns were dropped in _encode
+        medians = np.nanmedian(X[train_idx], axis=0)
+    medians = np.where(np.isfinite(medians), medians, 0.0)
+    columns = [names[i] for i in np.flatnonzero(bad.any(axis=0))]
+    notes.append(
+        f"{int(bad.sum())} missing or infinite values in {columns[:10]}{' …' if len(columns) > 10 else ''} "
+        "replaced by the training median"
+    )
+    return np.where(bad, medians[None, :], X)
+
+
+CLIP_SD = 1e4  # standardised values beyond this are data errors, and they overflow float32 sums
+
+
+def _scale(X: np.ndarray, train_idx: np.ndarray, notes: list[str]) -> np.ndarray:
+    """Standardise on the training rows only; finite float32 out, whatever the magnitudes."""
+    # Dividing by the training max-abs first keeps huge values (1e300) from overflowing the
+    # variance; standardising is unchanged by it.
+    magnitude = np.abs(X[train_idx]).max(axis=0)
+    magnitude = np.where((magnitude > 0) & np.isfinite(magnitude), magnitude, 1.0)
+    with np.errstate(all="ignore"):
+        X = X / magnitude
+        X = StandardScaler().fit(X[train_idx]).transform(X)
+    clipped = int((~np.isfinite(X) | (np.abs(X) > CLIP_SD)).sum())
+    if clipped:
+        X = np.clip(
+            np.nan_to_num(X, nan=0.0, posinf=CLIP_SD, neginf=-CLIP_SD),
+            -CLIP_SD,
+            CLIP_SD,
+        )
+        notes.append(
+            f"{clipped} extreme values (beyond {CLIP_SD:g} standard deviations) clipped"
+        )
+    return X.astype(np.float32)
+
+
+def _fingerprint(frame: pd.DataFrame, *settings: Any) -> str:
+    digest = hashlib.sha256()
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    digest.update(repr([list(map(str, frame.columns)), *settings]).encode())
+    return digest.hexdigest()[:16]
+
+
+def _jsonable(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value

@@ -1,0 +1,267 @@
+"""Per-technique bars and matrices, and the class counts of the data."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from imbal_core.figures._style import (
+    COLORSCALE,
+    axis,
+    domain,
+    empty,
+    error_bars,
+    escape,
+    figure,
+    shown,
+    technique_colors,
+    threshold_of,
+)
+from imbal_core.results import Techniques, metric_ci, n_seeds, ok
+from imbal_core.tables import METRIC_LABELS, class_counts_table
+
+
+def confusion_matrices(
+    techniques: Techniques, threshold: float | None = None
+) -> go.Figure:
+    """Side-by-side confusion matrices on ONE colour axis coloured by row rate (0-1).
+
+    Colouring by the share of the actual class keeps the rare positive row readable
+    next to tens of thousands of negatives; the counts are in the text.
+    """
+    done = ok(techniques)
+    if not done:
+        return empty("Confusion matrices")
+    columns = min(4, len(done))
+    rows = math.ceil(len(done) / columns)
+    # Gaps in pixels, turned into paper fractions: room for tick labels and the next title.
+    height_px = 260 * rows + 160
+    plot_px = height_px - 100 - 60  # minus the top and bottom margins
+    h_gap, v_gap = 0.07, 80 / plot_px
+    width = (1 - h_gap * (columns - 1)) / columns
+    height = (1 - v_gap * (rows - 1)) / rows
+    x_labels = ["predicted negative", "predicted positive"]
+    y_labels = ["actual negative", "actual positive"]
+    cells = (("TN", "FP"), ("FN", "TP"))
+    data, layout, annotations = [], {}, []
+    for i, (name, summary) in enumerate(done.items()):
+        row, col = divmod(i, columns)
+        suffix = "" if i == 0 else str(i + 1)
+        x0 = col * (width + h_gap)
+        y1 = 1 - row * (height + v_gap)
+        counts = np.asarray(summary["confusion_matrix"], dtype=np.int64)
+        totals = counts.sum(axis=1, keepdims=True)
+        rates = np.divide(counts, totals, out=np.zeros(counts.shape), where=totals > 0)
+        text = [
+            [f"{cells[r][c]} {counts[r, c]:,}<br>{rates[r, c]:.1%}" for c in range(2)]
+            for r in range(2)
+        ]
+        label = shown(name)
+        data.append(
+            {
+                "type": "heatmap",
+                "z": rates.round(4).tolist(),
+                "x": x_labels,
+                "y": y_labels,
+                "text": text,
+                "texttemplate": "%{text}",
+                "coloraxis": "coloraxis",
+                "name": label,
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+                "hovertemplate": "%{y}, %{x}<br>%{text}<extra>" + label + "</extra>",
+            }
+        )
+        layout[f"xaxis{suffix}"] = {
+            "domain": domain(x0, x0 + width),
+            "anchor": f"y{suffix}",
+            "tickfont": {"size": 10},
+        }
+        layout[f"yaxis{suffix}"] = {
+            "domain": domain(y1 - height, y1),
+            "anchor": f"x{suffix}",
+            "autorange": "reversed",
+            "showticklabels": col == 0,
+            "tickfont": {"size": 10},
+        }
+        annotations.append(
+            {
+                "text": f"{label} (t = {threshold_of(summary, threshold):.2f})",
+                "x": x0 + width / 2,
+                "y": y1,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 13},
+            }
+        )
+    return figure(
+        data,
+        "Confusion matrices on the test split (colour = share of the actual class)",
+        coloraxis={
+            "colorscale": COLORSCALE,
+            "cmin": 0.0,
+            "cmax": 1.0,
+            "colorbar": {"title": {"text": "row rate"}, "tickformat": ".0%"},
+        },
+        annotations=annotations,
+        height=height_px,
+        margin={"t": 100, "b": 60},
+        **layout,
+    )
+
+
+def metric_bars(
+    techniques: Techniques,
+    threshold: float | None = None,
+    metrics: Iterable[str] = ("precision", "recall", "f1"),
+) -> go.Figure:
+    """Grouped bars of positive-class metrics; 95 % CI error bars only with several seeds."""
+    done = ok(techniques)
+    if not done:
+        return empty("Precision, recall and F1")
+    labels = [shown(n) for n in done]
+    several = n_seeds(done) > 1
+    data = []
+    for metric in metrics:
+        stats = [metric_ci(s, metric) for s in done.values()]
+        means = [mean for mean, _, _ in stats]
+        data.append(
+            {
+                "type": "bar",
+                "x": labels,
+                "y": means,
+                "name": METRIC_LABELS.get(metric, escape(metric)),
+                "error_y": error_bars(stats, several),
+                "text": [f"{m:.2f}" for m in means],
+                "textposition": "outside",
+            }
+        )
+    title = "Positive class: precision, recall and F1"
+    if threshold is not None:
+        title += f" at threshold {threshold:.2f}"
+    if several:
+        title += f" (mean of {n_seeds(done)} seeds, bars = 95 % CI)"
+    return figure(data, title, barmode="group", yaxis=axis("score", range=[0, 1.15]))
+
+
+def cost_bars(techniques: Techniques, threshold: float | None = None) -> go.Figure:
+    """Total test cost per technique at the threshold: missed positives + reviewed alerts."""
+    done = ok(techniques)
+    if not done:
+        return empty("Total cost")
+    colors = technique_colors(done)
+    stats = [metric_ci(s, "cost") for s in done.values()]
+    data = [
+        {
+            "type": "bar",
+            "x": [shown(n) for n in done],
+            "y": [mean for mean, _, _ in stats],
+            "error_y": error_bars(stats, n_seeds(done) > 1),
+            "marker": {"color": [colors[n] for n in done]},
+            "text": [f"{mean:,.0f}" for mean, _, _ in stats],
+            "textposition": "outside",
+            "name": "cost",
+        }
+    ]
+    title = "Total cost on the test split"
+    if threshold is not None:
+        title += f" at threshold {threshold:.2f}"
+    top = max((mean for mean, _, _ in stats), default=0.0)
+    top = max([top, *(high for _, _, high in stats)]) if stats else top
+    return figure(
+        data, title, yaxis=axis("cost", range=[0, top * 1.15 or 1]), showlegend=False
+    )
+
+
+def class_counts_figure(
+    dataset: Mapping[str, Any], techniques: Techniques
+) -> go.Figure:
+    """Class counts of each split and each technique's resampled training set (log axis)."""
+    table = class_counts_table(dataset, techniques)
+    if table.empty:
+        return empty("Class counts", "No class counts were recorded.")
+    labels = [escape(i) for i in table.index]
+    data = [
+        {
+            "type": "bar",
+            "x": labels,
+            "y": table[column].tolist(),
+            "name": column,
+            "marker": {"color": color},
+            "hovertemplate": "%{x}: %{y:,} " + column + "<extra></extra>",
+        }
+        for column, color in (("negative", "#9db4d4"), ("positive", "#d62728"))
+    ]
+    return figure(
+        data,
+        "Class counts per split and per resampled training set (log scale)",
+        barmode="group",
+        yaxis=axis("rows", type="log"),
+        xaxis=axis(None, tickangle=-30),
+        height=460,
+    )
+
+
+def class_count_figure(
+    counts: dict[str, dict[str, int]], log_scale: bool = False
+) -> go.Figure:
+    """Grouped bars of negatives/positives per split (log scale shows the minority)."""
+    splits = list(counts)
+    result = go.Figure(
+        [
+            go.Bar(
+                name=cls,
+                x=splits,
+                y=[counts[s][cls] for s in splits],
+                text=[f"{counts[s][cls]:,}" for s in splits],
+            )
+            for cls in ("negative", "positive")
+        ]
+    )
+    result.update_layout(
+        barmode="group",
+        height=320,
+        margin=dict(l=10, r=10, t=30, b=10),
+        yaxis_title="rows (log scale)" if log_scale else "rows",
+        legend_title_text="class",
+    )
+    result.update_traces(textposition="outside", cliponaxis=False)
+    if log_scale:
+        result.update_yaxes(type="log")
+    return result
+
+
+def value_count_figure(
+    counts: pd.Series, column: str, log_scale: bool = False
+) -> go.Figure:
+    """Bars of the rows per value of the target column, before any split.
+
+    Labels and the column name come from the user's file: plotly reads a subset of
+    HTML in text, so they are entity-escaped to show literally.
+    """
+    result = go.Figure(
+        go.Bar(
+            x=[escape(v) for v in counts.index],
+            y=list(counts.values),
+            text=[f"{v:,}" for v in counts.values],
+        )
+    )
+    result.update_layout(
+        height=260,
+        margin=dict(l=10, r=10, t=30, b=10),
+        xaxis_title=f"values of {escape(column)}",
+        yaxis_title="rows",
+    )
+    result.update_xaxes(type="category")  # 0/1 labels are classes, not a number line
+    result.update_traces(textposition="outside", cliponaxis=False)
+    if log_scale:
+        result.update_yaxes(type="log")
+    return result

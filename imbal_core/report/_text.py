@@ -1,0 +1,191 @@
+"""The report's words: numbers as text, the recommendation, explanations and style."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping
+from typing import Any
+
+from imbal_core.figures import escape
+from imbal_core.results import alerts_per_thousand, label, ok
+
+
+def num(value: Any, digits: int = 3) -> str:
+    if not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+        return "–"
+    return f"{float(value):,.{digits}f}"
+
+
+def pct(value: Any) -> str:
+    if not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+        return "–"
+    return f"{100 * float(value):.1f} %"
+
+
+def costs_text(config: Mapping[str, Any]) -> str:
+    costs = config.get("costs") or {}
+    missed = costs.get("missed", "amount")
+    missed_text = (
+        "its own transaction amount" if missed in (None, "amount") else num(missed, 2)
+    )
+    return f"each missed positive costs {missed_text}; each reviewed alert costs {num(costs.get('review', 5.0), 2)}"
+
+
+def threshold_text(config: Mapping[str, Any]) -> str:
+    threshold = config.get("threshold", 0.5)
+    objective = config.get("threshold_objective", "f1")
+    goal = "the lowest cost" if objective == "cost" else "the highest F1"
+    if config.get("threshold_note"):
+        return f"{num(threshold, 2)}, {escape(config['threshold_note'])}."
+    if threshold == "suggested" or threshold is None:
+        return (
+            f"each technique's own threshold, chosen on the validation split for {goal} "
+            "(never on the test split the results come from)."
+        )
+    return (
+        f"{num(threshold, 2)} for every technique, as set by the user. The threshold each technique "
+        f"would pick on the validation split (for {goal}) is in brackets in the metrics table."
+    )
+
+
+def params_rows(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Shared and technique-specific hyperparameters, with the registry default when unset."""
+    from imbal_core.techniques import REGISTRY, SHARED_PARAMS
+
+    rows = []
+    seen: set[str] = set()
+    chosen = [n for n in config.get("techniques") or [] if n in REGISTRY]
+    params = [(None, p) for p in SHARED_PARAMS] + [
+        (REGISTRY[n], p) for n in chosen for p in REGISTRY[n].params
+    ]
+    for owner, param in params:
+        if param.name in seen:
+            continue
+        seen.add(param.name)
+        value = config.get(param.name)
+        shown = (
+            f"{param.default:g} (default)"
+            if value is None
+            else (f"{value:g}" if isinstance(value, numbers.Real) else str(value))
+        )
+        where = "" if owner is None else f" ({owner.label})"
+        rows.append((f"{param.label}{where}", shown))
+    return rows
+
+
+def operating_point(results: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The technique to recommend: lowest cost when thresholds are tuned for cost, else best PR-AUC."""
+    done = ok(results["techniques"])
+    if not done:
+        return None
+    by_cost = results["config"].get("threshold_objective") == "cost"
+    if by_cost:
+        name = min(done, key=lambda n: float(done[n]["cost"]))
+    else:
+        name = max(done, key=lambda n: float(done[n]["pr_auc"]))
+    s = done[name]
+    return {
+        "name": name,
+        "label": label(name),
+        "criterion": "lowest cost" if by_cost else "highest PR-AUC",
+        "threshold": float(s["threshold"]),
+        "precision": float(s["precision"]),
+        "recall": float(s["recall"]),
+        "pr_auc": float(s["pr_auc"]),
+        "cost": float(s["cost"]),
+        "alerts_per_1000": alerts_per_thousand(s),
+    }
+
+
+def operating_sentence(point: dict[str, Any] | None) -> str:
+    if point is None:
+        return "No technique finished training, so there is no operating point to recommend."
+    criterion = (
+        f"lowest total cost, {num(point['cost'], 0)}"
+        if point["criterion"] == "lowest cost"
+        else f"highest PR-AUC, {num(point['pr_auc'])}"
+    )
+    return (
+        f"<strong>{escape(point['label'])}</strong> ({criterion}) at a threshold of {num(point['threshold'], 2)} "
+        f"flags {num(point['alerts_per_1000'], 1)} of every 1,000 test cases for review; "
+        f"{pct(point['precision'])} of those alerts are real positives (precision), it catches "
+        f"{pct(point['recall'])} of all positives (recall), and the total cost on the test split is "
+        f"{num(point['cost'], 0)}."
+    )
+
+
+EXPLANATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "Precision",
+        "Of the cases the model flags, the share that really are positive (e.g. fraud). Low precision means "
+        "analysts spend their time on false alarms.",
+    ),
+    (
+        "Recall",
+        "Of all real positives, the share the model catches. Low recall means positives slip through unnoticed.",
+    ),
+    (
+        "F1",
+        "One number that balances precision and recall (their harmonic mean). It is high only when both are.",
+    ),
+    (
+        "PR-AUC (average precision)",
+        "How well the model ranks positives above negatives across every possible threshold, judged by "
+        "precision and recall. A model that guesses scores about the share of positives in the data (often "
+        "well below 0.01), a perfect one scores 1. It is the headline number here because it focuses on the "
+        "rare class.",
+    ),
+    (
+        "ROC-AUC",
+        "The chance that a random positive gets a higher score than a random negative (0.5 = guessing, 1 = "
+        "perfect). With very few positives it can look excellent while precision is poor, so read it together "
+        "with PR-AUC.",
+    ),
+    (
+        "MCC (Matthews correlation)",
+        "A correlation between predictions and the truth that uses all four cells of the confusion matrix: "
+        "1 is perfect, 0 is no better than chance, negative is worse than chance. It stays honest when the "
+        "classes are very unequal.",
+    ),
+    (
+        "Brier score",
+        "The average squared gap between the predicted probability and what happened (0 is perfect, lower is "
+        "better). It tells whether a “70 %” really means 70 %. Resampling and class weights usually make "
+        "probabilities too high even when the ranking improves.",
+    ),
+    (
+        "Cost",
+        "What the decisions cost on the test split: every missed positive at its cost plus every alert at the "
+        "cost of a review. It turns the trade-off between misses and false alarms into one amount that the "
+        "business can compare.",
+    ),
+    (
+        "Threshold",
+        "A case is flagged when its predicted probability is above the threshold. A lower threshold catches "
+        "more positives (recall up) but raises more false alarms (precision down).",
+    ),
+    (
+        "Why accuracy misleads",
+        "When only a tiny share of cases are positive, a model that never flags anything is still right almost "
+        "every time: with 0.2 % fraud it is 99.8 % “accurate” and catches no fraud at all. That is why accuracy "
+        "is listed last and never used to pick a technique.",
+    ),
+)
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0 auto;
+max-width:1200px;padding:1.5rem 2rem 4rem;color:#1f2933;line-height:1.5}
+h1{margin-bottom:.2rem}h2{margin-top:2.5rem;border-bottom:2px solid #e4e7eb;padding-bottom:.3rem}
+.meta{color:#616e7c;margin-top:0}
+table{border-collapse:collapse;margin:.8rem 0;font-size:.92rem}
+th,td{border:1px solid #d9e2ec;padding:.3rem .6rem;text-align:left;vertical-align:top}
+th{background:#f0f4f8}td.n{text-align:right;font-variant-numeric:tabular-nums}
+tr.failed td{color:#8a1c1c;background:#fff5f5}
+.synthetic{display:inline-block;background:#fff3c4;border:1px solid #e9b949;border-radius:4px;
+padding:.1rem .5rem;font-weight:600}
+.callout{background:#f0f4f8;border-left:4px solid #2f80ed;padding:.8rem 1rem;margin:1rem 0}
+dl dt{font-weight:600;margin-top:.7rem}dl dd{margin-left:1rem}
+.figure{margin:1.2rem 0}.wide{overflow-x:auto}
+@media print{.figure{page-break-inside:avoid}}
+"""

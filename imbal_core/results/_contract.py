@@ -1,0 +1,221 @@
+"""The results contract: the shape of ``results.json``, one validator, one loader.
+
+Built by :func:`imbal_core.results.results_json`, read by the Compare page, the
+report, the CLI and the benchmark. The JSON is the exchange format (a report can be
+made long after training, from the file alone), so its shape is declared here once
+as ``TypedDict``\\ s and checked by :func:`check_results`; every reader goes through
+the small helpers below instead of re-deriving labels or counts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal, NotRequired, TypedDict
+
+from imbal_core import evaluate
+from imbal_core.errors import InputError
+
+
+class SeedResult(TypedDict):
+    """One seed of one technique, at the threshold in use."""
+
+    seed: int
+    suggested_threshold: float
+    pr_auc: float
+    roc_auc: float
+    brier: float
+    train_class_counts: dict[str, int]
+    fit_seconds: float
+    threshold: float
+    precision: float
+    recall: float
+    f1: float
+    accuracy: float
+    mcc: float
+    cost: float
+    confusion_matrix: list[list[int]]
+
+
+class Curves(TypedDict):
+    """The first seed's test curves: enough to redraw every chart from the JSON."""
+
+    pr: dict[str, list[float]]  # precision, recall
+    roc: dict[str, list[float]]  # fpr, tpr
+    sweep: dict[str, list]  # thresholds, counts (tn, fp, fn, tp per threshold), cost
+    reliability: dict[str, list[float]]
+
+
+class TechniqueSummary(TypedDict):
+    """What the results say of one technique: means over seeds at ``threshold``.
+
+    A failed technique has only ``status``, ``label`` and ``error``.
+    """
+
+    status: Literal["ok", "failed"]
+    label: str
+    error: str | None
+    threshold: NotRequired[float]
+    suggested_threshold: NotRequired[float]
+    precision: NotRequired[float]
+    recall: NotRequired[float]
+    f1: NotRequired[float]
+    accuracy: NotRequired[float]
+    mcc: NotRequired[float]
+    cost: NotRequired[float]
+    pr_auc: NotRequired[float]
+    roc_auc: NotRequired[float]
+    brier: NotRequired[float]
+    pr_auc_mean: NotRequired[float]
+    pr_auc_ci95: NotRequired[list[float]]
+    train_class_counts: NotRequired[dict[str, int]]
+    fit_seconds: NotRequired[float]
+    confusion_matrix: NotRequired[list[list[int]]]  # first seed: [[tn, fp], [fn, tp]]
+    classification_report: NotRequired[dict[str, Any]]  # first seed
+    seeds: NotRequired[list[SeedResult]]
+    curves: NotRequired[Curves]
+
+
+class Results(TypedDict):
+    """The whole comparison (the CLI's ``results.json``)."""
+
+    dataset: dict[str, Any]  # Dataset.summary(): source, rows, positives, splits, …
+    config: dict[str, Any]  # techniques, seeds, hyperparameters, threshold, costs
+    techniques: dict[str, TechniqueSummary]
+
+
+Techniques = Mapping[str, Mapping[str, Any]]
+"""``results["techniques"]``: technique name -> :class:`TechniqueSummary`."""
+
+# The fields a successful technique must carry for every view to be drawn.
+_REQUIRED_OK = (
+    "threshold",
+    "precision",
+    "recall",
+    "pr_auc",
+    "cost",
+    "confusion_matrix",
+    "curves",
+)
+_TRAIN_HINT = "pass the results.json written by `python -m imbal_core train`."
+
+
+# ----------------------------------------------------------------- checking
+def check_results(results: Any) -> Results:
+    """``results`` as :class:`Results`, or a one-line :class:`InputError` saying what is wrong."""
+    if not isinstance(results, Mapping):
+        raise InputError(f"the results are not a JSON object; {_TRAIN_HINT}")
+    missing = [
+        key
+        for key in ("dataset", "config", "techniques")
+        if not isinstance(results.get(key), Mapping)
+    ]
+    if missing:
+        raise InputError(
+            f"the results have no {', '.join(repr(m) for m in missing)} section; {_TRAIN_HINT}"
+        )
+    if not results["techniques"]:
+        raise InputError(
+            "the results list no technique; train at least one and export again."
+        )
+    for name, summary in results["techniques"].items():
+        if not isinstance(summary, Mapping) or "status" not in summary:
+            raise InputError(
+                f"technique {str(name)[:60]!r} in the results has no status; the file is damaged or from another tool."
+            )
+        if summary["status"] == "ok":
+            absent = [k for k in _REQUIRED_OK if k not in summary]
+            if absent:
+                raise InputError(
+                    f"technique {str(name)[:60]!r} in the results lacks {', '.join(absent)}; "
+                    "re-run `python -m imbal_core train` to write a complete results.json."
+                )
+    return dict(results)  # type: ignore[return-value]
+
+
+def load_results(path: str | Path) -> Results:
+    """Read a ``results.json`` and check its shape; one-line :class:`InputError` otherwise."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(
+            f"results file {str(path)!r} not found; write one with `python -m imbal_core train --out {path.name}`."
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path.name} is not UTF-8 text ({exc.reason}); pass a results.json."
+        ) from exc
+    try:
+        results = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            f"{_TRAIN_HINT}"
+        ) from exc
+    return check_results(results)
+
+
+# ------------------------------------------------------------------ reading
+def label(name: str, summary: Mapping[str, Any] | None = None) -> str:
+    """A technique's display label: the one stored in the results, else the registry's,
+    else the name itself (results may outlive a removed technique)."""
+    if summary is not None and summary.get("label"):
+        return str(summary["label"])
+    from imbal_core.techniques import REGISTRY  # metadata only: no Keras is loaded
+
+    cls = REGISTRY.get(name)
+    return cls.label if cls is not None else str(name)
+
+
+def is_synthetic(source: Any) -> bool:
+    """Whether a data source name is the generated demo data.
+
+    The demo's source name is ``"demo (synthetic, N rows)"`` (see
+    :func:`imbal_core.data.load_source`); an upload named ``demo.csv`` is real data.
+    """
+    text = str(source or "")
+    return text == "demo" or text.startswith("demo (synthetic")
+
+
+def ok(techniques: Techniques) -> dict[str, Mapping[str, Any]]:
+    """The techniques that trained (at least one seed)."""
+    return {n: s for n, s in techniques.items() if s.get("status") == "ok"}
+
+
+def failed(techniques: Techniques) -> dict[str, str]:
+    """Failed techniques and why."""
+    return {
+        n: str(s.get("error") or "failed")
+        for n, s in techniques.items()
+        if s.get("status") != "ok"
+    }
+
+
+def n_seeds(techniques: Techniques) -> int:
+    """The most seeds any successful technique has."""
+    return max((len(s.get("seeds") or []) for s in ok(techniques).values()), default=0)
+
+
+def metric_ci(summary: Mapping[str, Any], metric: str) -> tuple[float, float, float]:
+    """Mean and 95 % CI of ``metric`` over the summary's seeds."""
+    values = [s[metric] for s in summary.get("seeds") or [] if metric in s]
+    if not values:
+        value = float(summary[metric])
+        return value, value, value
+    mean, (low, high) = evaluate.mean_ci95(values)
+    return mean, low, high
+
+
+def alerts_per_thousand(summary: Mapping[str, Any]) -> float:
+    """Cases flagged per 1,000 test cases at the summary's threshold (first seed)."""
+    (tn, fp), (fn, tp) = summary["confusion_matrix"]
+    total = tn + fp + fn + tp
+    return 1000.0 * (fp + tp) / total if total else 0.0
+
+
+def first_seed(summary: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The first seed's metrics: the seed whose curves and confusion matrix are stored."""
+    seeds = summary.get("seeds") or []
+    return seeds[0] if seeds else summary

@@ -1,0 +1,241 @@
+"""Runs -> the results contract: one summary, one re-scoring rule.
+
+:func:`technique_summary` is the expensive half (curves, validation suggestions,
+sweep); :func:`rescore` the cheap, threshold-dependent half that the Compare page's
+slider, the CLI and the benchmark all call. :func:`at_threshold` re-scores a results
+JSON with no probabilities at hand, from its stored sweep. All three derive the
+threshold-dependent fields through :func:`fields_at`, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import copy
+import numbers
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from imbal_core import evaluate
+from imbal_core.errors import InputError
+from imbal_core.evaluate import Costs
+from imbal_core.results._contract import (
+    Results,
+    TechniqueSummary,
+    check_results,
+    label,
+)
+from imbal_core.results._runs import Comparison, Run
+
+AT_THRESHOLD = ("precision", "recall", "f1", "accuracy", "mcc", "cost")
+"""The metrics that change with the threshold (means over seeds in a summary)."""
+
+
+def fields_at(counts: Any, cost: float) -> dict[str, Any]:
+    """The threshold-dependent fields of a summary from one ``(tn, fp, fn, tp)`` row."""
+    return {**evaluate.at_counts(counts), "cost": float(cost)}
+
+
+def technique_summary(
+    comparison: Comparison,
+    name: str,
+    threshold: float | None = 0.5,
+    costs: Costs | None = None,
+    objective: str = "f1",
+) -> TechniqueSummary:
+    """What the results say of one technique: means over seeds at ``threshold``.
+
+    ``threshold=None`` uses each run's suggested threshold (chosen on validation).
+    The confusion matrix and classification report are the first seed's.
+    """
+    costs = costs or Costs()
+    runs = comparison.ok_runs(name)
+    shown = label(name)
+    if not runs:
+        return {"status": "failed", "label": shown, "error": comparison.error(name)}
+    per_seed = [
+        {
+            "seed": run.seed,
+            "suggested_threshold": run.suggested_threshold(
+                objective, costs, comparison.amounts_val
+            ),
+            **run.threshold_free,
+            "train_class_counts": run.train_class_counts,
+            "fit_seconds": round(run.fit_seconds, 3),
+        }
+        for run in runs
+    ]
+    pr_auc_mean, pr_auc_ci = evaluate.mean_ci95([s["pr_auc"] for s in per_seed])
+    failed = len(comparison.runs[name]) - len(runs)
+    base = {
+        "status": "ok",
+        "label": shown,
+        "error": None
+        if not failed
+        else f"{failed} seed(s) failed: {comparison.runs[name][0].error}",
+        "suggested_threshold": per_seed[0]["suggested_threshold"],
+        **{
+            k: float(np.mean([s[k] for s in per_seed]))
+            for k in ("pr_auc", "roc_auc", "brier")
+        },
+        "train_class_counts": per_seed[0]["train_class_counts"],
+        "fit_seconds": float(np.sum([s["fit_seconds"] for s in per_seed])),
+        "pr_auc_mean": pr_auc_mean,
+        "pr_auc_ci95": list(pr_auc_ci),
+        "seeds": per_seed,
+        "curves": _curves_json(runs[0], costs, comparison.amounts_test),
+    }
+    thresholds = (
+        [s["suggested_threshold"] for s in per_seed] if threshold is None else threshold
+    )
+    return rescore(base, runs, thresholds, costs, comparison.amounts_test)
+
+
+def rescore(
+    summary: Mapping[str, Any],
+    runs: Sequence[Run],
+    threshold: float | Sequence[float],
+    costs: Costs,
+    amounts_test: np.ndarray | None = None,
+) -> TechniqueSummary:
+    """``summary`` with its threshold-dependent fields recomputed at ``threshold``.
+
+    The cheap part of :func:`technique_summary` (no curves, no suggestions): what a
+    threshold slider needs on every move. ``threshold`` may be one per run.
+    """
+    if summary.get("status") != "ok":
+        return dict(summary)  # type: ignore[return-value]
+    thresholds = [threshold] * len(runs) if np.isscalar(threshold) else list(threshold)
+    seeds, report = [], None
+    for run, old, used in zip(runs, summary["seeds"], thresholds, strict=True):
+        cost = evaluate.cost_curve(
+            run.y_test, run.proba_test, used, costs, amounts_test
+        )[0]
+        at = fields_at(run.counts_at(used), cost)
+        seed_report = at.pop("classification_report")  # the first seed's is kept
+        report = report or seed_report
+        seeds.append({**old, "threshold": float(used), **at})
+    return {
+        **summary,
+        "threshold": seeds[0]["threshold"],
+        **{k: float(np.mean([s[k] for s in seeds])) for k in AT_THRESHOLD},
+        "confusion_matrix": seeds[0]["confusion_matrix"],
+        "classification_report": report,
+        "seeds": seeds,
+    }
+
+
+def at_threshold(results: Mapping[str, Any], threshold: float) -> Results:
+    """A copy of ``results`` with every technique's threshold metrics at ``threshold``.
+
+    For when only the JSON is at hand: recomputed from the stored sweep (first seed,
+    0.01 grid), so it needs no model; threshold-free metrics are unchanged.
+    """
+    if not isinstance(threshold, numbers.Real) or not 0.0 <= float(threshold) <= 1.0:
+        raise InputError(f"the threshold must be between 0 and 1, got {threshold!r}.")
+    results = copy.deepcopy(check_results(results))
+    used = None
+    for summary in results["techniques"].values():
+        if summary.get("status") != "ok":
+            continue
+        sweep = summary["curves"]["sweep"]
+        grid = np.asarray(sweep["thresholds"], dtype=np.float64)
+        index = int(np.argmin(np.abs(grid - float(threshold))))
+        used = float(grid[index])
+        summary.update(fields_at(sweep["counts"][index], sweep["cost"][index]))
+        summary["threshold"] = used
+        # The per-seed entries were at the old threshold; keep only the first seed's,
+        # updated, so intervals don't mix thresholds.
+        seeds = summary.get("seeds") or []
+        if seeds:
+            first = dict(seeds[0])
+            first.update(
+                {
+                    k: summary[k]
+                    for k in (*AT_THRESHOLD, "confusion_matrix", "threshold")
+                }
+            )
+            summary["seeds"] = [first]
+    config = results["config"]
+    config["threshold"] = used if used is not None else float(threshold)
+    config["threshold_note"] = (
+        "re-evaluated from the stored probabilities of the first seed at this threshold"
+    )
+    return results
+
+
+def _curves_json(
+    run: Run, costs: Costs, amounts_test: np.ndarray | None
+) -> dict[str, Any]:
+    """Enough of the first seed's test curves to redraw every chart from the JSON alone."""
+    grid = evaluate.THRESHOLD_GRID
+    curves = run.curves
+    calibration = evaluate.reliability(run.y_test, run.proba_test)
+
+    def rounded(values: Any) -> list:
+        return np.round(np.asarray(values, dtype=np.float64), 5).tolist()
+
+    return {
+        "pr": {
+            "precision": rounded(curves["precision"]),
+            "recall": rounded(curves["recall"]),
+        },
+        "roc": {"fpr": rounded(curves["fpr"]), "tpr": rounded(curves["tpr"])},
+        "sweep": {
+            "thresholds": grid.tolist(),
+            "counts": evaluate.confusion_counts(
+                run.y_test, run.proba_test, grid
+            ).tolist(),
+            "cost": rounded(
+                evaluate.cost_curve(
+                    run.y_test, run.proba_test, grid, costs, amounts_test
+                )
+            ),
+        },
+        "reliability": {k: rounded(v) for k, v in calibration.items()},
+    }
+
+
+def results_json(
+    comparison: Comparison,
+    threshold: float | None = 0.5,
+    costs: Costs | None = None,
+    objective: str = "f1",
+) -> Results:
+    """The whole comparison as plain JSON data (the CLI's ``results.json``)."""
+    costs = costs or Costs()
+    started = time.perf_counter()
+    result: Results = {
+        "dataset": comparison.dataset,
+        "config": {
+            **comparison.config,
+            "threshold": "suggested" if threshold is None else threshold,
+            "threshold_objective": objective,
+            "costs": {
+                "missed": costs.missed if costs.missed is not None else "amount",
+                "review": costs.review,
+            },
+        },
+        "techniques": {
+            name: technique_summary(comparison, name, threshold, costs, objective)
+            for name in comparison.runs
+        },
+    }
+    result["config"]["evaluation_seconds"] = round(time.perf_counter() - started, 4)
+    return result
+
+
+def comparison_of(
+    dataset: Any,
+    names: Sequence[str],
+    options: dict[str, Any],
+    seeds: Sequence[int],
+    runs: dict[str, list[Run]],
+) -> Comparison:
+    """The one way a Comparison is assembled from a prepared Dataset and its runs
+    (CLI, dashboard and benchmark alike)."""
+    config = {"techniques": list(names), "seeds": list(seeds), **options}
+    return Comparison(
+        dataset.summary(), config, runs, dataset.amount_val, dataset.amount_test
+    )

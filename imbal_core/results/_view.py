@@ -1,0 +1,65 @@
+"""A comparison seen at a threshold: the one re-scoring path of the Compare page,
+the report export and the benchmark.
+
+:func:`technique_summary` rebuilds curves, validation suggestions and the sweep,
+none of which depend on the threshold; that is most of its time. A
+:class:`ComparisonView` runs it once per (costs, objective) and re-scores only the
+stored test probabilities for each new threshold (:func:`rescore`), memoised.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from imbal_core.evaluate import Costs
+from imbal_core.results._contract import TechniqueSummary
+from imbal_core.results._runs import Comparison
+from imbal_core.results._summary import rescore, technique_summary
+
+Summaries = dict[str, TechniqueSummary]
+
+
+class ComparisonView:
+    """Every technique's summary at any threshold, computed once per setting."""
+
+    def __init__(self, comparison: Comparison, entries: int = 64):
+        self.comparison = comparison
+        self._entries = entries
+        self._bases: dict[tuple[Costs, str], Summaries] = {}
+        self._at: OrderedDict[tuple[float, Costs, str], Summaries] = OrderedDict()
+        self._fixed: dict[str, Any] = {}
+
+    def summaries(
+        self, threshold: float, costs: Costs, objective: str = "f1"
+    ) -> Summaries:
+        """Each technique's summary at ``threshold`` (the results-JSON shape)."""
+        base_key = (costs, objective)
+        if base_key not in self._bases:
+            self._bases[base_key] = {
+                name: technique_summary(
+                    self.comparison, name, threshold, costs, objective
+                )
+                for name in self.comparison.runs
+            }
+        key = (round(float(threshold), 4), costs, objective)
+        if key not in self._at:
+            if len(self._at) >= self._entries:
+                self._at.popitem(last=False)  # the oldest threshold goes first
+            self._at[key] = {
+                name: rescore(
+                    base,
+                    self.comparison.ok_runs(name),
+                    float(threshold),
+                    costs,
+                    self.comparison.amounts_test,
+                )
+                for name, base in self._bases[base_key].items()
+            }
+        return self._at[key]
+
+    def once(self, name: str, build: Any) -> Any:
+        """``build()`` the first time ``name`` is asked for (figures no setting changes)."""
+        if name not in self._fixed:
+            self._fixed[name] = build()
+        return self._fixed[name]

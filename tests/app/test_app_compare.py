@@ -1,0 +1,352 @@
+"""AppTest checks for the Compare page on the real 1-epoch ``tiny_comparison``.
+
+AppTest runs the page in this process, so wrapping ``Technique.fit`` and
+``training.train_one`` with counting spies (which call the real functions) proves
+that moving the threshold never trains anything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from imbal_core import evaluate, results, training, worker
+from imbal_core.evaluate import Costs
+from imbal_core.results import Comparison, Run
+from imbal_core.techniques import REGISTRY, base
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "3_Compare.py")
+HOSTILE = "<script>alert(1)</script>**bold** [x](javascript:alert(1))"
+
+
+def open_page(comparison: Comparison | None = None, **state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    if comparison is not None:
+        at.session_state["comparison"] = comparison
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def figure(at: AppTest, title: str) -> dict:
+    """The plotly JSON the page sent, found by the start of its title."""
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        if spec["layout"]["title"]["text"].startswith(title):
+            return spec
+    raise AssertionError(f"no figure titled {title!r}")
+
+
+def matrices(at: AppTest) -> dict[str, list[list[int]]]:
+    """Confusion matrices as drawn: label → [[tn, fp], [fn, tp]] read back from the cell text."""
+    result = {}
+    for trace in figure(at, "Confusion matrices")["data"]:
+        cells = [
+            [
+                int(re.match(r"[A-Z]{2} ([\d,]+)<br>", c).group(1).replace(",", ""))
+                for c in row
+            ]
+            for row in trace["text"]
+        ]
+        result[trace["name"]] = cells
+    return result
+
+
+def frame(at: AppTest, column: str):
+    """The first dataframe on the page with ``column``."""
+    for element in at.dataframe:
+        if column in element.value.columns:
+            return element.value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
+def text_of(elements) -> str:
+    return " ".join(str(e.value) for e in elements)
+
+
+def rendered(markdown: str) -> str:
+    """Markdown as a reader sees it: backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def with_runs(comparison: Comparison, runs: dict[str, list[Run]]) -> Comparison:
+    return Comparison(
+        comparison.dataset,
+        comparison.config,
+        runs,
+        comparison.amounts_val,
+        comparison.amounts_test,
+    )
+
+
+@pytest.fixture
+def training_spy(monkeypatch) -> dict[str, int]:
+    """Count calls of the real training entry points (they still run if ever called)."""
+    calls = {"fit": 0, "train_one": 0, "worker": 0}
+    real_fit, real_train_one = base.Technique.fit, training.train_one
+    real_worker_train = worker.TrainingWorker.train
+
+    def fit(self, *args, **kwargs):
+        calls["fit"] += 1
+        return real_fit(self, *args, **kwargs)
+
+    def train_one(*args, **kwargs):
+        calls["train_one"] += 1
+        return real_train_one(*args, **kwargs)
+
+    def worker_train(self, *args, **kwargs):  # the dashboard trains in a child process
+        calls["worker"] += 1
+        return real_worker_train(self, *args, **kwargs)
+
+    monkeypatch.setattr(base.Technique, "fit", fit)
+    monkeypatch.setattr(training, "train_one", train_one)
+    monkeypatch.setattr(worker.TrainingWorker, "train", worker_train)
+    return calls
+
+
+# -------------------------------------------------------------------- render
+def test_without_a_comparison_it_points_to_training():
+    at = open_page()
+    assert "train at least one technique" in text_of(at.info)
+    assert not at.slider and not at.get("plotly_chart")
+
+
+def test_renders_every_section_with_a_comparison(tiny_comparison):
+    at = open_page(tiny_comparison)
+    slider = at.slider(key="threshold")
+    assert slider.label == "Decision threshold" and slider.value == 0.5
+    assert (slider.min, slider.max, slider.step) == (0.0, 1.0, 0.01)
+    headers = text_of(at.header)
+    for section in (
+        "At threshold 0.50",
+        "Across all thresholds",
+        "Classification reports",
+        "Calibration",
+        "Costs",
+        "Seeds",
+        "Class counts",
+    ):
+        assert section in headers
+    names = list(tiny_comparison.runs)
+    assert len(matrices(at)) == len(names)
+    assert figure(at, "Calibration")["data"][0]["name"] == "perfectly calibrated"
+    for title in (
+        "Positive class",
+        "Precision-recall",
+        "ROC",
+        "Total cost",
+        "Cost against threshold",
+        "Class counts",
+    ):
+        figure(at, title)
+    suggested = frame(at, "Suggested (validation)")
+    for name in names:
+        run = tiny_comparison.runs[name][0]
+        assert suggested.loc[
+            results.label(name), "Suggested (validation)"
+        ] == pytest.approx(run.suggested_threshold("f1"))
+    assert [t.label for t in at.tabs] == [results.label(n) for n in names]
+    reports = [c.value for c in at.code]
+    assert len(reports) == len(names) and all(
+        "weighted avg" in r and "positive (1)" in r for r in reports
+    )
+    metrics = frame(at, "Recall")
+    assert list(metrics.columns)[-1] == "Accuracy"
+    assert metrics["Best at"].str.contains("★ PR-AUC").sum() == 1
+    assert {n.label for n in at.number_input} >= {
+        "Cost per alert reviewed",
+        "Analyst capacity: alerts reviewed (k)",
+    }
+    counts = frame(at, "positive share")
+    assert {"train", "validation", "test"} <= set(counts.index)
+    assert "**Recall**" in text_of(at.caption)
+    assert isinstance(at.session_state["costs"], Costs)
+
+
+# ------------------------------------------------------------------ threshold
+def test_moving_the_threshold_rescores_every_technique_without_training(
+    tiny_comparison, training_spy
+):
+    at = open_page(tiny_comparison)
+    seen = {}
+    for threshold in (0.5, 0.05, 0.95):
+        at.slider(key="threshold").set_value(threshold).run()
+        assert not at.exception
+        drawn = matrices(at)
+        for name, runs in tiny_comparison.runs.items():
+            assert (
+                drawn[results.label(name)] == runs[0].at(threshold)["confusion_matrix"]
+            ), (name, threshold)
+        table = frame(at, "Recall")
+        assert (table["Threshold"] == threshold).all()
+        costs = at.session_state["costs"]
+        for name in (
+            tiny_comparison.runs
+        ):  # the page's fast re-scoring agrees with the engine's summary
+            engine = results.technique_summary(tiny_comparison, name, threshold, costs)
+            row = table.loc[results.label(name)]
+            for column, key in (
+                ("Precision", "precision"),
+                ("Recall", "recall"),
+                ("F1", "f1"),
+                ("MCC", "mcc"),
+                ("Cost", "cost"),
+                ("Accuracy", "accuracy"),
+                ("PR-AUC", "pr_auc"),
+            ):
+                tolerance = (
+                    0.5 if column == "Cost" else 1e-9
+                )  # the page rounds cost to whole units
+                assert row[column] == pytest.approx(engine[key], abs=tolerance), (
+                    name,
+                    threshold,
+                    column,
+                )
+        seen[threshold] = drawn
+    assert seen[0.05] != seen[0.95]
+    assert training_spy == {"fit": 0, "train_one": 0, "worker": 0}
+
+
+def test_applying_a_suggested_threshold_moves_the_slider(tiny_comparison):
+    at = open_page(tiny_comparison)
+    suggestions = {
+        n: r[0].suggested_threshold("f1") for n, r in tiny_comparison.runs.items()
+    }
+    pick = max(suggestions, key=lambda n: abs(suggestions[n] - 0.5))
+    assert suggestions[pick] != 0.5
+    at.selectbox(key="suggest_pick").set_value(pick).run()
+    at.button(key="apply_suggested").click().run()
+    assert not at.exception
+    assert at.slider(key="threshold").value == pytest.approx(suggestions[pick])
+    drawn = matrices(at)
+    for name, runs in tiny_comparison.runs.items():
+        assert (
+            drawn[results.label(name)]
+            == runs[0].at(suggestions[pick])["confusion_matrix"]
+        )
+
+
+def test_cost_panel_drives_costs_and_cost_based_suggestions(tiny_comparison):
+    at = open_page(tiny_comparison)
+    if tiny_comparison.amounts_test is not None:
+        at.radio(key="cost_mode").set_value(
+            "A fixed amount"
+        ).run()  # enables the fixed amount
+    at.number_input(key="cost_missed").set_value(500.0)
+    at.number_input(key="cost_review").set_value(1.0)
+    at.radio(key="objective").set_value("cost").run()
+    assert not at.exception
+    costs = Costs(missed=500.0, review=1.0)
+    assert at.session_state["costs"] == costs
+    suggested = frame(at, "Suggested (validation)")
+    bars = figure(at, "Total cost")["data"][0]
+    for i, (name, runs) in enumerate(tiny_comparison.runs.items()):
+        run = runs[0]
+        expected = run.suggested_threshold("cost", costs, tiny_comparison.amounts_val)
+        assert suggested.loc[
+            results.label(name), "Suggested (validation)"
+        ] == pytest.approx(expected)
+        cost = evaluate.cost_curve(run.y_test, run.proba_test, 0.5, costs)[0]
+        assert bars["y"][i] == pytest.approx(cost)
+
+
+def test_precision_at_top_k_follows_the_analyst_capacity(tiny_comparison):
+    at = open_page(tiny_comparison)
+    at.number_input(key="top_k").set_value(10).run()
+    table = frame(at, "Precision in top 10")
+    for name, runs in tiny_comparison.runs.items():
+        expected = evaluate.precision_at_top(runs[0].y_test, runs[0].proba_test, 10)
+        assert table.loc[results.label(name), "Precision in top 10"] == pytest.approx(
+            expected
+        )
+
+
+# ------------------------------------------------------------ failures, seeds
+def test_a_failed_technique_shows_its_error_while_the_others_render(tiny_comparison):
+    runs = dict(tiny_comparison.runs)
+    good = runs["smote"][0]
+    runs["smote"] = [
+        Run(
+            "smote",
+            42,
+            {},
+            good.y_val,
+            good.y_test,
+            error="MemoryError: too big (in _resample)",
+        )
+    ]
+    at = open_page(with_runs(tiny_comparison, runs))
+    warning = rendered(text_of(at.warning))
+    assert "**SMOTE** failed: MemoryError: too big (in _resample)" in warning
+    drawn = matrices(at)
+    assert "SMOTE" not in drawn and len(drawn) == len(runs) - 1
+
+
+def _jittered(run: Run, seed: int, scale: float) -> Run:
+    """Another seed's probabilities: the real ones, perturbed deterministically."""
+    rng = np.random.default_rng(seed)
+
+    def jitter(p):
+        return np.clip(p + rng.normal(0, scale, len(p)), 0, 1).astype(np.float32)
+
+    return Run(
+        run.technique,
+        seed,
+        run.params,
+        run.y_val,
+        run.y_test,
+        jitter(run.proba_val),
+        jitter(run.proba_test),
+        run.train_class_counts,
+        run.fit_seconds,
+    )
+
+
+def test_several_seeds_show_confidence_intervals_and_a_paired_verdict(tiny_comparison):
+    runs = {
+        name: [
+            tiny_comparison.runs[name][0],
+            *(_jittered(tiny_comparison.runs[name][0], s, 0.05) for s in (1, 2)),
+        ]
+        for name in ("baseline", "class_weight")
+    }
+    at = open_page(with_runs(tiny_comparison, runs))
+    ci = frame(at, "Seeds")
+    assert (ci["Seeds"] == 3).all() and " ± " in ci.loc["Baseline", "PR-AUC"]
+    assert figure(at, "Positive class")["data"][0]["error_y"]["array"] is not None
+    at.selectbox(key="paired_a").set_value("class_weight").run()
+    at.selectbox(key="paired_b").set_value("baseline").run()
+    verdict = evaluate.paired_comparison(
+        [r.threshold_free["pr_auc"] for r in runs["class_weight"]],
+        [r.threshold_free["pr_auc"] for r in runs["baseline"]],
+    )["verdict"]
+    words = text_of(at.success) + text_of(at.info)
+    expected = {
+        "A better": "**Class weights** beats **Baseline**",
+        "B better": "**Baseline** beats **Class weights**",
+        "no clear difference": "No clear difference",
+    }[verdict]
+    assert expected in words and "PR-AUC" in words
+
+
+# ----------------------------------------------------------------- safety
+def test_hostile_technique_labels_render_as_plain_text(tiny_comparison, monkeypatch):
+    # Any technique file can set any label; the page must show it as text.
+    monkeypatch.setattr(REGISTRY["focal_loss"], "label", HOSTILE)
+    at = open_page(tiny_comparison)
+    tab = next(t.label for t in at.tabs if "script" in t.label)
+    assert "\\<script\\>" in tab and "\\*\\*bold\\*\\*" in tab
+    spec = json.dumps(figure(at, "Confusion matrices"))
+    assert "&lt;script&gt;" in spec and "<script>" not in spec
+    assert HOSTILE in frame(at, "Recall").index
+
+
+def test_page_never_allows_raw_html():
+    assert "unsafe_allow_html" not in Path(PAGE).read_text()

@@ -1,0 +1,84 @@
+"""Honest evaluation: thresholds are chosen on validation, never on test."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from imbal_core import evaluate
+from imbal_core.evaluate import Costs
+from imbal_core.results import (
+    Comparison,
+    Run,
+    rescore,
+    results_json,
+    technique_summary,
+)
+
+
+def scored(rng, n, positive_centre):
+    y = (rng.random(n) < 0.1).astype(int)
+    proba = np.clip(
+        np.where(y == 1, positive_centre, 0.2) + rng.normal(0, 0.05, n), 0, 1
+    )
+    return y, proba
+
+
+@pytest.fixture
+def comparison():
+    rng = np.random.default_rng(0)
+    y_val, proba_val = scored(rng, 4000, 0.35)  # on validation, positives sit near 0.35
+    y_test, proba_test = scored(
+        rng, 4000, 0.85
+    )  # on test, near 0.85: a test-tuned cut would differ
+    run = Run(
+        "baseline",
+        42,
+        {},
+        y_val,
+        y_test,
+        proba_val,
+        proba_test,
+        {"negative": 1, "positive": 1},
+        1.0,
+    )
+    return Comparison({"rows": 8000}, {"techniques": ["baseline"]}, {"baseline": [run]})
+
+
+def test_suggested_threshold_comes_from_validation_only(comparison):
+    run = comparison.runs["baseline"][0]
+    on_validation = evaluate.suggest_threshold(run.y_val, run.proba_val)
+    on_test = evaluate.suggest_threshold(run.y_test, run.proba_test)
+    assert 0.2 < on_validation < 0.35 < on_test  # the two splits really disagree
+    assert run.suggested_threshold() == on_validation
+    summary = technique_summary(comparison, "baseline", threshold=None)
+    assert summary["threshold"] == summary["suggested_threshold"] == on_validation
+    # ...and the figures reported at it are test figures.
+    assert summary["confusion_matrix"] == evaluate.confusion_matrix(
+        run.y_test, run.proba_test, on_validation
+    )
+    # Shuffling test probabilities changes the test metrics, never the chosen threshold.
+    run.proba_test = np.random.default_rng(1).permutation(run.proba_test)
+    del run.threshold_free, run.curves  # cached views of the old test probabilities
+    assert (
+        technique_summary(comparison, "baseline", threshold=None)["threshold"]
+        == on_validation
+    )
+
+
+def test_rescore_matches_a_fresh_summary(comparison):
+    costs = Costs(missed=50, review=2)
+    base = technique_summary(comparison, "baseline", 0.5, costs)
+    for threshold in (0.1, 0.3, 0.9):
+        quick = rescore(base, comparison.ok_runs("baseline"), threshold, costs)
+        full = technique_summary(comparison, "baseline", threshold, costs)
+        assert {k: quick[k] for k in full if k != "curves"} == {
+            k: full[k] for k in full if k != "curves"
+        }
+
+
+def test_results_json_records_how_the_threshold_was_chosen(comparison):
+    results = results_json(comparison, None, Costs(missed=None, review=1), "cost")
+    assert results["config"]["threshold"] == "suggested"
+    assert results["config"]["threshold_objective"] == "cost"
+    assert results["config"]["costs"] == {"missed": "amount", "review": 1}
