@@ -77,13 +77,12 @@ def raw_frame(source: str, rows: int = 0, file_stamp: str = "") -> pd.DataFrame:
     """The unprepared table of a named source (``demo`` or ``creditcard``); read-only.
 
     ``cache_resource`` (not ``cache_data``) because a 285k-row frame copied on every
-    rerun would cost more than it protects; nothing mutates it.
+    rerun would cost more than it protects; nothing mutates it. ``file_stamp`` keys
+    the local creditcard file's path and modification time.
     """
-    if source == "demo":
-        return data.demo_frame(rows or demo_rows())
-    if source == "creditcard":
-        return data.load_creditcard()
-    raise InputError(f"unknown data source {source!r}.")
+    if source not in data.NAMED_SOURCES:  # paths come only from the CLI
+        raise InputError(f"unknown data source {source!r}.")
+    return data.source_frame(source, rows or demo_rows())
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -109,22 +108,16 @@ def load_prepared(
     time_column: str | None = None,
 ) -> Dataset:
     """A prepared Dataset for ``demo`` or ``creditcard`` with the given split settings."""
-    options = dict(
+    rows = rows or demo_rows()
+    return data.prepare(
+        raw_frame(source, rows=rows, file_stamp=file_stamp),
+        source=data.source_label(source, rows),
         target=target,
         positive=positive,
         test_size=test_size,
         drop=drop,
         time_column=time_column,
     )
-    if source == "demo":
-        return data.load_source("demo", rows=rows or demo_rows(), **options)
-    if source == "creditcard":
-        return data.prepare(
-            raw_frame("creditcard", file_stamp=file_stamp),
-            source="creditcard",
-            **options,
-        )
-    raise InputError(f"unknown data source {source!r}.")
 
 
 @st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)

@@ -64,6 +64,16 @@ def page_link(path: str, label: str, icon: str | None = None) -> None:
         )
 
 
+def stop_without_results(what: str) -> None:
+    """Say there is nothing to ``what`` before training, point to Train, stop the page."""
+    st.info(
+        f"Nothing to {what} yet: train at least one technique first, then come back here.",
+        icon="ℹ️",
+    )
+    page_link("pages/2_Train.py", label="Go to Train", icon="🏋️")
+    st.stop()
+
+
 def dataset_badge(dataset: Dataset) -> None:
     """One line: where the data comes from, its size and positives; SYNTHETIC when demo."""
     rate = dataset.positives / dataset.rows if dataset.rows else 0.0

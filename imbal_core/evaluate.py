@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
-from sklearn.metrics import average_precision_score, roc_auc_score
 
 THRESHOLD_GRID = np.round(np.linspace(0.0, 1.0, 101), 2)
 
@@ -117,9 +115,11 @@ def at_counts(counts: Any) -> dict[str, Any]:
 # --------------------------------------------------------- threshold-free view
 def threshold_free(y: np.ndarray, proba: np.ndarray) -> dict[str, float]:
     """PR-AUC (average precision), ROC-AUC and the Brier score."""
+    from sklearn import metrics  # imported on first use: pages open faster
+
     return {
-        "pr_auc": float(average_precision_score(y, proba)),
-        "roc_auc": float(roc_auc_score(y, proba)),
+        "pr_auc": float(metrics.average_precision_score(y, proba)),
+        "roc_auc": float(metrics.roc_auc_score(y, proba)),
         "brier": float(np.mean((proba - y) ** 2)),
     }
 
@@ -229,6 +229,8 @@ def suggest_threshold(
 # -------------------------------------------------------------- uncertainty
 def mean_ci95(values: Any) -> tuple[float, tuple[float, float]]:
     """Mean and Student-t 95 % confidence interval (a point when there is one value)."""
+    from scipy import stats  # imported on first use: pages open faster
+
     values = np.asarray(values, dtype=np.float64)
     mean = float(values.mean())
     if len(values) < 2:
@@ -241,6 +243,8 @@ def mean_ci95(values: Any) -> tuple[float, tuple[float, float]]:
 
 def paired_comparison(a: Any, b: Any) -> dict[str, float | str]:
     """Does A beat B across the same seeds? Mean difference, its 95 % CI and a paired t-test."""
+    from scipy import stats
+
     diff = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)
     mean, (low, high) = mean_ci95(diff)
     if len(diff) < 2:

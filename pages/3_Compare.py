@@ -19,12 +19,7 @@ st.title("Compare techniques")
 
 view = session.view()
 if view is None:
-    st.info(
-        "Nothing to compare yet: train at least one technique first, then come back here.",
-        icon="ℹ️",
-    )
-    widgets.page_link("pages/2_Train.py", label="Go to Train", icon="🏋️")
-    st.stop()
+    widgets.stop_without_results("compare")
 
 st.caption(
     "**Precision**: of the cases a technique flags, the share that are real positives. "

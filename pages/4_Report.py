@@ -14,12 +14,7 @@ st.title("Report")
 
 comparison = session.comparison()
 if comparison is None:
-    st.info(
-        "Nothing to report yet: train at least one technique first, then come back here.",
-        icon="ℹ️",
-    )
-    widgets.page_link("pages/2_Train.py", label="Go to Train", icon="🏋️")
-    st.stop()
+    widgets.stop_without_results("report")
 
 threshold, objective = session.threshold(), session.objective()
 costs = session.default_costs(comparison)

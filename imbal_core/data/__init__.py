@@ -5,13 +5,13 @@ sentence that says what is wrong and what to do. Splitting happens here, before
 any technique sees the data, so resampling can only ever touch the training split.
 
 The code lives in private modules: ``_csv`` reads and validates CSVs,
-``_prepare`` builds a :class:`Dataset` and ``_sources`` loads the named sources.
+``_prepare`` builds a :class:`Dataset` (with ``_features``: encode, impute,
+scale on the training rows) and ``_sources`` loads the named sources.
 """
 
 from imbal_core.data._csv import MAX_UPLOAD_MB, read_csv
+from imbal_core.data._features import CLIP_SD, MAX_CATEGORIES
 from imbal_core.data._prepare import (
-    CLIP_SD,
-    MAX_CATEGORIES,
     MIN_ROWS_PER_CLASS,
     SPLIT_SEED,
     VALIDATION_SIZE,
@@ -23,11 +23,14 @@ from imbal_core.data._sources import (
     CREDITCARD_HELP,
     CREDITCARD_POSITIVES,
     CREDITCARD_ROWS,
+    NAMED_SOURCES,
     available_creditcard_path,
     demo_frame,
     load_creditcard,
     load_source,
     make_demo,
+    source_frame,
+    source_label,
 )
 
 __all__ = [
@@ -39,6 +42,7 @@ __all__ = [
     "MAX_CATEGORIES",
     "MAX_UPLOAD_MB",
     "MIN_ROWS_PER_CLASS",
+    "NAMED_SOURCES",
     "SPLIT_SEED",
     "VALIDATION_SIZE",
     "Dataset",
@@ -49,4 +53,6 @@ __all__ = [
     "make_demo",
     "prepare",
     "read_csv",
+    "source_frame",
+    "source_label",
 ]

@@ -7,18 +7,15 @@ ever touch the training split. Every problem is raised as :class:`InputError`.
 from __future__ import annotations
 
 import hashlib
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
 
+from imbal_core.data._features import MAX_CATEGORIES, encode, impute, scale
 from imbal_core.errors import InputError
 
-MAX_CATEGORIES = 20
 MIN_ROWS_PER_CLASS = 5
 SPLIT_SEED = 42
 VALIDATION_SIZE = 0.2
@@ -172,10 +169,10 @@ def prepare(
     train_idx, val_idx, test_idx = _split(
         y, order, test_size, by_time=bool(time_column), target=target
     )
-    X, names, encode_notes = _encode(features, train_idx)
+    X, names, encode_notes = encode(features, train_idx)
     notes.extend(encode_notes)
-    X = _impute(X, names, train_idx, notes)
-    X = _scale(X, train_idx, notes)
+    X = impute(X, names, train_idx, notes)
+    X = scale(X, train_idx, notes)
     fingerprint = _fingerprint(
         frame, source, target, positive_label, test_size, drop_columns, time_column
     )
@@ -288,6 +285,8 @@ def _split(
     by_time: bool,
     target: str = "Class",
 ) -> tuple[np.ndarray, ...]:
+    from sklearn.model_selection import train_test_split  # on first use: fast start
+
     if by_time:
         # Oldest rows train, then validation, newest rows test: no peeking at the future.
         n_test = max(1, int(round(len(order) * test_size)))
@@ -322,115 +321,6 @@ def _split(
                 f"validation and test (the {name} split got none); add rows or raise the test size."
             )
     return train_idx, val_idx, test_idx
-
-
-def _encode(
-    features: pd.DataFrame, train_idx: np.ndarray
-) -> tuple[np.ndarray, list[str], list[str]]:
-    """Numbers stay numbers; text becomes one-hot columns of its most common values."""
-    notes: list[str] = []
-    blocks, names = [], []
-    identifiers, empty = [], []
-    for column in features.columns:
-        series = features[column]
-        if pd.api.types.is_bool_dtype(series):
-            series = series.astype(float)
-        if pd.api.types.is_numeric_dtype(series):
-            values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-            if not np.isfinite(values[train_idx]).any():
-                empty.append(
-                    str(column)
-                )  # nothing to learn from, nothing to impute with
-                continue
-            blocks.append(values[:, None])
-            names.append(str(column))
-            continue
-        text = series.astype("string").str.strip().fillna("<missing>")
-        distinct = text.iloc[train_idx].value_counts()
-        if (distinct.index == "<missing>").all():
-            empty.append(str(column))
-            continue
-        if len(distinct) > 0.5 * len(train_idx) and len(distinct) > MAX_CATEGORIES:
-            identifiers.append(str(column))
-            continue
-        kept = list(distinct.index[:MAX_CATEGORIES])
-        for value in kept:
-            blocks.append(
-                (text == value).to_numpy(dtype=np.float64, na_value=0.0)[:, None]
-            )
-            names.append(f"{column}={value}")
-        if len(distinct) > MAX_CATEGORIES:
-            blocks.append(
-                (~text.isin(kept)).to_numpy(dtype=np.float64, na_value=0.0)[:, None]
-            )
-            names.append(f"{column}=<other>")
-            notes.append(
-                f"{column!r} has {len(distinct)} categories: kept the {MAX_CATEGORIES} most common, the rest are '<other>'"
-            )
-        else:
-            notes.append(f"{column!r} one-hot encoded into {len(kept)} columns")
-    if empty:
-        notes.append(
-            f"dropped {empty[:10]}{' …' if len(empty) > 10 else ''}: no values in the training rows"
-        )
-    if identifiers:
-        notes.append(
-            f"dropped {identifiers}: text with a different value on almost every row (an id or free text)"
-        )
-    if not blocks:
-        dropped = identifiers + empty
-        raise InputError(
-            f"no usable feature columns: the non-target columns {dropped[:10]} are ids, free text or "
-            "empty; add numeric or categorical features."
-        )
-    return np.hstack(blocks), names, notes
-
-
-def _impute(
-    X: np.ndarray, names: list[str], train_idx: np.ndarray, notes: list[str]
-) -> np.ndarray:
-    """Replace NaN and ±inf by the training median, and say so (refusing would block most real files)."""
-    bad = ~np.isfinite(X)
-    if not bad.any():
-        return X
-    X = np.where(bad, np.nan, X)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter(
-            "ignore", RuntimeWarning
-        )  # all-NaN columns were dropped in _encode
-        medians = np.nanmedian(X[train_idx], axis=0)
-    medians = np.where(np.isfinite(medians), medians, 0.0)
-    columns = [names[i] for i in np.flatnonzero(bad.any(axis=0))]
-    notes.append(
-        f"{int(bad.sum())} missing or infinite values in {columns[:10]}{' …' if len(columns) > 10 else ''} "
-        "replaced by the training median"
-    )
-    return np.where(bad, medians[None, :], X)
-
-
-CLIP_SD = 1e4  # standardised values beyond this are data errors, and they overflow float32 sums
-
-
-def _scale(X: np.ndarray, train_idx: np.ndarray, notes: list[str]) -> np.ndarray:
-    """Standardise on the training rows only; finite float32 out, whatever the magnitudes."""
-    # Dividing by the training max-abs first keeps huge values (1e300) from overflowing the
-    # variance; standardising is unchanged by it.
-    magnitude = np.abs(X[train_idx]).max(axis=0)
-    magnitude = np.where((magnitude > 0) & np.isfinite(magnitude), magnitude, 1.0)
-    with np.errstate(all="ignore"):
-        X = X / magnitude
-        X = StandardScaler().fit(X[train_idx]).transform(X)
-    clipped = int((~np.isfinite(X) | (np.abs(X) > CLIP_SD)).sum())
-    if clipped:
-        X = np.clip(
-            np.nan_to_num(X, nan=0.0, posinf=CLIP_SD, neginf=-CLIP_SD),
-            -CLIP_SD,
-            CLIP_SD,
-        )
-        notes.append(
-            f"{clipped} extreme values (beyond {CLIP_SD:g} standard deviations) clipped"
-        )
-    return X.astype(np.float32)
 
 
 def _fingerprint(frame: pd.DataFrame, *settings: Any) -> str:

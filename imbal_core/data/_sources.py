@@ -130,16 +130,34 @@ def available_creditcard_path() -> str | None:
     return None
 
 
-# ----------------------------------------------------------------- convenience
+# ------------------------------------------------------------- the dispatch
+NAMED_SOURCES = ("demo", "creditcard")
+
+
+def source_label(source: str, rows: int = CREDITCARD_ROWS) -> str:
+    """How a source is named in every summary, report and badge.
+
+    The demo's label starts with ``demo (synthetic``: that is how results tell
+    generated data from real (:func:`imbal_core.results.is_synthetic`).
+    """
+    if source == "demo":
+        return f"demo (synthetic, {rows:,} rows)"
+    return source if source == "creditcard" else Path(source).name
+
+
+def source_frame(source: str, rows: int = CREDITCARD_ROWS) -> pd.DataFrame:
+    """The raw table of ``demo``, ``creditcard`` or a CSV path (the one dispatch)."""
+    if source == "demo":
+        return demo_frame(rows)
+    if source == "creditcard":
+        return load_creditcard()
+    return read_csv(source)
+
+
 def load_source(source: str, **options: Any) -> Dataset:
     """``demo``, ``creditcard`` or a CSV path, prepared with ``options`` (see :func:`prepare`)."""
-    if source == "demo":
-        rows = options.pop("rows", CREDITCARD_ROWS)
-        options.setdefault("drop", ("Time",))
-        return prepare(
-            demo_frame(rows), source=f"demo (synthetic, {rows:,} rows)", **options
-        )
-    if source == "creditcard":
-        options.setdefault("drop", ("Time",))
-        return prepare(load_creditcard(), source="creditcard", **options)
-    return prepare(read_csv(source), source=Path(source).name, **options)
+    rows = options.pop("rows", CREDITCARD_ROWS)
+    if source in NAMED_SOURCES:
+        options.setdefault("drop", ("Time",))  # the seed notebook drops Time
+    frame = source_frame(source, rows)
+    return prepare(frame, source=source_label(source, rows), **options)

@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from imblearn.ensemble import BalancedBaggingClassifier
 
 from imbal_core.techniques.base import Param, Technique
 
@@ -43,7 +42,9 @@ class BalancedBagging(Technique):
     )
 
     def _fit(self, X: np.ndarray, y: np.ndarray, progress: Progress | None) -> None:
-        # Keras is loaded only when a network is built: the registry stays light.
+        # Keras and imblearn load only when a network is built: the registry stays light.
+        from imblearn.ensemble import BalancedBaggingClassifier
+
         from imbal_core.techniques._bagging_members import (
             EnsembleProgress,
             Member,

@@ -1,4 +1,4 @@
-from imblearn.over_sampling import RandomOverSampler
+from typing import Any
 
 from imbal_core.techniques.base import ResamplingTechnique
 
@@ -12,5 +12,7 @@ class Oversampling(ResamplingTechnique):
         "Minority rows duplicated at random to match the majority (risks overfitting)."
     )
 
-    def sampler(self) -> RandomOverSampler:
+    def sampler(self) -> Any:
+        from imblearn.over_sampling import RandomOverSampler  # at fit time only
+
         return RandomOverSampler(random_state=self.seed)

@@ -1,5 +1,6 @@
+from typing import Any
+
 import numpy as np
-from imblearn.over_sampling import SMOTE
 
 from imbal_core.errors import InputError
 from imbal_core.techniques.base import Param, ResamplingTechnique
@@ -35,5 +36,7 @@ class Smote(ResamplingTechnique):
             )
         return super().training_data(X, y)
 
-    def sampler(self) -> SMOTE:
+    def sampler(self) -> Any:
+        from imblearn.over_sampling import SMOTE  # at fit time only
+
         return SMOTE(k_neighbors=self.k_neighbors, random_state=self.seed)

@@ -1,4 +1,4 @@
-from imblearn.under_sampling import RandomUnderSampler
+from typing import Any
 
 from imbal_core.techniques.base import ResamplingTechnique
 
@@ -10,5 +10,7 @@ class Undersampling(ResamplingTechnique):
     label = "Random undersampling"
     summary = "Majority rows dropped at random to match the minority (fast, loses information)."
 
-    def sampler(self) -> RandomUnderSampler:
+    def sampler(self) -> Any:
+        from imblearn.under_sampling import RandomUnderSampler  # at fit time only
+
         return RandomUnderSampler(random_state=self.seed)

@@ -96,6 +96,14 @@ _STATE_JS = """() => {
 }"""
 
 
+SERVER_PIDS: dict[str, int] = {}
+
+
+def loaded_libraries(pid: int) -> str:
+    """The shared objects mapped into process ``pid`` (``/proc/PID/maps``)."""
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
 def free_port() -> int:
     """A TCP port that was free a moment ago (the OS picks it)."""
     with socket.socket() as sock:
@@ -112,7 +120,8 @@ def streamlit_server(
 ) -> Iterator[str]:
     """Run ``streamlit run app.py`` (in ``root``) on a free port; yield its base URL; always stop it.
 
-    The server's output goes to ``log_path`` so a failing test can show it.
+    The server's output goes to ``log_path`` so a failing test can show it; its
+    process id is ``SERVER_PIDS[url]`` while it runs.
     """
     port = free_port()
     command = [
@@ -150,10 +159,12 @@ def streamlit_server(
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
+        SERVER_PIDS[url] = proc.pid
         try:
             _wait_healthy(url, proc, log_path, timeout)
             yield url
         finally:
+            SERVER_PIDS.pop(url, None)
             _stop(proc)
 
 

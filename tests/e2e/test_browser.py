@@ -27,8 +27,10 @@ from browser_util import (  # noqa: E402  (pytest puts tests/ on sys.path)
     CHROMIUM_ARGS,
     PLOTLY,
     ROOT,
+    SERVER_PIDS,
     assert_clean,
     full_page_screenshot,
+    loaded_libraries,
     main_text,
     open_page,
     rerun,
@@ -183,6 +185,8 @@ def test_every_page_then_train_and_compare(
         ["Baseline", "Class weights", "SMOTE", "Focal loss"],
         epochs=5 if UPDATE_SCREENSHOT else 1,
     )
+    # Training ran in the worker child: the server process never loaded TensorFlow.
+    assert "libtensorflow" not in loaded_libraries(SERVER_PIDS[url])
     open_page(page, "Compare")
     assert_clean(page, "Compare page")
     charts = page.locator(PLOTLY)
