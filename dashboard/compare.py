@@ -88,10 +88,11 @@ def problems(summaries: Techniques) -> None:
     for name, error in results.failed(summaries).items():
         st.warning(f"**{plain(results.label(name))}** failed: {plain(error)}", icon="⚠️")
     for name, summary in results.ok(summaries).items():
+        shown = plain(results.label(name))
         if summary.get("error"):  # some seeds failed; the rest are averaged
-            st.warning(
-                f"**{plain(results.label(name))}**: {plain(summary['error'])}", icon="⚠️"
-            )
+            st.warning(f"**{shown}**: {plain(summary['error'])}", icon="⚠️")
+        for warning in summary.get("warnings") or []:  # e.g. did not learn
+            st.warning(f"**{shown}** {plain(warning)}", icon="⚠️")
 
 
 def _apply_threshold(value: float) -> None:
@@ -148,7 +149,7 @@ def overview(done: Techniques, threshold: float) -> None:
         "FP = false alarms. Colour shows the share of each true class, so the rare positive row stays readable."
     )
     table = tables.metrics_table(done)
-    table.insert(0, "Best at", tables.best_marks(table))
+    table.insert(0, tables.BEST_COLUMN, tables.best_marks(table))
     table["Cost"] = table["Cost"].round(0)
     st.subheader("Metrics on the test split")
     three = {
@@ -168,19 +169,32 @@ def overview(done: Techniques, threshold: float) -> None:
         },
     )
     several = results.n_seeds(done) > 1
+    intervals = tables.metrics_ci_table(done)
     st.caption(
-        "★ Best at: the columns where a technique has the best value (lowest for Brier, cost and alerts). "
+        "★ Best on test: the columns where a technique has the best test value (lowest for Brier, cost and "
+        "alerts). It describes the test split; it is not a recommendation (the Report page recommends on "
+        "validation). "
         + (
-            "Values are means over seeds; the table below gives 95 % confidence intervals."
+            "Values are means over seeds; the table below gives their 95 % intervals."
             if several
+            else "The table below gives PR-AUC's 95 % interval over the test rows."
+            if not intervals.empty
             else ""
         )
     )
-    if several:
+    if not intervals.empty:
         st.markdown(
-            f"**Mean ± 95 % confidence interval over {results.n_seeds(done)} seeds**"
+            f"**Mean (95 % interval) over {results.n_seeds(done)} seeds**"
+            if several
+            else "**PR-AUC (95 % interval), one seed: a bootstrap over test rows**"
         )
-        st.dataframe(tables.metrics_ci_table(done), width="stretch")
+        st.dataframe(intervals, width="stretch")
+        st.caption(
+            "Over seeds: training randomness, as t-intervals on a scale that keeps each metric in its range."
+            if several
+            else "With one seed the interval shows how much PR-AUC depends on which rows were drawn "
+            "into the test split (resampled with replacement, per class), not training randomness."
+        )
     show(figures.metric_bars(done, threshold), "bars")
 
 

@@ -207,6 +207,9 @@ def runs_table(comparison: Comparison) -> pd.DataFrame:
                 if not failed
                 else f"ok ({len(failed)} of {len(runs)} seeds failed)"
             )
+            unlearned = sum(1 for r in ok if r.warnings)
+            if unlearned:  # shown, but flagged: "did not learn: try more epochs…"
+                status += f" · did not learn ({unlearned} of {len(ok)} seeds)"
         else:
             status = f"failed: {comparison.error(name)}"
         rows.append(

@@ -74,6 +74,34 @@ def stop_without_results(what: str) -> None:
     st.stop()
 
 
+def recommendation(point: dict) -> None:
+    """The report's recommendation (chosen on validation, figures on test), or a tie."""
+
+    def figures(p: dict) -> str:
+        return (
+            f"at threshold {p['threshold']:.2f} flags {p['alerts_per_1000']:.1f} of every 1,000 test "
+            f"cases; {p['precision']:.1%} of its alerts are real positives, it catches "
+            f"{p['recall']:.1%} of them, total cost {p['cost']:,.0f}"
+        )
+
+    how = (
+        "chosen on the validation split, figures on the test split"
+        if point["chosen_on"] == "validation"
+        else "ranked on the test split: these results predate validation scores"
+    )
+    first = f"**{plain(point['label'])}**"
+    runner = point["runner_up"]
+    if point["indistinguishable"]:
+        second = f"**{plain(runner['label'])}**"
+        st.info(
+            f"{first} and {second} cannot be told apart by {point['criterion']} "
+            f"({plain(point['indistinguishable'])}), so neither is recommended over the other ({how}). "
+            f"{first} {figures(point)}. {second} {figures(runner)}."
+        )
+    else:
+        st.success(f"{first} ({point['criterion']}; {how}) {figures(point)}.")
+
+
 def dataset_badge(dataset: Dataset) -> None:
     """One line: where the data comes from, its size and positives; SYNTHETIC when demo."""
     rate = dataset.positives / dataset.rows if dataset.rows else 0.0

@@ -7,7 +7,6 @@ exit code), 2 bad input or options, with one ``error: ...`` line on stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -211,7 +210,7 @@ def _train(args: argparse.Namespace) -> int:
     from imbal_core import techniques
     from imbal_core.data import load_source
     from imbal_core.evaluate import Costs
-    from imbal_core.results import results_json
+    from imbal_core.results import dump_results, results_json
 
     if args.seeds < 1 or args.seeds > 50:
         raise InputError(f"--seeds must be between 1 and 50, got {args.seeds}.")
@@ -248,7 +247,7 @@ def _train(args: argparse.Namespace) -> int:
         f"(label {dataset.summary()['positive_label']!r}), {len(dataset.feature_names)} features",
         file=sys.stderr,
     )
-    for note in dataset.notes:
+    for note in [*dataset.notes, *techniques.option_notes(len(dataset.y_train), hyper)]:
         print(f"note: {note}", file=sys.stderr)
 
     started = time.perf_counter()
@@ -270,7 +269,10 @@ def _train(args: argparse.Namespace) -> int:
         Costs(missed=fraud_cost, review=args.review_cost),
         args.threshold_objective,
     )
-    Path(args.out).write_text(json.dumps(results, indent=1))
+    Path(args.out).write_text(dump_results(results))
+    for name, summary in results["techniques"].items():
+        for warning in summary.get("warnings") or []:
+            print(f"warning: {name}: {warning}", file=sys.stderr)
     failed = [n for n, r in results["techniques"].items() if r["status"] != "ok"]
     print(
         f"wrote {args.out}: {len(names) - len(failed)} of {len(names)} techniques ok"

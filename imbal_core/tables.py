@@ -11,11 +11,12 @@ metrics_table(techniques) -> DataFrame
     Rows = technique labels; columns precision, recall, F1, PR-AUC, ROC-AUC, MCC,
     Brier, cost, alerts/1k, threshold, accuracy (accuracy last: never the headline).
 metrics_ci_table(techniques) -> DataFrame
-    The same metrics as "mean ± half-width" strings (95 % CI over seeds).
+    The same metrics as "mean (low to high)" strings (95 % intervals over seeds;
+    with one seed, PR-AUC's bootstrap interval over test rows), and their kind.
 best_per_column(table) -> dict[str, str]
     column -> row label of the best value (lower is better for Brier and cost).
 best_marks(table) -> Series
-    Per row, "★ " + the columns where it is best (for a "Best at" column).
+    Per row, "★ " + the columns where it is best (for the BEST_COLUMN column).
 classification_report_table(summary) / classification_report_text(summary)
     The first seed's classification report as a table / as sklearn-style text.
 class_counts_table(dataset, techniques) -> DataFrame
@@ -40,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from imbal_core import evaluate
 from imbal_core.results import (
     Techniques,
     alerts_per_thousand,
@@ -101,17 +103,31 @@ def metrics_table(techniques: Techniques) -> pd.DataFrame:
 
 
 def metrics_ci_table(techniques: Techniques) -> pd.DataFrame:
-    """Mean ± 95 % CI half-width over seeds, as text, per technique and metric."""
+    """Mean and 95 % interval, "mean (low to high)" as text, per technique and metric.
+
+    Intervals stay inside each metric's range, so they need not be symmetric. With
+    several seeds every metric has one, over seeds; with one seed only PR-AUC, a
+    bootstrap over test rows (a technique without one is left out). The "Interval"
+    column says which.
+    """
     rows = {}
     for name, s in ok(techniques).items():
+        seeds = len(s.get("seeds") or [])
+        if seeds < 2 and not s.get("pr_auc_ci_kind"):
+            continue
         row = {}
-        for metric in (*TABLE_METRICS, "accuracy"):
+        for metric in (*TABLE_METRICS, "accuracy") if seeds > 1 else ("pr_auc",):
             mean, low, high = metric_ci(s, metric)
             digits = 0 if metric == "cost" else 3
             row[METRIC_LABELS[metric]] = (
-                f"{mean:,.{digits}f} ± {(high - low) / 2:,.{digits}f}"
+                f"{mean:,.{digits}f} ({low:,.{digits}f} to {high:,.{digits}f})"
             )
-        row["Seeds"] = len(s.get("seeds") or [])
+        row["Seeds"] = seeds
+        row["Interval"] = (
+            evaluate.seed_intervals_kind(seeds)
+            if seeds > 1
+            else str(s["pr_auc_ci_kind"])
+        )
         rows[label(name)] = row
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "Technique"
@@ -136,6 +152,10 @@ def best_per_column(table: pd.DataFrame) -> dict[str, str]:
     return best
 
 
+# A description of the test split, not a recommendation (that is chosen on validation).
+BEST_COLUMN = "Best on test"
+
+
 def best_marks(table: pd.DataFrame) -> pd.Series:
     """Per technique, the columns it is best at, e.g. "★ PR-AUC, MCC" (empty when none)."""
     best = best_per_column(table)
@@ -144,7 +164,7 @@ def best_marks(table: pd.DataFrame) -> pd.Series:
     }
     return pd.Series(
         {row: ("★ " + ", ".join(cols)) if cols else "" for row, cols in marks.items()},
-        name="Best at",
+        name=BEST_COLUMN,
         dtype=object,
     )
 
@@ -266,12 +286,15 @@ def metrics_frame(results: Mapping[str, Any]) -> pd.DataFrame:
     """One row per technique (failed ones included, with their error).
 
     Columns: Technique, Status, Error, Threshold, Suggested threshold, Precision,
-    Recall, F1, MCC, PR-AUC (and its 95 % CI low/high when there are several seeds),
+    Recall, F1, MCC, PR-AUC (and its 95 % interval low/high: over seeds, or with one
+    seed a bootstrap over test rows, when the results carry one),
     ROC-AUC, Brier, Cost, Accuracy (last of the metrics: never the headline), Fit seconds.
     Metrics are means over seeds; missing values are NaN.
     """
     results = check_results(results)
-    several = seed_count(results) > 1
+    several = seed_count(results) > 1 or any(
+        "pr_auc_ci_kind" in s for s in results["techniques"].values()
+    )
     rows = []
     for name, s in results["techniques"].items():
         done = s.get("status") == "ok"

@@ -14,7 +14,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from imbal_core import techniques
+from imbal_core import evaluate, techniques
 from imbal_core.data import Dataset
 from imbal_core.errors import InputError, first_line
 from imbal_core.model import Progress
@@ -44,6 +44,8 @@ def train_one(
             raise InputError(
                 "training diverged (probabilities are not finite); lower the learning load or epochs."
             )
+        problem = evaluate.did_not_learn(dataset.y_val, run.proba_val, run.proba_test)
+        run.warnings = [problem] if problem else []
     except InputError as exc:
         run.error = str(exc)
     except Exception as exc:  # one technique failing must not stop the others

@@ -108,6 +108,8 @@ if comparison.dataset.get("fingerprint") != dataset.fingerprint:
         icon="ℹ️",
     )
 config = comparison.config
+for note in config.get("notes", []):
+    st.caption(f"Note: {widgets.plain(note)}.")
 st.caption(
     f"Epochs {config.get('epochs')} · batch size {config.get('batch_size')} · seeds "
     f"{', '.join(map(str, config.get('seeds', [])))}. PR-AUC is on the test split (threshold-free)."

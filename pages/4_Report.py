@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from dashboard import session, widgets
@@ -27,7 +25,7 @@ def exports() -> tuple[dict, str, str]:
     if cached and cached[0] is comparison and cached[1] == key:
         return cached[2]
     built_results = results.results_json(comparison, threshold, costs, objective)
-    text = json.dumps(built_results, indent=1)
+    text = results.dump_results(built_results)
     built = (built_results, text, tables.metrics_csv(built_results))
     # Holding the comparison itself (not its id): a new comparison never hits a stale entry.
     session.put(session.REPORT_EXPORTS, (comparison, key, built))
@@ -64,11 +62,7 @@ if point is None:
         "No technique finished training, so the report has no operating point to recommend."
     )
 else:
-    st.success(
-        f"**{widgets.plain(point['label'])}** ({point['criterion']}) flags {point['alerts_per_1000']:.1f} of every "
-        f"1,000 test cases; {point['precision']:.1%} of its alerts are real positives, it catches "
-        f"{point['recall']:.1%} of them, total cost {point['cost']:,.0f}."
-    )
+    widgets.recommendation(point)
 failed = results.failed(summary["techniques"])
 for name, error in failed.items():
     st.error(

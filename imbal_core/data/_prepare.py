@@ -169,6 +169,8 @@ def prepare(
     train_idx, val_idx, test_idx = _split(
         y, order, test_size, by_time=bool(time_column), target=target
     )
+    if amount is not None:
+        amount = _complete_amounts(amount, amount_column, train_idx, notes)
     X, names, encode_notes = encode(features, train_idx)
     notes.extend(encode_notes)
     X = impute(X, names, train_idx, notes)
@@ -321,6 +323,29 @@ def _split(
                 f"validation and test (the {name} split got none); add rows or raise the test size."
             )
     return train_idx, val_idx, test_idx
+
+
+def _complete_amounts(
+    amount: np.ndarray, column: str, train_idx: np.ndarray, notes: list[str]
+) -> np.ndarray | None:
+    """Amounts for the cost of a missed positive, with no gap: one missing amount would
+    make every cost NaN. Gaps (and negative or infinite values) get the training
+    split's median, with a note; a column with no usable training value is not used."""
+    bad = ~np.isfinite(amount) | (amount < 0)
+    if not bad.any():
+        return amount
+    usable = amount[train_idx][~bad[train_idx]]
+    if usable.size == 0:
+        notes.append(
+            f"{column!r} has no usable value in the training split, so costs use a fixed amount per miss"
+        )
+        return None
+    median = float(np.median(usable))
+    notes.append(
+        f"{column!r}: {int(bad.sum()):,} missing or invalid value(s) set to the training median "
+        f"{median:,.2f} for costs"
+    )
+    return np.where(bad, median, amount)
 
 
 def _fingerprint(frame: pd.DataFrame, *settings: Any) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
@@ -22,101 +23,105 @@ from imbal_core.figures._style import (
 from imbal_core.results import Techniques, first_seed, ok
 
 
-def pr_curves(techniques: Techniques, threshold: float | None = None) -> go.Figure:
-    """Precision-recall curves overlaid, each with its operating point at the threshold."""
+class _Curve(NamedTuple):
+    """What a chart of one kind of curve with operating points needs to know."""
+
+    title: str
+    key: str  # the summary's ``curves[key]``
+    x: tuple[str, str, list[float]]  # the curve's field, axis title, axis range
+    y: tuple[str, str, list[float]]
+    auc: tuple[str, str]  # its label in the legend, the summary's field
+    hover: str
+    dot: Callable[[Mapping[str, Any]], tuple[float, float]]  # a seed's (x, y)
+    reference: Callable[[Techniques], dict[str, Any]]  # the line of no skill
+
+
+def _with_dots(
+    techniques: Techniques, threshold: float | None, curve: _Curve
+) -> go.Figure:
+    """Per technique, a line through its curve's vertices and a dot at its first
+    seed's operating point.
+
+    Every operating point is a vertex of the stored curve (``evaluate.curves``), so
+    the straight lines drawn between the vertices pass through each dot.
+    """
     done = ok(techniques)
     if not done:
-        return empty("Precision-recall curves")
+        return empty(curve.title)
     colors = technique_colors(done)
+    (x, x_title, x_range), (y, y_title, y_range) = curve.x, curve.y
     data = []
     for name, summary in done.items():
         label = shown(name)
-        pr = summary["curves"]["pr"]
+        points = summary["curves"][curve.key]
         data.append(
             {
                 "type": "scatter",
-                "x": array(pr["recall"]),
-                "y": array(pr["precision"]),
+                "x": array(points[x]),
+                "y": array(points[y]),
                 "mode": "lines",
                 "line": {"color": colors[name]},
-                "name": f"{label} (PR-AUC {summary['pr_auc']:.3f})",
+                "name": f"{label} ({curve.auc[0]} {summary[curve.auc[1]]:.3f})",
                 "legendgroup": name,
-                "hovertemplate": "recall %{x:.3f}<br>precision %{y:.3f}<extra>"
-                + label
-                + "</extra>",
+                "hovertemplate": curve.hover + "<extra>" + label + "</extra>",
             }
         )
         first = first_seed(summary)
-        data.append(
-            marker(
-                name,
-                first["recall"],
-                first["precision"],
-                colors[name],
-                threshold_of(first, threshold),
-                "recall %{x:.3f}<br>precision %{y:.3f}",
-            )
-        )
-    (tn, fp), (fn, tp) = next(iter(done.values()))["confusion_matrix"]
-    prevalence = (fn + tp) / max(tn + fp + fn + tp, 1)
-    data.append(
-        diagonal("no skill (share of positives)", [0, 1], [prevalence, prevalence])
-    )
+        at = threshold_of(first, threshold)
+        data.append(marker(name, *curve.dot(first), colors[name], at, curve.hover))
+    data.append(curve.reference(done))
     return figure(
         data,
-        "Precision-recall curves (dot = current threshold)",
-        xaxis=axis("recall", range=[0, 1.02]),
-        yaxis=axis("precision", range=[0, 1.05]),
+        f"{curve.title} (dot = current threshold)",
+        xaxis=axis(x_title, range=x_range),
+        yaxis=axis(y_title, range=y_range),
         legend=LEGEND_BELOW,
         height=480,
     )
+
+
+def _no_skill(done: Techniques) -> dict[str, Any]:
+    (tn, fp), (fn, tp) = next(iter(done.values()))["confusion_matrix"]
+    prevalence = (fn + tp) / max(tn + fp + fn + tp, 1)
+    return diagonal("no skill (share of positives)", [0, 1], [prevalence, prevalence])
+
+
+def _roc_point(summary: Mapping[str, Any]) -> tuple[float, float]:
+    """False positive rate and recall from a summary's confusion matrix."""
+    (tn, fp), (fn, tp) = summary["confusion_matrix"]
+    return fp / (fp + tn) if fp + tn else 0.0, tp / (tp + fn) if tp + fn else 0.0
+
+
+_PR = _Curve(
+    "Precision-recall curves",
+    "pr",
+    ("recall", "recall", [0, 1.02]),
+    ("precision", "precision", [0, 1.05]),
+    ("PR-AUC", "pr_auc"),
+    "recall %{x:.3f}<br>precision %{y:.3f}",
+    lambda first: (first["recall"], first["precision"]),
+    _no_skill,
+)
+_ROC = _Curve(
+    "ROC curves",
+    "roc",
+    ("fpr", "false positive rate", [0, 1]),
+    ("tpr", "true positive rate (recall)", [0, 1.02]),
+    ("ROC-AUC", "roc_auc"),
+    "false positive rate %{x:.4f}<br>recall %{y:.3f}",
+    _roc_point,
+    lambda done: diagonal("chance", [0, 1], [0, 1]),
+)
+
+
+def pr_curves(techniques: Techniques, threshold: float | None = None) -> go.Figure:
+    """Precision-recall curves overlaid, each with its operating point at the threshold."""
+    return _with_dots(techniques, threshold, _PR)
 
 
 def roc_curves(techniques: Techniques, threshold: float | None = None) -> go.Figure:
     """ROC curves overlaid, each with its operating point at the threshold."""
-    done = ok(techniques)
-    if not done:
-        return empty("ROC curves")
-    colors = technique_colors(done)
-    data = []
-    for name, summary in done.items():
-        label = shown(name)
-        roc = summary["curves"]["roc"]
-        data.append(
-            {
-                "type": "scatter",
-                "x": array(roc["fpr"]),
-                "y": array(roc["tpr"]),
-                "mode": "lines",
-                "line": {"color": colors[name]},
-                "name": f"{label} (ROC-AUC {summary['roc_auc']:.3f})",
-                "legendgroup": name,
-                "hovertemplate": "false positive rate %{x:.4f}<br>recall %{y:.3f}<extra>"
-                + label
-                + "</extra>",
-            }
-        )
-        first = first_seed(summary)
-        (tn, fp), (fn, tp) = first["confusion_matrix"]
-        data.append(
-            marker(
-                name,
-                fp / (fp + tn) if fp + tn else 0.0,
-                tp / (tp + fn) if tp + fn else 0.0,
-                colors[name],
-                threshold_of(first, threshold),
-                "false positive rate %{x:.4f}<br>recall %{y:.3f}",
-            )
-        )
-    data.append(diagonal("chance", [0, 1], [0, 1]))
-    return figure(
-        data,
-        "ROC curves (dot = current threshold)",
-        xaxis=axis("false positive rate", range=[0, 1]),
-        yaxis=axis("true positive rate (recall)", range=[0, 1.02]),
-        legend=LEGEND_BELOW,
-        height=480,
-    )
+    return _with_dots(techniques, threshold, _ROC)
 
 
 def reliability_curves(

@@ -136,8 +136,13 @@ def _metrics_table_html(results: Mapping[str, Any]) -> str:
         rows_html.append(f"<tr>{row}</tr>")
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     seeds = tables.seed_count(results)
+    kinds = {
+        str(s.get("pr_auc_ci_kind") or "95 % confidence interval over seeds")
+        for s in ok(results["techniques"]).values()
+    }
+    means = f"Means over {seeds} seeds" if seeds > 1 else "One seed"
     note = (
-        f"<p>Means over {seeds} seeds; the 95 % confidence interval of PR-AUC is shown under it.</p>"
+        f"<p>{means}; under PR-AUC, its {escape('; '.join(sorted(kinds)))}.</p>"
         if several
         else ""
     )
@@ -294,6 +299,16 @@ def html_report(results: Mapping[str, Any], threshold: float | None = None) -> s
         if failures
         else ""
     )
+    cautions = [
+        f"{escape(label(n, s))}: {escape(w)}"
+        for n, s in ok(techniques).items()
+        for w in s.get("warnings") or []
+    ] + [escape(note) for note in results["config"].get("notes") or []]
+    cautions_html = (
+        '<p class="callout">Read with care: ' + "; ".join(cautions) + ".</p>"
+        if cautions
+        else ""
+    )
     explanations = "".join(
         f"<dt>{escape(term)}</dt><dd>{escape(text)}</dd>" for term, text in EXPLANATIONS
     )
@@ -322,6 +337,7 @@ def html_report(results: Mapping[str, Any], threshold: float | None = None) -> s
 Other operating points are in the charts below: moving the threshold trades missed positives against
 false alarms.</p>
 {failed_html}
+{cautions_html}
 {_config_section(results)}
 {_data_section(results)}
 <h2>Metrics</h2>

@@ -7,6 +7,7 @@ import numbers
 from collections.abc import Mapping
 from typing import Any
 
+from imbal_core import evaluate
 from imbal_core.figures import escape
 from imbal_core.results import alerts_per_thousand, label, ok
 
@@ -75,20 +76,63 @@ def params_rows(config: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def operating_point(results: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The technique to recommend: lowest cost when thresholds are tuned for cost, else best PR-AUC."""
+    """The technique to recommend, chosen on the validation split, with its test figures.
+
+    Lowest validation cost when thresholds are tuned for cost, else the highest
+    validation PR-AUC. When the runner-up is not clearly different (one seed, or a
+    paired 95 % interval of the difference over seeds that includes 0), nothing is
+    crowned: ``indistinguishable`` says why and ``runner_up`` carries its figures.
+    Results written before validation scores existed are ranked on test, and say so.
+    """
     done = ok(results["techniques"])
     if not done:
         return None
     by_cost = results["config"].get("threshold_objective") == "cost"
-    if by_cost:
-        name = min(done, key=lambda n: float(done[n]["cost"]))
+    validated = all("validation" in s for s in done.values())
+    if validated and by_cost and all("cost" in s["validation"] for s in done.values()):
+        metric, seed_key, criterion = (
+            "cost",
+            "validation_cost",
+            "lowest validation cost",
+        )
+    elif validated:
+        metric, seed_key, criterion = (
+            "pr_auc",
+            "validation_pr_auc",
+            "highest validation PR-AUC",
+        )
+        by_cost = False
     else:
-        name = max(done, key=lambda n: float(done[n]["pr_auc"]))
-    s = done[name]
+        metric, seed_key = ("cost", "cost") if by_cost else ("pr_auc", "pr_auc")
+        criterion = f"{'lowest' if by_cost else 'highest'} test {metric.replace('_', '-').upper()}"
+
+    def score(name: str) -> float:
+        source = done[name]["validation"] if validated else done[name]
+        return float(source[metric])
+
+    ranked = sorted(done, key=score, reverse=not by_cost)
+    point = _figures(ranked[0], done[ranked[0]])
+    point.update(
+        criterion=criterion,
+        chosen_on="validation" if validated else "test",
+        score=score(ranked[0]),
+        runner_up=None,
+        indistinguishable=None,
+    )
+    if len(ranked) > 1:
+        point["runner_up"] = {
+            **_figures(ranked[1], done[ranked[1]]),
+            "score": score(ranked[1]),
+        }
+        point["indistinguishable"] = _tie(done[ranked[0]], done[ranked[1]], seed_key)
+    return point
+
+
+def _figures(name: str, s: Mapping[str, Any]) -> dict[str, Any]:
+    """A technique's test figures at its threshold."""
     return {
         "name": name,
-        "label": label(name),
-        "criterion": "lowest cost" if by_cost else "highest PR-AUC",
+        "label": label(name, s),
         "threshold": float(s["threshold"]),
         "precision": float(s["precision"]),
         "recall": float(s["recall"]),
@@ -98,21 +142,53 @@ def operating_point(results: Mapping[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def _tie(best: Mapping[str, Any], runner: Mapping[str, Any], key: str) -> str | None:
+    """Why the top two cannot be told apart, or None when the first is clearly ahead."""
+    a = {s["seed"]: s.get(key) for s in best.get("seeds") or []}
+    b = {s["seed"]: s.get(key) for s in runner.get("seeds") or []}
+    shared = [s for s in a if s in b and a[s] is not None and b[s] is not None]
+    if len(shared) < 2:
+        return "with one seed, the gap could be luck: train with several seeds to tell them apart"
+    paired = evaluate.paired_comparison([a[s] for s in shared], [b[s] for s in shared])
+    low, high = paired["ci95"]
+    if low <= 0 <= high:
+        return (
+            f"the paired 95 % interval of their difference over {len(shared)} seeds "
+            f"({low:+.3f} to {high:+.3f}) includes 0"
+        )
+    return None
+
+
+def _at(point: Mapping[str, Any]) -> str:
+    return (
+        f"at a threshold of {num(point['threshold'], 2)} flags {num(point['alerts_per_1000'], 1)} of "
+        f"every 1,000 test cases for review; {pct(point['precision'])} of those alerts are real "
+        f"positives (precision), it catches {pct(point['recall'])} of all positives (recall), "
+        f"and the total cost on the test split is {num(point['cost'], 0)}"
+    )
+
+
 def operating_sentence(point: dict[str, Any] | None) -> str:
+    """The recommendation as HTML: chosen on validation, reported on test."""
     if point is None:
         return "No technique finished training, so there is no operating point to recommend."
-    criterion = (
-        f"lowest total cost, {num(point['cost'], 0)}"
-        if point["criterion"] == "lowest cost"
-        else f"highest PR-AUC, {num(point['pr_auc'])}"
+    digits = 0 if "cost" in point["criterion"] else 3
+    how = (
+        "chosen on the validation split, reported on the test split"
+        if point["chosen_on"] == "validation"
+        else "ranked on the test split: these results predate validation scores"
     )
-    return (
-        f"<strong>{escape(point['label'])}</strong> ({criterion}) at a threshold of {num(point['threshold'], 2)} "
-        f"flags {num(point['alerts_per_1000'], 1)} of every 1,000 test cases for review; "
-        f"{pct(point['precision'])} of those alerts are real positives (precision), it catches "
-        f"{pct(point['recall'])} of all positives (recall), and the total cost on the test split is "
-        f"{num(point['cost'], 0)}."
-    )
+    first = f"<strong>{escape(point['label'])}</strong>"
+    if point["indistinguishable"]:
+        runner = point["runner_up"]
+        second = f"<strong>{escape(runner['label'])}</strong>"
+        return (
+            f"{first} and {second} cannot be told apart ({point['criterion']}: "
+            f"{num(point['score'], digits)} and {num(runner['score'], digits)}; "
+            f"{escape(point['indistinguishable'])}), so neither is recommended over the other "
+            f"({how}). {first} {_at(point)}. {second} {_at(runner)}."
+        )
+    return f"{first} ({point['criterion']}, {num(point['score'], digits)}; {how}) {_at(point)}."
 
 
 EXPLANATIONS: tuple[tuple[str, str], ...] = (

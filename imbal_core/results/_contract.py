@@ -10,6 +10,7 @@ the small helpers below instead of re-deriving labels or counts.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, NotRequired, TypedDict
@@ -68,9 +69,16 @@ class TechniqueSummary(TypedDict):
     roc_auc: NotRequired[float]
     brier: NotRequired[float]
     pr_auc_mean: NotRequired[float]
-    pr_auc_ci95: NotRequired[list[float]]
+    pr_auc_ci95: NotRequired[list[float]]  # [low, high]
+    pr_auc_ci_kind: NotRequired[str]  # over seeds, or over test rows with one seed
     train_class_counts: NotRequired[dict[str, int]]
     fit_seconds: NotRequired[float]
+    validation: NotRequired[
+        dict[str, float]
+    ]  # pr_auc, cost at the threshold: for choices
+    warnings: NotRequired[
+        list[str]
+    ]  # e.g. "did not learn: ..." (per seed when several)
     confusion_matrix: NotRequired[list[list[int]]]  # first seed: [[tn, fp], [fn, tp]]
     classification_report: NotRequired[dict[str, Any]]  # first seed
     seeds: NotRequired[list[SeedResult]]
@@ -157,6 +165,25 @@ def load_results(path: str | Path) -> Results:
     return check_results(results)
 
 
+def dump_results(results: Mapping[str, Any]) -> str:
+    """``results`` as strict JSON text (what ``results.json`` files contain).
+
+    Strict: ``NaN``/``Infinity`` are not JSON, and other tools reject them, so a
+    non-finite number (e.g. an undefined metric) is written as ``null``.
+    """
+    return json.dumps(_finite(results), indent=1, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 # ------------------------------------------------------------------ reading
 def label(name: str, summary: Mapping[str, Any] | None = None) -> str:
     """A technique's display label: the one stored in the results, else the registry's,
@@ -199,12 +226,19 @@ def n_seeds(techniques: Techniques) -> int:
 
 
 def metric_ci(summary: Mapping[str, Any], metric: str) -> tuple[float, float, float]:
-    """Mean and 95 % CI of ``metric`` over the summary's seeds."""
+    """Mean and 95 % CI of ``metric`` over the summary's seeds, inside the metric's
+    range (:func:`imbal_core.evaluate.interval`). With one seed, PR-AUC's stored
+    interval when it has one (a bootstrap over test rows); other metrics a point."""
     values = [s[metric] for s in summary.get("seeds") or [] if metric in s]
+    stored = summary.get("pr_auc_ci95") or [None]
+    if metric == "pr_auc" and len(values) < 2 and summary.get("pr_auc_ci_kind"):
+        if None not in stored:
+            return float(summary["pr_auc"]), float(stored[0]), float(stored[1])
     if not values:
         value = float(summary[metric])
         return value, value, value
-    mean, (low, high) = evaluate.mean_ci95(values)
+    bounds = evaluate.METRIC_BOUNDS.get(metric, evaluate.UNBOUNDED)
+    mean, (low, high) = evaluate.interval(values, bounds)
     return mean, low, high
 
 

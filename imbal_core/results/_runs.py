@@ -31,6 +31,7 @@ class Run:
     train_class_counts: dict[str, int] = field(default_factory=dict)
     fit_seconds: float = 0.0
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)  # e.g. "did not learn: ..."
 
     @property
     def ok(self) -> bool:
@@ -40,6 +41,11 @@ class Run:
     def threshold_free(self) -> dict[str, float]:
         """PR-AUC, ROC-AUC and Brier on test, computed once."""
         return evaluate.threshold_free(self.y_test, self.proba_test)
+
+    @cached_property
+    def validation_pr_auc(self) -> float:
+        """PR-AUC on the validation split: what choices (a recommendation) rest on."""
+        return evaluate.threshold_free(self.y_val, self.proba_val)["pr_auc"]
 
     @cached_property
     def curves(self) -> dict[str, np.ndarray]:

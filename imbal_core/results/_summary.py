@@ -61,12 +61,13 @@ def technique_summary(
                 objective, costs, comparison.amounts_val
             ),
             **run.threshold_free,
+            "validation_pr_auc": run.validation_pr_auc,
             "train_class_counts": run.train_class_counts,
             "fit_seconds": round(run.fit_seconds, 3),
         }
         for run in runs
     ]
-    pr_auc_mean, pr_auc_ci = evaluate.mean_ci95([s["pr_auc"] for s in per_seed])
+    pr_auc_mean, pr_auc_ci, pr_auc_ci_kind = _pr_auc_interval(runs, per_seed)
     failed = len(comparison.runs[name]) - len(runs)
     base = {
         "status": "ok",
@@ -81,15 +82,41 @@ def technique_summary(
         },
         "train_class_counts": per_seed[0]["train_class_counts"],
         "fit_seconds": float(np.sum([s["fit_seconds"] for s in per_seed])),
+        "warnings": [
+            f"seed {run.seed}: {w}" if len(runs) > 1 else w
+            for run in runs
+            for w in run.warnings
+        ],
         "pr_auc_mean": pr_auc_mean,
         "pr_auc_ci95": list(pr_auc_ci),
+        "pr_auc_ci_kind": pr_auc_ci_kind,
         "seeds": per_seed,
         "curves": _curves_json(runs[0], costs, comparison.amounts_test),
     }
     thresholds = (
         [s["suggested_threshold"] for s in per_seed] if threshold is None else threshold
     )
-    return rescore(base, runs, thresholds, costs, comparison.amounts_test)
+    return rescore(
+        base, runs, thresholds, costs, comparison.amounts_test, comparison.amounts_val
+    )
+
+
+def _pr_auc_interval(
+    runs: Sequence[Run], per_seed: Sequence[Mapping[str, Any]]
+) -> tuple[float, tuple[float, float], str]:
+    """Mean PR-AUC, its 95 % interval and what kind of interval it is.
+
+    Over seeds when there are several (kept inside [0, 1]); with one seed, a
+    bootstrap over the test rows, the only sampling error one seed can show.
+    """
+    values = [s["pr_auc"] for s in per_seed]
+    bounds = evaluate.METRIC_BOUNDS["pr_auc"]
+    if len(values) > 1:
+        mean, ci = evaluate.interval(values, bounds)
+        return mean, ci, evaluate.interval_kind(bounds, len(values))
+    mean = float(values[0])
+    _, (low, high) = evaluate.bootstrap_pr_auc(runs[0].y_test, runs[0].proba_test)
+    return mean, (min(low, mean), max(high, mean)), evaluate.bootstrap_kind()
 
 
 def rescore(
@@ -98,11 +125,14 @@ def rescore(
     threshold: float | Sequence[float],
     costs: Costs,
     amounts_test: np.ndarray | None = None,
+    amounts_val: np.ndarray | None = None,
 ) -> TechniqueSummary:
     """``summary`` with its threshold-dependent fields recomputed at ``threshold``.
 
     The cheap part of :func:`technique_summary` (no curves, no suggestions): what a
-    threshold slider needs on every move. ``threshold`` may be one per run.
+    threshold slider needs on every move. ``threshold`` may be one per run. The
+    validation cost at the threshold rides along: a recommendation by cost is made
+    on validation, never on the test figures it then reports.
     """
     if summary.get("status") != "ok":
         return dict(summary)  # type: ignore[return-value]
@@ -115,9 +145,18 @@ def rescore(
         at = fields_at(run.counts_at(used), cost)
         seed_report = at.pop("classification_report")  # the first seed's is kept
         report = report or seed_report
-        seeds.append({**old, "threshold": float(used), **at})
+        val_cost = evaluate.cost_curve(
+            run.y_val, run.proba_val, used, costs, amounts_val
+        )[0]
+        seeds.append(
+            {**old, "threshold": float(used), **at, "validation_cost": float(val_cost)}
+        )
     return {
         **summary,
+        "validation": {
+            "pr_auc": float(np.mean([s["validation_pr_auc"] for s in seeds])),
+            "cost": float(np.mean([s["validation_cost"] for s in seeds])),
+        },
         "threshold": seeds[0]["threshold"],
         **{k: float(np.mean([s[k] for s in seeds])) for k in AT_THRESHOLD},
         "confusion_matrix": seeds[0]["confusion_matrix"],
@@ -145,6 +184,8 @@ def at_threshold(results: Mapping[str, Any], threshold: float) -> Results:
         used = float(grid[index])
         summary.update(fields_at(sweep["counts"][index], sweep["cost"][index]))
         summary["threshold"] = used
+        # No validation sweep is stored: the validation cost was at the old threshold.
+        (summary.get("validation") or {}).pop("cost", None)
         # The per-seed entries were at the old threshold; keep only the first seed's,
         # updated, so intervals don't mix thresholds.
         seeds = summary.get("seeds") or []
@@ -235,7 +276,15 @@ def comparison_of(
 ) -> Comparison:
     """The one way a Comparison is assembled from a prepared Dataset and its runs
     (CLI, dashboard and benchmark alike)."""
-    config = {"techniques": list(names), "seeds": list(seeds), **options}
+    from imbal_core import techniques  # metadata only
+
+    notes = techniques.option_notes(len(dataset.y_train), options)
+    config = {
+        "techniques": list(names),
+        "seeds": list(seeds),
+        **options,
+        "notes": notes,
+    }
     return Comparison(
         dataset.summary(), config, runs, dataset.amount_val, dataset.amount_test
     )

@@ -53,6 +53,7 @@ class ComparisonView:
                     float(threshold),
                     costs,
                     self.comparison.amounts_test,
+                    self.comparison.amounts_val,
                 )
                 for name, base in self._bases[base_key].items()
             }

@@ -111,12 +111,23 @@ def validate_options(
         k: declared[k].check(v) if k in declared and v is not None else v
         for k, v in options.items()
     }
-    batch = checked.get("batch_size")
-    if batch is not None and batch > train_rows:
-        raise InputError(
-            f"batch size {batch} is larger than the {train_rows} training rows; lower it."
-        )
     return split_params(names, checked)
+
+
+def option_notes(train_rows: int, options: dict[str, Any]) -> list[str]:
+    """What the user should know about these options on this data (never a refusal)."""
+    batch = options.get("batch_size") or next(
+        p.default for p in SHARED_PARAMS if p.name == "batch_size"
+    )
+    if batch > train_rows:
+        # Keras trains fine with one batch of all rows; refusing would reject every
+        # CSV under ~400 rows at the seed's defaults.
+        return [
+            f"batch size {batch:,} is larger than the {train_rows:,} training rows: each "
+            f"epoch is one batch of all {train_rows:,} rows (one gradient step per epoch; more "
+            "epochs or a smaller batch give the network more steps)"
+        ]
+    return []
 
 
 __all__ = [
@@ -126,6 +137,7 @@ __all__ = [
     "Technique",
     "create",
     "get",
+    "option_notes",
     "split_params",
     "validate_options",
 ]

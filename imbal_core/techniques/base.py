@@ -109,10 +109,6 @@ class Technique:
             raise InputError(f"X has {len(X)} rows but y has {len(y)}.")
         if len(np.unique(y)) != 2:
             raise InputError("the training split must contain both classes.")
-        if self.batch_size > len(X):
-            raise InputError(
-                f"batch size {self.batch_size} is larger than the {len(X)} training rows; lower it."
-            )
         import keras  # only here: metadata stays importable without TensorFlow
 
         keras.utils.set_random_seed(self.seed)

@@ -159,7 +159,7 @@ def test_renders_every_section_with_a_comparison(tiny_comparison):
     )
     metrics = frame(at, "Recall")
     assert list(metrics.columns)[-1] == "Accuracy"
-    assert metrics["Best at"].str.contains("★ PR-AUC").sum() == 1
+    assert metrics["Best on test"].str.contains("★ PR-AUC").sum() == 1
     assert {n.label for n in at.number_input} >= {
         "Cost per alert reviewed",
         "Analyst capacity: alerts reviewed (k)",
@@ -319,7 +319,7 @@ def test_several_seeds_show_confidence_intervals_and_a_paired_verdict(tiny_compa
     }
     at = open_page(with_runs(tiny_comparison, runs))
     ci = frame(at, "Seeds")
-    assert (ci["Seeds"] == 3).all() and " ± " in ci.loc["Baseline", "PR-AUC"]
+    assert (ci["Seeds"] == 3).all() and " to " in ci.loc["Baseline", "PR-AUC"]
     assert figure(at, "Positive class")["data"][0]["error_y"]["array"] is not None
     at.selectbox(key="paired_a").set_value("class_weight").run()
     at.selectbox(key="paired_b").set_value("baseline").run()

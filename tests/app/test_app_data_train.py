@@ -233,10 +233,9 @@ def test_train_stores_a_comparison_and_the_same_config_is_a_cache_hit(tiny_datas
     assert training.training_count() == before + 2
     assert "0 from the cache" in texts(at.success)
     table = at.dataframe[-1].value
-    assert (
-        list(table["status"]) == ["ok", "ok"]
-        and table["PR-AUC (test)"].between(0, 1).all()
-    )
+    # A 1-epoch baseline on 1,920 rows may rightly be flagged "did not learn".
+    assert all(status.startswith("ok") for status in table["status"])
+    assert table["PR-AUC (test)"].between(0, 1).all()
 
     submit(at, ["baseline", "class_weight"], seed=7)
     again = at.session_state["comparison"]
@@ -264,17 +263,23 @@ def test_a_failing_technique_shows_its_error_and_the_others_finish(tiny_dataset)
     assert list(at.dataframe[-1].value["status"])[0].startswith("failed: SMOTE needs")
 
 
-def test_invalid_hyperparameters_train_nothing_and_keep_the_results(
+def test_a_batch_larger_than_the_training_rows_trains_with_a_visible_note(
     tiny_dataset, earlier_comparison
 ):
+    """Issue #10: small files were refused at the seed's batch size; now they train."""
     at = open_page(
         "pages/2_Train.py", dataset=tiny_dataset, comparison=earlier_comparison
     )
     before = training.training_count()
     submit(at, ["baseline"], seed=11, batch_size=5000)
-    assert "batch size 5000 is larger than the" in texts(at.error)
-    assert at.session_state["comparison"] is earlier_comparison
-    assert training.training_count() == before
+    assert not at.error
+    rows = len(tiny_dataset.y_train)
+    assert f"batch size 5,000 is larger than the {rows:,} training rows" in " ".join(
+        c.value for c in at.caption
+    )
+    comparison = at.session_state["comparison"]
+    assert comparison is not earlier_comparison and comparison.ok_runs("baseline")
+    assert training.training_count() == before + 1
 
 
 # ------------------------------------------------------------------- errors

@@ -493,10 +493,6 @@ def assert_cli_error(code: int, stderr: str, message: str) -> None:
 
 HYPER_CASES: dict[str, tuple[list[str], str]] = {
     "epochs 0": (["--epochs", "0"], r"epochs must be between 1 and 1000"),
-    "batch larger than the training rows": (
-        ["--batch-size", "500"],
-        r"batch size 500(\.0)? is larger than the 128 training rows; lower it",
-    ),
     "alpha above 1": (["--alpha", "1.5"], r"alpha must be between 0(\.0)? and 1(\.0)?"),
     "alpha below 0": (
         ["--alpha", "-0.1"],

@@ -101,6 +101,8 @@ def test_metrics_frame_has_one_row_per_technique_with_the_documented_columns(res
         "F1",
         "MCC",
         "PR-AUC",
+        "PR-AUC 95% CI low",  # one seed: a bootstrap over test rows (issue #10)
+        "PR-AUC 95% CI high",
         "ROC-AUC",
         "Brier",
         "Cost",
@@ -112,6 +114,9 @@ def test_metrics_frame_has_one_row_per_technique_with_the_documented_columns(res
     ):
         assert row["Status"] == summary["status"] == "ok"
         assert row["PR-AUC"] == pytest.approx(summary["pr_auc"])
+        low, high = summary["pr_auc_ci95"]
+        assert row["PR-AUC 95% CI low"] == low and row["PR-AUC 95% CI high"] == high
+        assert 0 <= low <= row["PR-AUC"] <= high <= 1
         assert row["Cost"] == pytest.approx(summary["cost"])
         assert row["Threshold"] == 0.5
 
@@ -240,20 +245,61 @@ def test_suggested_thresholds_are_explained_and_drawn_per_technique(tiny_compari
     assert "Classification reports per technique" in page
 
 
-def test_operating_point_is_the_best_pr_auc_or_cheapest_technique(results):
-    done = results["techniques"]
-    best = max(done, key=lambda n: done[n]["pr_auc"])
-    point = report.operating_point(results)
-    assert point["name"] == best and point["criterion"] == "highest PR-AUC"
-    page = report.html_report(results)
-    callout = page.split("Recommended operating point", 1)[1].split("</p>", 1)[0]
-    assert REGISTRY[best].label in callout and "of every 1,000" in callout
-    assert f"{100 * done[best]['recall']:.1f} %" in callout
+def _with_seeds(results: dict, validation: dict[str, list[float]]) -> dict:
+    """``results`` whose techniques have the given validation PR-AUC per seed."""
+    changed = copy.deepcopy(results)
+    for name, values in validation.items():
+        summary = changed["techniques"][name]
+        first = summary["seeds"][0]
+        summary["seeds"] = [
+            {**first, "seed": 42 + i, "validation_pr_auc": v}
+            for i, v in enumerate(values)
+        ]
+        summary["validation"] = {"pr_auc": sum(values) / len(values), "cost": 0.0}
+    return changed
 
+
+def test_the_recommendation_is_chosen_on_validation_and_reported_on_test(results):
+    """Issue #10: the best *test* PR-AUC must not decide; validation does."""
+    done = results["techniques"]
+    worst_on_test = min(done, key=lambda n: done[n]["pr_auc"])
+    scores = {n: [0.30, 0.31, 0.32] for n in done}
+    scores[worst_on_test] = [0.90, 0.91, 0.92]  # clearly best on validation
+    chosen = _with_seeds(results, scores)
+    point = report.operating_point(chosen)
+    assert point["name"] == worst_on_test and point["chosen_on"] == "validation"
+    assert point["criterion"] == "highest validation PR-AUC"
+    assert point["indistinguishable"] is None
+    assert point["recall"] == done[worst_on_test]["recall"]  # test figures
+    page = report.html_report(chosen)
+    callout = page.split("Recommended operating point", 1)[1].split("</p>", 1)[0]
+    assert REGISTRY[worst_on_test].label in callout and "of every 1,000" in callout
+    assert "chosen on the validation split, reported on the test split" in callout
+    assert f"{100 * done[worst_on_test]['recall']:.1f} %" in callout
+
+
+def test_close_or_single_seed_leaders_are_called_indistinguishable(results):
+    done = list(results["techniques"])
+    # One seed (the fixture's): never crowned over the runner-up.
+    point = report.operating_point(results)
+    assert point["indistinguishable"].startswith("with one seed")
+    page = report.html_report(results)
+    assert "cannot be told apart" in page and "neither is recommended" in page
+    # Three seeds whose paired differences straddle 0: still not crowned.
+    scores = {n: [0.10, 0.11, 0.12] for n in done}
+    scores[done[0]], scores[done[1]] = [0.50, 0.40, 0.60], [0.45, 0.55, 0.44]
+    point = report.operating_point(_with_seeds(results, scores))
+    assert {point["name"], point["runner_up"]["name"]} == {done[0], done[1]}
+    assert "includes 0" in point["indistinguishable"]
+
+
+def test_by_cost_the_lowest_validation_cost_is_recommended(results):
     by_cost = copy.deepcopy(results)
     by_cost["config"]["threshold_objective"] = "cost"
-    cheapest = min(done, key=lambda n: done[n]["cost"])
-    assert report.operating_point(by_cost)["name"] == cheapest
+    done = by_cost["techniques"]
+    cheapest = min(done, key=lambda n: done[n]["validation"]["cost"])
+    point = report.operating_point(by_cost)
+    assert point["name"] == cheapest and point["criterion"] == "lowest validation cost"
 
 
 def test_user_text_is_escaped_everywhere(results):

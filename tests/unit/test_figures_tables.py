@@ -191,8 +191,9 @@ def test_metric_and_cost_bars_show_95_ci_error_bars_with_several_seeds():
     techniques = techniques_of(make_comparison(seeds=(1, 2, 3), failed=()))
     recall = figures.metric_bars(techniques, 0.3).data[1]
     for i, name in enumerate(NAMES):
-        mean, (low, high) = evaluate.mean_ci95(
-            [s["recall"] for s in techniques[name]["seeds"]]
+        mean, (low, high) = evaluate.interval(
+            [s["recall"] for s in techniques[name]["seeds"]],
+            evaluate.METRIC_BOUNDS["recall"],
         )
         assert recall.y[i] == pytest.approx(mean)
         assert recall.error_y.array[i] == pytest.approx(high - mean)
@@ -201,7 +202,8 @@ def test_metric_and_cost_bars_show_95_ci_error_bars_with_several_seeds():
     assert figures.cost_bars(techniques, 0.3).data[0].error_y.array is not None
     assert "mean of 3 seeds" in figures.metric_bars(techniques, 0.3).layout.title.text
     ci = tables.metrics_ci_table(techniques)
-    assert ci.loc["Baseline", "Seeds"] == 3 and " ± " in ci.loc["Baseline", "PR-AUC"]
+    assert ci.loc["Baseline", "Seeds"] == 3 and " to " in ci.loc["Baseline", "PR-AUC"]
+    assert "over 3 seeds" in ci.loc["Baseline", "Interval"]
 
 
 # --------------------------------------------------------------------- costs

@@ -10,6 +10,7 @@ from imbal_core.evaluate import Costs
 from imbal_core.results import (
     Comparison,
     Run,
+    metric_ci,
     rescore,
     results_json,
     technique_summary,
@@ -82,3 +83,36 @@ def test_results_json_records_how_the_threshold_was_chosen(comparison):
     assert results["config"]["threshold"] == "suggested"
     assert results["config"]["threshold_objective"] == "cost"
     assert results["config"]["costs"] == {"missed": "amount", "review": 1}
+
+
+def _overlapping_comparison(seeds):
+    """A comparison whose test PR-AUC is far from 1 (~100 test positives)."""
+    runs = []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        y = (np.arange(3000) < 100).astype(int)
+        proba = np.clip(rng.normal(0.3 + 0.2 * y, 0.15), 0, 1)
+        runs.append(Run("baseline", seed, {}, y, y, proba, proba, {}, 1.0))
+    return Comparison({"rows": 6000}, {"techniques": ["baseline"]}, {"baseline": runs})
+
+
+def test_pr_auc_interval_is_a_bootstrap_over_test_rows_with_one_seed():
+    summary = results_json(_overlapping_comparison([0]))["techniques"]["baseline"]
+    low, high = summary["pr_auc_ci95"]
+    assert 0.0 <= low < summary["pr_auc"] < high <= 1.0 and high - low > 0.02
+    assert summary["pr_auc_mean"] == summary["pr_auc"]
+    assert "bootstrap over test rows" in summary["pr_auc_ci_kind"]
+    assert "1 seed" in summary["pr_auc_ci_kind"]
+
+
+def test_pr_auc_interval_over_seeds_stays_in_zero_one():
+    summary = results_json(_overlapping_comparison([0, 1, 2]))["techniques"]["baseline"]
+    low, high = summary["pr_auc_ci95"]
+    assert 0.0 <= low <= summary["pr_auc_mean"] <= high <= 1.0
+    assert (
+        summary["pr_auc_ci_kind"] == "95 % t-interval on the logit scale over 3 seeds"
+    )
+    # A spread like issue 10's (PR-AUC 0.05, 0.45, 0.83) used to give [-0.53, 1.41].
+    per_seed = [{"pr_auc": v} for v in (0.05, 0.45, 0.83)]
+    mean, low, high = metric_ci({"pr_auc": 0.443, "seeds": per_seed}, "pr_auc")
+    assert 0.0 <= low < mean < high <= 1.0
