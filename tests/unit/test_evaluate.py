@@ -5,7 +5,7 @@ from sklearn.metrics import classification_report as sk_report
 from sklearn.metrics import confusion_matrix as sk_confusion
 
 from imbal_core import evaluate
-from imbal_core.evaluate import Costs
+from imbal_core.evaluate import Costs, _intervals
 
 
 @pytest.fixture
@@ -200,6 +200,6 @@ def test_one_seed_bootstrap_interval_over_test_rows():
     ref_low, ref_high = np.quantile(reference, [0.025, 0.975])
     width = ref_high - ref_low
     assert abs(low - ref_low) < 0.2 * width and abs(high - ref_high) < 0.2 * width
-    groups = evaluate._pr_groups(y, proba)
-    ours = evaluate._bootstrap_average_precision(*groups, 200, seed=0)
+    groups = _intervals._pr_groups(y, proba)
+    ours = _intervals._bootstrap_average_precision(*groups, 200, seed=0)
     assert 0.8 < np.std(ours) / np.std(reference) < 1.25

@@ -1,0 +1,70 @@
+"""Probabilities → metrics, curves, costs and thresholds: pure, cheap functions.
+
+A row is predicted positive when its probability is **above** the threshold (the
+seed's ``> 0.5``). Nothing here trains anything, so every function can run on each
+move of the threshold slider. The code lives in private modules: ``_counts``
+(confusion counts and scores), ``_curves`` (threshold-free view), ``_costs`` (costs
+and suggested thresholds), ``_intervals`` (uncertainty).
+"""
+
+from imbal_core.evaluate._costs import (
+    Costs,
+    cost_curve,
+    precision_at_top,
+    suggest_threshold,
+)
+from imbal_core.evaluate._counts import (
+    THRESHOLD_GRID,
+    at_counts,
+    classification_report,
+    confusion_counts,
+    confusion_matrix,
+    scores,
+)
+from imbal_core.evaluate._curves import (
+    curves,
+    did_not_learn,
+    reliability,
+    threshold_free,
+)
+from imbal_core.evaluate._intervals import (
+    BOOTSTRAP_RESAMPLES,
+    METRIC_BOUNDS,
+    UNBOUNDED,
+    average_precision,
+    bootstrap_kind,
+    bootstrap_pr_auc,
+    interval,
+    interval_kind,
+    interval_scale,
+    paired_comparison,
+    seed_intervals_kind,
+)
+
+__all__ = [
+    "BOOTSTRAP_RESAMPLES",
+    "METRIC_BOUNDS",
+    "Costs",
+    "THRESHOLD_GRID",
+    "UNBOUNDED",
+    "at_counts",
+    "average_precision",
+    "bootstrap_kind",
+    "bootstrap_pr_auc",
+    "classification_report",
+    "confusion_counts",
+    "confusion_matrix",
+    "cost_curve",
+    "curves",
+    "did_not_learn",
+    "interval",
+    "interval_kind",
+    "interval_scale",
+    "paired_comparison",
+    "precision_at_top",
+    "reliability",
+    "scores",
+    "seed_intervals_kind",
+    "suggest_threshold",
+    "threshold_free",
+]
