@@ -24,6 +24,7 @@ from imbal_core.evaluate._counts import (
 from imbal_core.evaluate._curves import (
     curves,
     did_not_learn,
+    pr_point,
     reliability,
     threshold_free,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "interval_kind",
     "interval_scale",
     "paired_comparison",
+    "pr_point",
     "precision_at_top",
     "reliability",
     "scores",

@@ -3,6 +3,8 @@ whether a network learned at all."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from imbal_core.evaluate._counts import _ratio, confusion_counts, scores
@@ -83,19 +85,31 @@ def curves(y: np.ndarray, proba: np.ndarray) -> dict[str, np.ndarray]:
     fpr, tpr = _ratio(fp, fp + tn), scores(roc_counts)["recall"]
     keep = _corners(fpr, tpr)
     roc = {"fpr": fpr[keep], "tpr": tpr[keep], "roc_thresholds": roc_t[keep]}
-    # With no alert, precision is 0/0. sklearn ends its curve at (recall 0,
-    # precision 1), a convention for average precision; this product reports 0
-    # there (``scores``, like sklearn's zero_division=0), so the curve ends at
-    # (0, 0): where the dot for a threshold above every score is drawn, and no
-    # promise of a precision that no alert achieved.
     s = scores(pr_counts)
-    keep = _corners(s["recall"], s["precision"])
+    precision = s["precision"]
+    if len(precision) > 1 and pr_counts[-1, 1] + pr_counts[-1, 3] == 0:
+        # Flagging nothing, precision is 0/0 (reported as 0). Drawn at 0, every curve
+        # would dive from its fewest alerts to the origin, a precision no threshold
+        # gives; sklearn's 1 promises one no alert achieved. The curve stays flat to
+        # recall 0 instead, and a dot that flags nothing sits at that end
+        # (:func:`pr_point`).
+        precision = np.r_[precision[:-1], precision[-2]]
+    keep = _corners(s["recall"], precision)
     pr = {
-        "precision": s["precision"][keep],
+        "precision": precision[keep],
         "recall": s["recall"][keep],
         "pr_thresholds": pr_t[keep],
     }
     return {**pr, **roc}
+
+
+def pr_point(counts: Any, curve_precision: Any) -> tuple[float, float]:
+    """Where the PR chart draws the operating point of one ``(tn, fp, fn, tp)`` row:
+    (recall, precision), or the curve's recall-0 end when nothing is flagged."""
+    tn, fp, fn, tp = (float(v) for v in np.asarray(counts).ravel())
+    if tp + fp == 0:
+        return 0.0, float(np.asarray(curve_precision)[-1])
+    return (tp / (tp + fn) if tp + fn else 0.0), tp / (tp + fp)
 
 
 def _vertices_above(
@@ -109,7 +123,8 @@ def _vertices_above(
     """
     below = np.searchsorted(distinct, np.asarray(at_or_above, np.float64)) - 1
     above = np.where(below >= 0, distinct[np.maximum(below, 0)], -np.inf)
-    thresholds = np.unique(np.concatenate([[-np.inf], above, distinct[-1:]]))
+    # distinct[-2:]: the fewest alerts (only the top score flagged), then none.
+    thresholds = np.unique(np.concatenate([[-np.inf], above, distinct[-2:]]))
     return thresholds, confusion_counts(y, proba, thresholds)
 
 

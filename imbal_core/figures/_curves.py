@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import plotly.graph_objects as go
 
+from imbal_core import evaluate
 from imbal_core.figures._style import (
     LEGEND_BELOW,
     array,
@@ -32,7 +33,8 @@ class _Curve(NamedTuple):
     y: tuple[str, str, list[float]]
     auc: tuple[str, str]  # its label in the legend, the summary's field
     hover: str
-    dot: Callable[[Mapping[str, Any]], tuple[float, float]]  # a seed's (x, y)
+    # A seed's (x, y), given the seed and the curve's stored points.
+    dot: Callable[[Mapping[str, Any], Mapping[str, Any]], tuple[float, float]]
     reference: Callable[[Techniques], dict[str, Any]]  # the line of no skill
 
 
@@ -68,7 +70,8 @@ def _with_dots(
         )
         first = first_seed(summary)
         at = threshold_of(first, threshold)
-        data.append(marker(name, *curve.dot(first), colors[name], at, curve.hover))
+        dot = curve.dot(first, points)
+        data.append(marker(name, *dot, colors[name], at, curve.hover))
     data.append(curve.reference(done))
     return figure(
         data,
@@ -86,7 +89,14 @@ def _no_skill(done: Techniques) -> dict[str, Any]:
     return diagonal("no skill (share of positives)", [0, 1], [prevalence, prevalence])
 
 
-def _roc_point(summary: Mapping[str, Any]) -> tuple[float, float]:
+def _pr_point(
+    summary: Mapping[str, Any], points: Mapping[str, Any]
+) -> tuple[float, float]:
+    (tn, fp), (fn, tp) = summary["confusion_matrix"]
+    return evaluate.pr_point([tn, fp, fn, tp], points["precision"])
+
+
+def _roc_point(summary: Mapping[str, Any], points: Any = None) -> tuple[float, float]:
     """False positive rate and recall from a summary's confusion matrix."""
     (tn, fp), (fn, tp) = summary["confusion_matrix"]
     return fp / (fp + tn) if fp + tn else 0.0, tp / (tp + fn) if tp + fn else 0.0
@@ -99,7 +109,7 @@ _PR = _Curve(
     ("precision", "precision", [0, 1.05]),
     ("PR-AUC", "pr_auc"),
     "recall %{x:.3f}<br>precision %{y:.3f}",
-    lambda first: (first["recall"], first["precision"]),
+    _pr_point,
     _no_skill,
 )
 _ROC = _Curve(

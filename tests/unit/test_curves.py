@@ -60,13 +60,19 @@ def _thresholds(proba: np.ndarray) -> np.ndarray:
     return np.r_[0.0, np.round(np.linspace(0.01, 0.99, 99), 2), 1.0, exact]
 
 
-def _operating_points(y, proba, thresholds) -> dict[str, np.ndarray]:
+def _operating_points(y, proba, thresholds, curve=None) -> dict[str, np.ndarray]:
+    """Each threshold's point; on the PR chart (given its ``curve``) a threshold that
+    flags nothing is drawn at the curve's recall-0 end (``evaluate.pr_point``)."""
     counts = evaluate.confusion_counts(y, proba, thresholds)
     s = evaluate.scores(counts)
     tn, fp = counts[:, 0], counts[:, 1]
+    precision = s["precision"]
+    if curve is not None:
+        drawn = [evaluate.pr_point(c, curve["precision"]) for c in counts]
+        precision = np.array([p for _, p in drawn])
     return {
         "recall": s["recall"],
-        "precision": s["precision"],
+        "precision": precision,
         "fpr": fp / (fp + tn),
         "tpr": s["recall"],
     }
@@ -94,7 +100,7 @@ def test_every_operating_point_lies_on_its_curve(test_split, model):
     y, by_model = test_split
     proba = by_model[model]
     curves = evaluate.curves(y, proba)
-    at = _operating_points(y, proba, _thresholds(proba))
+    at = _operating_points(y, proba, _thresholds(proba), curves)
     pr = distance_to_polyline(
         at["recall"], at["precision"], curves["recall"], curves["precision"]
     )
@@ -113,7 +119,7 @@ def test_curves_are_compact_and_keep_every_corner(test_split, model):
     assert len(curves["fpr"]) <= 2 * POSITIVES + 4
     # The exact curves: the operating point just below every distinct score.
     every = np.r_[-np.inf, np.unique(proba).astype(np.float64)]
-    exact = _operating_points(y, proba, every)
+    exact = _operating_points(y, proba, every, curves)
     for x, y_, kept_x, kept_y in (
         (exact["recall"], exact["precision"], curves["recall"], curves["precision"]),
         (exact["fpr"], exact["tpr"], curves["fpr"], curves["tpr"]),
@@ -151,13 +157,12 @@ def test_a_small_curve_keeps_its_corners_and_ends_where_nothing_is_flagged():
     assert list(curves["roc_thresholds"]) == [-np.inf, 0.3, 0.4, 0.5, 0.8]
     # PR: recall 1 at precision 0.5, 4/7, 2/3, 0.8 is one vertical run, and
     # precision 1 at recall 0.75, 0.5, 0.25 one horizontal run: their ends stay.
-    # With no alert precision is reported as 0, so the curve ends at (0, 0).
+    # Flagging nothing, precision is 0/0: the curve stays flat to recall 0 (no dive
+    # to the origin), so (0.25, 1) is no longer a corner and the run ends at (0, 1).
     pr = np.column_stack([curves["recall"], curves["precision"]])
-    assert pr.ravel() == pytest.approx(
-        [1, 0.5, 1, 0.8, 0.75, 0.75, 0.75, 1, 0.25, 1, 0, 0]
-    )
-    assert list(curves["pr_thresholds"]) == [-np.inf, 0.3, 0.4, 0.5, 0.7, 0.8]
-    at = _operating_points(y, proba, np.r_[-1, proba])
+    assert pr.ravel() == pytest.approx([1, 0.5, 1, 0.8, 0.75, 0.75, 0.75, 1, 0, 1])
+    assert list(curves["pr_thresholds"]) == [-np.inf, 0.3, 0.4, 0.5, 0.8]
+    at = _operating_points(y, proba, np.r_[-1, proba], curves)
     assert distance_to_polyline(
         at["recall"], at["precision"], curves["recall"], curves["precision"]
     ).max() == pytest.approx(0, abs=1e-12)
@@ -192,9 +197,9 @@ def test_results_json_dots_lie_on_their_curves(comparison, threshold):
     results = json.loads(json.dumps(results_json(comparison, threshold)))
     for name, summary in results["techniques"].items():
         (tn, fp), (fn, tp) = summary["confusion_matrix"]
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall, fpr = tp / (tp + fn), fp / (fp + tn)
         pr, roc = summary["curves"]["pr"], summary["curves"]["roc"]
+        recall, precision = evaluate.pr_point([tn, fp, fn, tp], pr["precision"])
+        fpr = fp / (fp + tn)
         on_pr = distance_to_polyline(
             [recall], [precision], pr["recall"], pr["precision"]
         )
@@ -203,6 +208,19 @@ def test_results_json_dots_lie_on_their_curves(comparison, threshold):
         assert on_roc[0] <= TOLERANCE, (name, threshold, on_roc[0])
         assert len(pr["recall"]) <= 2 * POSITIVES + 4, name  # a small JSON
         assert len(roc["fpr"]) <= 2 * POSITIVES + 4, name
+
+
+def test_no_pr_curve_dives_to_the_origin(test_split):
+    """Flagging nothing is 0/0, not a precision of 0 that the line would slope to:
+    the curve ends at recall 0 with the precision of the fewest alerts (0 only when
+    the top-scored cases really are negatives)."""
+    y, by_model = test_split
+    for proba in by_model.values():
+        curves = evaluate.curves(y, proba)
+        top = np.unique(proba)[-2]  # just below the highest score: fewest alerts
+        fewest = evaluate.scores(evaluate.confusion_counts(y, proba, top))["precision"]
+        assert curves["recall"][-1] == 0
+        assert curves["precision"][-1] == fewest[0]  # flat from the fewest alerts
 
 
 def test_the_figures_draw_each_dot_on_its_line(comparison):
