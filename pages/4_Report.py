@@ -63,6 +63,12 @@ if point is None:
     )
 else:
     widgets.recommendation(point)
+for name, technique in results.ok(summary["techniques"]).items():
+    for warning in technique.get("warnings") or []:  # "did not learn: ..."
+        st.warning(
+            f"**{widgets.plain(results.label(name))}** {widgets.plain(warning)}",
+            icon="⚠️",
+        )
 failed = results.failed(summary["techniques"])
 for name, error in failed.items():
     st.error(

@@ -96,3 +96,18 @@ def test_a_hostile_technique_error_is_shown_as_text(tiny_dataset, tiny_compariso
         "\\<script\\>" in errors and "\\*\\*bold\\*\\*" in errors
     )  # Markdown-escaped, shown literally
     assert len(downloads(at)) == 3
+
+
+def test_a_network_that_did_not_learn_is_flagged_on_the_page(
+    tiny_dataset, tiny_comparison
+):
+    flagged = copy.copy(tiny_comparison)
+    flagged.runs = dict(tiny_comparison.runs)
+    run = copy.copy(flagged.runs["baseline"][0])
+    run.warnings = ["did not learn: try more epochs or a smaller batch"]
+    flagged.runs["baseline"] = [run]
+    at = open_report(dataset=tiny_dataset, comparison=flagged)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "**Baseline** did not learn: try more epochs or a smaller batch" in warnings
+    exported = at.session_state["_report_exports"][2][0]
+    assert exported["techniques"]["baseline"]["warnings"] == run.warnings
