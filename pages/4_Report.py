@@ -129,6 +129,6 @@ st.dataframe(
     },
 )
 st.caption(
-    "Means over seeds. Thresholds are chosen on the validation split; everything is measured on the test split. "
+    "Means over seeds when there are several. Thresholds are chosen on the validation split; everything is measured on the test split. "
     "Accuracy is last on purpose: on imbalanced data a model that flags nothing looks almost perfect."
 )

@@ -41,13 +41,14 @@ def did_not_learn(
     if spread < 1e-6:
         value = float(proba_test[0]) if len(proba_test) else float("nan")
         return f"did not learn: it gives every test case the same probability ({value:.4f}); {advice}"
-    from sklearn import metrics
+    from imbal_core.evaluate._intervals import (
+        average_precision,
+    )  # sklearn's, ~5x faster
 
-    observed = metrics.average_precision_score(y_val, proba_val)
+    observed = average_precision(y_val, proba_val)
     rng = np.random.default_rng(seed)
     chance = max(
-        metrics.average_precision_score(rng.permutation(y_val), proba_val)
-        for _ in range(shuffles)
+        average_precision(rng.permutation(y_val), proba_val) for _ in range(shuffles)
     )
     if observed <= chance:
         return (

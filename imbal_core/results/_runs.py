@@ -45,7 +45,7 @@ class Run:
     @cached_property
     def validation_pr_auc(self) -> float:
         """PR-AUC on the validation split: what choices (a recommendation) rest on."""
-        return evaluate.threshold_free(self.y_val, self.proba_val)["pr_auc"]
+        return evaluate.average_precision(self.y_val, self.proba_val)
 
     @cached_property
     def curves(self) -> dict[str, np.ndarray]:
