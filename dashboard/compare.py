@@ -69,7 +69,6 @@ def cost_controls(comparison: Comparison) -> Costs:
 def threshold_slider() -> float:
     """One threshold for every technique; it comes back where the user left it."""
     session.default(session.THRESHOLD, float(session.get(session.THRESHOLD_KEPT, 0.5)))
-    session.default(session.OBJECTIVE, session.objective())
     st.slider(
         "Decision threshold",
         min_value=0.0,
@@ -105,6 +104,7 @@ def suggestions(done: Techniques) -> None:
     st.markdown(
         "**Suggested thresholds** — chosen on the validation split, never on test."
     )
+    session.default(session.OBJECTIVE, session.objective())  # kept across pages
     st.radio(
         "Suggest by",
         list(OBJECTIVES),

@@ -24,7 +24,7 @@ def exports() -> tuple[dict, str, str]:
     cached = session.get(session.REPORT_EXPORTS)
     if cached and cached[0] is comparison and cached[1] == key:
         return cached[2]
-    built_results = results.results_json(comparison, threshold, costs, objective)
+    built_results = session.view().results_json(threshold, costs, objective)
     text = results.dump_results(built_results)
     built = (built_results, text, tables.metrics_csv(built_results))
     # Holding the comparison itself (not its id): a new comparison never hits a stale entry.

@@ -243,8 +243,13 @@ def results_json(
     threshold: float | None = 0.5,
     costs: Costs | None = None,
     objective: str = "f1",
+    techniques: Mapping[str, TechniqueSummary] | None = None,
 ) -> Results:
-    """The whole comparison as plain JSON data (the CLI's ``results.json``)."""
+    """The whole comparison as plain JSON data (the CLI's ``results.json``).
+
+    ``techniques``: the summaries at these settings when already computed (a
+    :class:`ComparisonView`'s), so they are not computed twice.
+    """
     costs = costs or Costs()
     started = time.perf_counter()
     result: Results = {
@@ -258,7 +263,9 @@ def results_json(
                 "review": costs.review,
             },
         },
-        "techniques": {
+        "techniques": dict(techniques)
+        if techniques is not None
+        else {
             name: technique_summary(comparison, name, threshold, costs, objective)
             for name in comparison.runs
         },

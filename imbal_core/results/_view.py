@@ -13,9 +13,9 @@ from collections import OrderedDict
 from typing import Any
 
 from imbal_core.evaluate import Costs
-from imbal_core.results._contract import TechniqueSummary
+from imbal_core.results._contract import Results, TechniqueSummary
 from imbal_core.results._runs import Comparison
-from imbal_core.results._summary import rescore, technique_summary
+from imbal_core.results._summary import rescore, results_json, technique_summary
 
 Summaries = dict[str, TechniqueSummary]
 
@@ -58,6 +58,13 @@ class ComparisonView:
                 for name, base in self._bases[base_key].items()
             }
         return self._at[key]
+
+    def results_json(
+        self, threshold: float, costs: Costs, objective: str = "f1"
+    ) -> Results:
+        """The results JSON at these settings, from the memoised summaries."""
+        summaries = self.summaries(threshold, costs, objective)
+        return results_json(self.comparison, threshold, costs, objective, summaries)
 
     def once(self, name: str, build: Any) -> Any:
         """``build()`` the first time ``name`` is asked for (figures no setting changes)."""

@@ -116,3 +116,20 @@ def test_pr_auc_interval_over_seeds_stays_in_zero_one():
     per_seed = [{"pr_auc": v} for v in (0.05, 0.45, 0.83)]
     mean, low, high = metric_ci({"pr_auc": 0.443, "seeds": per_seed}, "pr_auc")
     assert 0.0 <= low < mean < high <= 1.0
+
+
+def test_the_views_results_json_equals_a_fresh_one(comparison):
+    """The Report page exports from the Compare page's memoised summaries: the same
+    JSON as computing everything afresh."""
+    from imbal_core.results import ComparisonView
+
+    costs = Costs(missed=50.0, review=2.0)
+    view = ComparisonView(comparison)
+    view.summaries(0.3, costs, "cost")  # memoised first, as the Compare page does
+    memoised = view.results_json(0.3, costs, "cost")
+    fresh = results_json(comparison, 0.3, costs, "cost")
+    for part in ("dataset", "techniques"):
+        assert memoised[part] == fresh[part]
+    memoised["config"].pop("evaluation_seconds")
+    fresh["config"].pop("evaluation_seconds")
+    assert memoised["config"] == fresh["config"]
