@@ -118,3 +118,19 @@ def test_a_network_that_did_not_learn_is_flagged_everywhere(tmp_path, capsys):
         and "try more epochs or a smaller batch" in warning
     )
     assert "Read with care" in report.html_report(results)
+
+
+def test_negative_and_infinite_amounts_are_imputed_and_unusable_ones_dropped(
+    gappy_amounts,
+):
+    frame = gappy_amounts.copy()
+    frame.loc[frame.index[:5], "Amount"] = -3.0
+    frame.loc[frame.index[5:8], "Amount"] = np.inf
+    dataset = prepare(frame, source="odd.csv")
+    assert (dataset.amount_test >= 0).all() and np.isfinite(dataset.amount_test).all()
+    assert (dataset.amount_val >= 0).all() and np.isfinite(dataset.amount_val).all()
+    # No usable amount in the training split: costs use a fixed amount, said once.
+    frame["Amount"] = np.nan
+    dataset = prepare(frame, source="empty.csv")
+    assert dataset.amount_val is None and dataset.amount_test is None
+    assert any("costs use a fixed amount per miss" in n for n in dataset.notes)
