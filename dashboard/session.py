@@ -54,6 +54,8 @@ TECHNIQUES, EPOCHS, BATCH_SIZE, SEED, N_SEEDS = (
     "seed",
     "n_seeds",
 )
+SWEEP_MODE, RUN_ON, CANCEL = "sweep_mode", "run_on", "cancel_training"
+CANCELLED = "_cancelled"  # set by the Cancel button's callback, read once by Train
 
 
 def positive_key(target: str) -> str:
@@ -62,6 +64,10 @@ def positive_key(target: str) -> str:
 
 def drop_key(source: str, target: str) -> str:
     return f"drop::{source}::{target}"
+
+
+def sweep_key(technique: str, param: str) -> str:
+    return f"sweep::{technique}::{param}"
 
 
 def param_key(technique: str, param: str) -> str:

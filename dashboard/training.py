@@ -1,146 +1,122 @@
-"""Training from the dashboard: cached per (data, technique, params, seed), run in a
-recycled worker process so the server never loads TensorFlow and its memory stays
-bounded.
+"""Training from the dashboard: runs go to the server's executor (worker processes or
+a Ray cluster) and stream back; each finished run is cached by (data fingerprint,
+technique, params, seed), so it is never trained twice and survives a Cancel.
+The server process itself never loads TensorFlow.
 """
 
 from __future__ import annotations
 
-import logging
-import queue
+import os
 import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from dashboard import session
 from dashboard.widgets import plain
 from imbal_core import results, techniques
 from imbal_core.data import Dataset
+from imbal_core.errors import CANCELLED
+from imbal_core.execution import (
+    Executor,
+    RunSpec,
+    failed,
+    make_executor,
+    parse_sweep,
+    plan_runs,
+)
 from imbal_core.results import Comparison, Run
-from imbal_core.worker import TrainingWorker
 
 # A run keeps its validation and test probabilities: ~0.8 MB at full creditcard size,
 # so 140 runs (20 configurations of all seven techniques) stay near 120 MB.
-TRAIN_CACHE_ENTRIES = 140
-TRAIN_CACHE_TTL = 24 * 3600  # seconds; a day of demoing without retraining
+RUN_CACHE_ENTRIES = 140
+RUN_CACHE_SECONDS = 24 * 3600  # a day of demoing without retraining
+EXECUTORS = {"local": "This machine", "ray": "Ray cluster"}
+EXECUTOR_VARIABLE = "IMBAL_EXECUTOR"  # "ray" makes the Ray cluster the default
 
 
-class _FailedRun(Exception):
-    """Carries a failed run out of the cached trainer so failures are never cached."""
+class RunCache:
+    """Finished, successful runs by (fingerprint, technique, params, seed); LRU with a TTL.
 
-    def __init__(self, run: Run):
-        super().__init__(run.error)
-        self.run = run
+    Failures are never cached: a retry may succeed.
+    """
 
+    def __init__(
+        self, entries: int = RUN_CACHE_ENTRIES, seconds: float = RUN_CACHE_SECONDS
+    ):
+        self.entries, self.seconds = entries, seconds
+        self._runs: OrderedDict[tuple, tuple[float, Run]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.trained = 0  # runs actually trained by this server (tests read it)
 
-_trainings = 0  # actual trainings in this process (cache misses); tests read it
+    def get(self, fingerprint: str, spec: RunSpec) -> Run | None:
+        key = (fingerprint, spec.cache_key)
+        with self._lock:
+            stored = self._runs.get(key)
+            if stored is None or time.time() - stored[0] > self.seconds:
+                self._runs.pop(key, None)
+                return None
+            self._runs.move_to_end(key)
+            return stored[1]
 
-
-def training_count() -> int:
-    """How many runs this process has actually trained (cache hits excluded)."""
-    return _trainings
-
-
-@st.cache_resource(
-    max_entries=TRAIN_CACHE_ENTRIES, ttl=TRAIN_CACHE_TTL, show_spinner=False
-)
-def _train_cached(
-    fingerprint: str,
-    technique: str,
-    params: tuple[tuple[str, Any], ...],
-    seed: int,
-    _dataset: Dataset,
-    _progress: Callable[[float, str], None] | None,
-    _trained: list[bool],
-) -> Run:
-    global _trainings
-    _trainings += 1
-    _trained.append(True)  # only reached on a cache miss
-    run = training_worker().train(_dataset, technique, dict(params), seed, _progress)
-    if not run.ok:
-        raise _FailedRun(run)  # exceptions are not cached: a retry may succeed
-    return run
+    def put(self, fingerprint: str, spec: RunSpec, run: Run) -> None:
+        with self._lock:
+            self.trained += 1
+            if run.ok:
+                self._runs[(fingerprint, spec.cache_key)] = (time.time(), run)
+                while len(self._runs) > self.entries:
+                    self._runs.popitem(last=False)
 
 
 @st.cache_resource(show_spinner=False)
-def training_worker() -> TrainingWorker:
-    """The server's one training process, recycled every 20 trainings.
-
-    Training in the server process itself would keep ~7.5 MB per run forever
-    (TensorFlow's traced graphs survive clear_session); see imbal_core/worker.py.
-    """
-    return TrainingWorker(tasks_per_child=20)
+def run_cache() -> RunCache:
+    return RunCache()
 
 
-# One training at a time per process: TensorFlow already uses every core, and a run
-# whose page was left keeps going and lands in the cache instead of being lost.
-_TRAINER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imbal-train")
+def training_count() -> int:
+    """How many runs this server has actually trained (cache hits excluded)."""
+    return run_cache().trained
 
 
-class _QuietTrainerThread(logging.Filter):
-    """The trainer thread has no ScriptRunContext by design; Streamlit's notice about it is noise."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (
-            threading.current_thread().name.startswith("imbal-train")
-            and "ScriptRunContext" in record.getMessage()
-        )
+def default_executor_kind() -> str:
+    kind = os.environ.get(EXECUTOR_VARIABLE, "local")
+    return kind if kind in EXECUTORS else "local"
 
 
-for _name in ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit"):
-    logging.getLogger(_name).addFilter(_QuietTrainerThread())
+@st.cache_resource(show_spinner=False)
+def executor(kind: str = "local") -> Executor:
+    """The server's executor, shared by every session. Local: one worker process per
+    core, each keeping its compiled networks warm, recycled every 200 runs."""
+    return make_executor(kind)
 
 
-def train(
-    dataset: Dataset,
-    technique: str,
-    params: dict[str, Any],
-    seed: int,
-    progress: Callable[[float, str], None] | None = None,
-    poll_seconds: float = 0.25,
-) -> tuple[Run, bool]:
-    """Train one (technique, seed) through the cache; returns the run and whether it was cached.
+def warm_up() -> None:
+    """Start the local workers in the background while the user fills in the form:
+    loading TensorFlow takes seconds, and the first Train should not pay for it."""
+    pool = executor("local")
+    threading.Thread(target=pool.warm_up, name="imbal-warm-up", daemon=True).start()
 
-    The cached trainer runs in a worker thread and reports to a queue; this (script)
-    thread draws the progress. Streamlit elements touched inside a cached function
-    would be recorded and replayed on every cache hit, which fails for a progress
-    bar created outside it, so the cached function never touches Streamlit.
-    Never raises for a failing technique: its error is on ``run.error``.
-    """
-    trained: list[bool] = []
-    updates: queue.Queue[tuple[float, str]] = queue.Queue()
-    key = tuple(sorted(params.items()))
-    future = _TRAINER.submit(
-        _train_cached,
-        dataset.fingerprint,
-        technique,
-        key,
-        int(seed),
-        dataset,
-        lambda f, m: updates.put((f, m)),
-        trained,
-    )
-    last = (0.0, "waiting for the trainer")
-    while True:
-        done = future.done()  # read before draining, so no update is left behind
-        try:
-            while True:
-                last = updates.get_nowait()
-        except queue.Empty:
-            pass
-        if progress is not None:
-            progress(*last)
-        if done:
-            break
-        wait([future], timeout=poll_seconds)  # returns at once when the run finishes
-    try:
-        run = future.result()
-    except _FailedRun as failed:
-        return failed.run, False
-    return run, not trained
+
+def options_and_sweeps(
+    names: Sequence[str], values: Mapping[str, Any], sweep: bool
+) -> tuple[dict[str, Any], dict[str, list[float]]]:
+    """The selected techniques' hyperparameters: one value is an option, several
+    (sweep mode, comma-separated) a sweep. A bad list raises :class:`InputError`."""
+    own = {p.name for name in names for p in techniques.get(name).params}
+    options: dict[str, Any] = {}
+    sweeps: dict[str, list[float]] = {}
+    for name, value in values.items():
+        if name in own:
+            found = parse_sweep(f"{name}={value}")[1] if sweep else [value]
+            if len(found) == 1:
+                options[name] = found[0]
+            else:
+                sweeps[name] = found
+    return options, sweeps
 
 
 def train_comparison(
@@ -148,47 +124,134 @@ def train_comparison(
     names: Sequence[str],
     options: dict[str, Any],
     seeds: Sequence[int],
+    sweeps: Mapping[str, Sequence[float]] | None = None,
+    kind: str = "local",
 ) -> tuple[Comparison, int]:
-    """Train every (technique, seed) through the cache, drawing one progress bar per
-    technique; returns the comparison and how many runs came from the cache.
+    """Train every (technique or variant, seed) not in the cache, concurrently,
+    drawing one progress bar per technique and the runs table as runs finish.
 
-    Bad hyperparameters raise :class:`InputError` before anything trains.
+    Returns the comparison and how many runs came from the cache. Bad
+    hyperparameters raise :class:`InputError` before anything trains. If the
+    script is interrupted (Cancel, or the user leaves the page), queued and running
+    runs stop, and the finished ones are kept in the session and the cache.
     """
-    per_technique = techniques.validate_options(len(dataset.y_train), names, options)
+    specs = plan_runs(names, options, seeds, sweeps, len(dataset.y_train))
+    cache = run_cache()
+    finished: dict[int, Run] = {}
+    for index, spec in enumerate(specs):
+        hit = cache.get(dataset.fingerprint, spec)
+        if hit is not None:
+            finished[index] = hit
+    cached = len(finished)
+    todo = [i for i in range(len(specs)) if i not in finished]
+    board = _Board(specs, finished)
+    started = time.perf_counter()
+    stream = (
+        executor(kind).stream(dataset, [specs[i] for i in todo]) if todo else iter(())
+    )
+    try:
+        for event in stream:
+            if event.index is not None:
+                index = todo[event.index]
+                if event.run is not None:
+                    finished[index] = event.run
+                    cache.put(dataset.fingerprint, specs[index], event.run)
+                    board.finished(index)
+                    board.table(
+                        _assemble(dataset, specs, finished, options, seeds, sweeps)
+                    )
+                else:
+                    board.progress(index, event.fraction, event.message)
+            board.tick(elapsed(started))
+    except BaseException:
+        # Streamlit stops a script for a rerun (Cancel) by raising inside it: keep
+        # what finished, mark the rest cancelled, then let Streamlit go on.
+        session.set_comparison(
+            _assemble(dataset, specs, finished, options, seeds, sweeps)
+        )
+        raise
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()  # cancels queued runs and stops running ones at their next epoch
+    return _assemble(dataset, specs, finished, options, seeds, sweeps), cached
+
+
+def _assemble(
+    dataset: Dataset,
+    specs: Sequence[RunSpec],
+    finished: dict[int, Run],
+    options: dict[str, Any],
+    seeds: Sequence[int],
+    sweeps: Mapping[str, Sequence[float]] | None,
+) -> Comparison:
+    """The comparison of the runs finished so far; unfinished ones count as cancelled."""
     runs: dict[str, list[Run]] = {}
-    cached = 0
-    for name in names:
-        runs[name] = []
-        bar = st.progress(0.0, text=f"{results.label(name)}: waiting")
-        for i, seed in enumerate(seeds):
-            started = time.perf_counter()
-            prefix = f"{results.label(name)}, seed {seed}"
+    for index, spec in enumerate(specs):
+        run = finished.get(index)
+        if run is None:
+            run = failed(spec, CANCELLED)
+            run.y_val, run.y_test = dataset.y_val, dataset.y_test
+        runs.setdefault(spec.name, []).append(run)
+    return results.comparison_of(dataset, list(runs), options, seeds, runs, sweeps)
 
-            def report(
-                fraction: float,
-                message: str,
-                i=i,
-                prefix=prefix,
-                started=started,
-                bar=bar,
-            ) -> None:
-                done = (i + min(max(fraction, 0.0), 1.0)) / len(seeds)
-                bar.progress(done, text=f"{prefix}: {message} · {elapsed(started)}")
 
-            report(0.0, "starting")
-            run, hit = train(dataset, name, per_technique[name], seed, report)
-            runs[name].append(run)
-            cached += hit
-            if not run.ok:
-                st.error(f"{prefix} failed: {plain(run.error)}", icon="⚠️")
-            state = (
-                "cached, no training"
-                if hit
-                else (f"done in {run.fit_seconds:.1f} s" if run.ok else "failed")
+class _Board:
+    """The live view of a training: a progress bar per technique, the runs table."""
+
+    def __init__(self, specs: Sequence[RunSpec], finished: dict[int, Run]):
+        self.specs, self.done = specs, finished
+        self.fraction: dict[int, float] = {}
+        self.message: dict[int, str] = {}
+        self.names = list(dict.fromkeys(s.name for s in specs))
+        self.clock = st.empty()
+        self.bars = {
+            n: st.progress(0.0, text=f"{results.label(n)}: waiting") for n in self.names
+        }
+        self.runs = st.empty()
+        for index in finished:
+            self.message[index] = "cached, no training"
+        for name in self.names:
+            self._draw(name)
+
+    def progress(self, index: int, fraction: float, message: str) -> None:
+        self.fraction[index], self.message[index] = fraction, message
+        self._draw(self.specs[index].name)
+
+    def finished(self, index: int) -> None:
+        run = self.done[index]
+        self.message[index] = (
+            f"done in {run.fit_seconds:.1f} s" if run.ok else f"failed: {run.error}"
+        )
+        if not run.ok:
+            st.error(
+                f"{results.label(self.specs[index].name)}, seed {self.specs[index].seed} "
+                f"failed: {plain(run.error)}",
+                icon="⚠️",
             )
-            bar.progress((i + 1) / len(seeds), text=f"{prefix}: {state}")
-    comparison = results.comparison_of(dataset, names, options, seeds, runs)
-    return comparison, cached
+        self._draw(self.specs[index].name)
+
+    def tick(self, elapsed_text: str) -> None:
+        self.clock.caption(
+            f"{len(self.done)} of {len(self.specs)} run(s) finished · {elapsed_text}"
+        )
+
+    def table(self, comparison: Comparison) -> None:
+        self.runs.dataframe(runs_table(comparison), width="stretch", hide_index=True)
+
+    def _draw(self, name: str) -> None:
+        mine = [i for i, s in enumerate(self.specs) if s.name == name]
+        total = sum(1.0 if i in self.done else self.fraction.get(i, 0.0) for i in mine)
+        latest = [
+            f"seed {self.specs[i].seed}: {self.message[i]}"
+            for i in mine
+            if i in self.message
+        ]
+        done = sum(i in self.done for i in mine)
+        text = f"{results.label(name)}: {done}/{len(mine)} seed(s) done"
+        if latest:
+            text += " · " + " · ".join(latest[-2:])
+        self.bars[name].progress(min(total / len(mine), 1.0), text=plain(text))
 
 
 def elapsed(started: float) -> str:
@@ -196,20 +259,22 @@ def elapsed(started: float) -> str:
 
 
 def runs_table(comparison: Comparison) -> pd.DataFrame:
-    """One row per technique: status, seeds, mean fit seconds, mean test PR-AUC."""
+    """One row per technique or variant: status, seeds, mean fit seconds, mean test PR-AUC."""
     rows = []
     for name, runs in comparison.runs.items():
         ok = comparison.ok_runs(name)
-        failed = [r for r in runs if not r.ok]
+        failed_runs = [r for r in runs if not r.ok]
         if ok:
             status = (
                 "ok"
-                if not failed
-                else f"ok ({len(failed)} of {len(runs)} seeds failed)"
+                if not failed_runs
+                else f"ok ({len(failed_runs)} of {len(runs)} seeds failed or cancelled)"
             )
             unlearned = sum(1 for r in ok if r.warnings)
             if unlearned:  # shown, but flagged: "did not learn: try more epochs…"
                 status += f" · did not learn ({unlearned} of {len(ok)} seeds)"
+        elif comparison.error(name) == CANCELLED:
+            status = "cancelled"
         else:
             status = f"failed: {comparison.error(name)}"
         rows.append(

@@ -148,3 +148,30 @@ def number_input(param: Param, key: str, container: Any = st) -> float | int:
         help=param.help,
         key=key,
     )
+
+
+def values_input(param: Param, key: str, container: Any = st) -> str:
+    """Comma-separated values of a hyperparameter, for a sweep (parsed on submit)."""
+    return container.text_input(
+        f"{param.label} values",
+        f"{param.default:g}",
+        help=f"{param.help} Several values, comma-separated (e.g. 0.5, 1, 2), make one "
+        f"variant per value; allowed {param.low:g} to {param.high:g}.",
+        key=key,
+    )
+
+
+def config_caption(config: dict[str, Any]) -> None:
+    """The training settings of a comparison, and any notes about them, as captions."""
+    for note in config.get("notes", []):
+        st.caption(f"Note: {plain(note)}.")
+    sweeps = config.get("sweeps") or {}
+    swept = "".join(
+        f" · swept {name.replace('_', ' ')}: {', '.join(f'{v:g}' for v in values)}"
+        for name, values in sweeps.items()
+    )
+    st.caption(
+        f"Epochs {config.get('epochs')} · batch size {config.get('batch_size')} · seeds "
+        f"{', '.join(map(str, config.get('seeds', [])))}{swept}. "
+        "PR-AUC is on the test split (threshold-free)."
+    )

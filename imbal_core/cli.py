@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -126,6 +125,32 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--review-cost", type=float, default=5.0, help="cost of reviewing one alert"
     )
+    train.add_argument(
+        "--sweep",
+        action="append",
+        default=[],
+        metavar="NAME=V1,V2,...",
+        help="try several values of a hyperparameter (repeatable): every selected "
+        "technique that has it becomes one variant per value, e.g. --sweep gamma=0.5,1,2",
+    )
+    train.add_argument(
+        "--executor",
+        choices=("local", "ray", "inline"),
+        default="local",
+        help="local: a pool of worker processes (default); ray: a Ray cluster; "
+        "inline: this process, one run at a time",
+    )
+    train.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help=f"local worker processes (default: one per core, {os.cpu_count()} here)",
+    )
+    train.add_argument(
+        "--ray-address",
+        default=None,
+        help="the Ray cluster to run on (default: $IMBAL_RAY_ADDRESS, else a local Ray)",
+    )
     train.add_argument("--out", required=True, help="results JSON path")
 
     report = commands.add_parser(
@@ -149,22 +174,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-evaluate every technique at this threshold (default: the one in the results)",
     )
     return parser
-
-
-def _import_tensorflow_quietly() -> None:
-    """Import TensorFlow with file descriptor 2 muted.
-
-    On a machine without a GPU its C++ start-up probes print CUDA notices straight to
-    stderr, before any log level applies; the CLI's stderr is for progress and errors.
-    """
-    saved = os.dup(2)
-    try:
-        with tempfile.TemporaryFile() as sink:
-            os.dup2(sink.fileno(), 2)
-            import tensorflow  # noqa: F401
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -210,7 +219,15 @@ def _train(args: argparse.Namespace) -> int:
     from imbal_core import techniques
     from imbal_core.data import load_source
     from imbal_core.evaluate import Costs
-    from imbal_core.results import dump_results, results_json
+    from imbal_core.execution import (
+        Event,
+        RunSpec,
+        collect,
+        make_executor,
+        parse_sweep,
+        plan_runs,
+    )
+    from imbal_core.results import comparison_of, dump_results, results_json
 
     if args.seeds < 1 or args.seeds > 50:
         raise InputError(f"--seeds must be between 1 and 50, got {args.seeds}.")
@@ -237,10 +254,13 @@ def _train(args: argparse.Namespace) -> int:
     hyper = {p.name: getattr(args, p.name) for p in techniques.SHARED_PARAMS}
     for cls in techniques.REGISTRY.values():
         hyper.update({p.name: getattr(args, p.name) for p in cls.params})
+    seeds = [args.seed + i for i in range(args.seeds)]
+    sweeps = dict(parse_sweep(text) for text in args.sweep)
     # Bad options end here, before any output or training.
-    techniques.validate_options(len(dataset.y_train), names, hyper)
-    _import_tensorflow_quietly()
-    from imbal_core.training import run_comparison
+    specs = plan_runs(names, hyper, seeds, sweeps, len(dataset.y_train))
+    if args.workers is not None and not 1 <= args.workers <= 256:
+        raise InputError(f"--workers must be between 1 and 256, got {args.workers}.")
+    executor = make_executor(args.executor, args.workers, args.ray_address)
 
     print(
         f"data: {dataset.source}: {dataset.rows:,} rows, {dataset.positives:,} positive "
@@ -249,17 +269,27 @@ def _train(args: argparse.Namespace) -> int:
     )
     for note in [*dataset.notes, *techniques.option_notes(len(dataset.y_train), hyper)]:
         print(f"note: {note}", file=sys.stderr)
+    print(f"runs: {len(specs)} on {executor.describe()}", file=sys.stderr)
 
     started = time.perf_counter()
+    finished = 0
 
-    def progress(name: str, seed: int, fraction: float, message: str) -> None:
+    def report(spec: RunSpec, event: Event) -> None:
+        nonlocal finished
+        if event.run is None:
+            return  # one line per finished run: concurrent epochs would interleave
+        finished += 1
         print(
-            f"[{name} seed {seed}] {message} ({time.perf_counter() - started:.1f} s)",
+            f"[{finished}/{len(specs)}] {spec.name} seed {spec.seed}: {event.message} "
+            f"({time.perf_counter() - started:.1f} s)",
             file=sys.stderr,
         )
 
-    seeds = [args.seed + i for i in range(args.seeds)]
-    comparison = run_comparison(dataset, names, hyper, seeds, progress)
+    try:
+        runs = collect(executor, dataset, specs, report)
+    finally:
+        executor.close()
+    comparison = comparison_of(dataset, list(runs), hyper, seeds, runs, sweeps)
     fraud_cost = args.fraud_cost
     if fraud_cost is None and dataset.amount_test is None:
         fraud_cost = 100.0
@@ -275,7 +305,7 @@ def _train(args: argparse.Namespace) -> int:
             print(f"warning: {name}: {warning}", file=sys.stderr)
     failed = [n for n, r in results["techniques"].items() if r["status"] != "ok"]
     print(
-        f"wrote {args.out}: {len(names) - len(failed)} of {len(names)} techniques ok"
+        f"wrote {args.out}: {len(runs) - len(failed)} of {len(runs)} techniques ok"
         + (f"; failed: {', '.join(failed)}" if failed else ""),
         file=sys.stderr,
     )

@@ -17,3 +17,10 @@ def first_line(exc: BaseException, limit: int = 200) -> str:
     """
     text = str(exc).strip()
     return text.splitlines()[0][:limit] if text else ""
+
+
+CANCELLED = "cancelled before it finished"  # a cancelled run's error
+
+
+class Cancelled(Exception):
+    """Raised inside a run (between epochs) when the user cancelled the comparison."""

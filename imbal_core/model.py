@@ -1,13 +1,26 @@
-"""The seed notebook's MLP and the one Keras fit routine every technique shares."""
+"""The seed notebook's MLP, kept warm: one compiled network trains many runs.
+
+Building, compiling and tracing a Keras model costs seconds, far more than training
+the seed MLP on a thousand rows. A process (a pool worker, a Ray worker, the CLI)
+therefore keeps one :class:`Network` per (input width, loss) and, for each run,
+draws fresh weights from the run's seed and resets Adam and the dropout generators:
+every run is an independent, freshly initialised seed MLP, but the graphs are
+traced once per process. The maths is ``model.fit``'s: the compiled loss and Adam,
+a fresh shuffle each epoch, batches of ``batch_size`` with a smaller last one,
+class weights as per-row sample weights.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 # Retracing notices are expected when many small models are built in one process.
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
@@ -15,15 +28,11 @@ logging.getLogger("tensorflow").setLevel(logging.ERROR)
 Progress = Callable[[float, str], None]
 """Called with the fraction of a technique's training done (0..1) and a short message."""
 
-PREDICT_BATCH = (
-    4096  # predict is pure inference: big batches are ~10x faster than Keras' 32
-)
-MAX_STEPS_PER_EXECUTION = 256  # amortises Python/graph overhead per batch; same maths
+PREDICT_CHUNK = 16_384  # rows per forward call: bounds the activations held at once
+WARM_NETWORKS = 16  # per process; a long sweep over gamma evicts the oldest
 
 
-def build_mlp(
-    input_dim: int, loss: Any = "binary_crossentropy", steps_per_execution: int = 1
-) -> keras.Model:
+def build_mlp(input_dim: int, loss: Any = "binary_crossentropy") -> keras.Model:
     """The seed's network: 128-64-32 relu with dropout 0.3, sigmoid output, adam.
 
     No accuracy metric is compiled in: nobody reads it per epoch, and it costs time.
@@ -41,67 +50,142 @@ def build_mlp(
             keras.layers.Dense(1, activation="sigmoid"),
         ]
     )
-    model.compile(
-        optimizer="adam",
-        loss=loss,
-        steps_per_execution=steps_per_execution,
-        jit_compile=False,
-    )
+    model.compile(optimizer="adam", loss=loss, jit_compile=False)
     return model
 
 
-def steps_per_execution(rows: int, batch_size: int) -> int:
-    """As many batches per graph call as an epoch has, capped."""
-    return max(1, min(MAX_STEPS_PER_EXECUTION, -(-rows // batch_size)))
+class Network:
+    """One compiled seed MLP that trains run after run from fresh initialisations."""
 
+    def __init__(self, input_dim: int, loss: Any = "binary_crossentropy"):
+        self.model = build_mlp(input_dim, loss)
+        self.model.optimizer.build(self.model.trainable_variables)
+        # Adam's fresh state (step counter, learning rate, zero moments), restored per run.
+        self.optimizer_start = [v.numpy() for v in self.model.optimizer.variables]
+        rows = tf.TensorSpec((None, input_dim), tf.float32)
+        column = tf.TensorSpec((None,), tf.float32)
+        order = tf.TensorSpec((None,), tf.int32)
+        # One graph call per epoch (like steps_per_execution), traced once for any
+        # row count and batch size.
+        self._epoch = tf.function(
+            self._train_epoch,
+            input_signature=[rows, column, column, order, tf.TensorSpec((), tf.int32)],
+        )
+        self._forward = tf.function(
+            lambda x: self.model(x, training=False), input_signature=[rows]
+        )
 
-class EpochProgress(keras.callbacks.Callback):
-    """Reports each finished epoch as a fraction of ``epochs`` and a short message."""
-
-    def __init__(self, progress: Progress | None, epochs: int):
-        super().__init__()
-        self.progress, self.epochs = progress, epochs
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        if self.progress is not None:
-            loss = (logs or {}).get("loss")
-            detail = f", loss {loss:.4f}" if loss is not None else ""
-            self.progress(
-                (epoch + 1) / self.epochs,
-                f"epoch {epoch + 1}/{self.epochs}{detail}",
+    def _train_epoch(self, X, y, weight, order, batch_size):  # noqa: ANN001 (graph)
+        for start in tf.range(0, tf.shape(order)[0], batch_size):
+            rows = order[start : start + batch_size]
+            self.model.train_step(
+                (tf.gather(X, rows), tf.gather(y, rows), tf.gather(weight, rows))
             )
 
+    def reset(self, seed: int) -> None:
+        """Fresh weights, optimizer state and dropout noise, all drawn from ``seed``.
 
-def fit_mlp(
-    X: np.ndarray,
-    y: np.ndarray,
-    *,
-    epochs: int,
-    batch_size: int,
-    loss: Any = "binary_crossentropy",
-    class_weight: dict[int, float] | None = None,
-    progress: Progress | None = None,
-) -> keras.Model:
-    """Build the seed's MLP and train it on ``X, y`` (float32, already resampled)."""
-    model = build_mlp(
-        X.shape[1],
-        loss=loss,
-        steps_per_execution=steps_per_execution(len(X), batch_size),
-    )
-    model.fit(
-        X,
-        y.astype(np.float32),
-        epochs=epochs,
-        batch_size=batch_size,
-        class_weight=class_weight,
-        callbacks=[EpochProgress(progress, epochs)],
-        verbose=0,
-    )
-    return model
+        Every generator is seeded explicitly: ``keras.utils.set_random_seed`` would
+        also clear TensorFlow's function caches, which costs ~0.2 s on the next call.
+        """
+        for index, layer in enumerate(self.model.layers):
+            layer_seed = (seed * 31 + index) % 2**31
+            if isinstance(layer, keras.layers.Dense):
+                initializer = keras.initializers.GlorotUniform(seed=layer_seed)
+                layer.kernel.assign(initializer(layer.kernel.shape))
+                layer.bias.assign(np.zeros(layer.bias.shape, dtype=np.float32))
+            elif isinstance(layer, keras.layers.Dropout):
+                layer.seed_generator.state.assign(
+                    np.array([layer_seed, 0], dtype=np.int64)
+                )
+        for variable, value in zip(
+            self.model.optimizer.variables, self.optimizer_start, strict=True
+        ):
+            variable.assign(value)
+        self.model.reset_metrics()
+
+    def fit(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        *,
+        seed: int,
+        epochs: int,
+        batch_size: int,
+        class_weight: dict[int, float] | None = None,
+        on_epoch: Callable[[int, float], None] | None = None,
+    ) -> list[np.ndarray]:
+        """Train from a fresh initialisation drawn from ``seed``; returns the weights.
+
+        ``on_epoch(epoch, loss)`` is called after each epoch (it may raise to stop).
+        """
+        self.reset(seed)
+        labels = np.asarray(y).astype(np.int64)
+        weight = (
+            np.ones(len(labels), np.float32)
+            if class_weight is None
+            else np.array([class_weight[0], class_weight[1]], np.float32)[labels]
+        )
+        X_t = tf.constant(np.asarray(X, dtype=np.float32))
+        y_t = tf.constant(labels.astype(np.float32))
+        w_t = tf.constant(weight)
+        batch = tf.constant(int(batch_size), tf.int32)
+        rng = np.random.default_rng(seed)
+        for epoch in range(epochs):
+            self.model.reset_metrics()
+            order = tf.constant(rng.permutation(len(labels)).astype(np.int32))
+            self._epoch(X_t, y_t, w_t, order, batch)
+            if on_epoch is not None:
+                on_epoch(epoch, float(self.model.metrics[0].result()))
+        return self.model.get_weights()
+
+    def predict(self, weights: list[np.ndarray], X: np.ndarray) -> np.ndarray:
+        """Positive-class probabilities of the network with ``weights``, float64, flat."""
+        self.model.set_weights(weights)
+        X = np.asarray(X, dtype=np.float32)
+        return np.concatenate(
+            [
+                self._forward(X[i : i + PREDICT_CHUNK]).numpy().ravel()
+                for i in range(0, max(len(X), 1), PREDICT_CHUNK)
+            ]
+        ).astype(np.float64)
 
 
-def predict_positive(model: keras.Model, X: np.ndarray) -> np.ndarray:
-    """Positive-class probabilities as a flat float64 array."""
-    return (
-        model.predict(X, batch_size=PREDICT_BATCH, verbose=0).ravel().astype(np.float64)
+_warm: OrderedDict[tuple[int, str], Network] = OrderedDict()
+
+
+def warm_network(input_dim: int, loss: Any = "binary_crossentropy") -> Network:
+    """This process's compiled network for (input width, loss), built on first use."""
+    key = (
+        int(input_dim),
+        json.dumps(keras.saving.serialize_keras_object(loss), sort_keys=True),
     )
+    if key not in _warm:
+        _warm[key] = Network(input_dim, loss)
+        while len(_warm) > WARM_NETWORKS:
+            _warm.popitem(last=False)
+    _warm.move_to_end(key)
+    return _warm[key]
+
+
+class EpochProgress:
+    """Reports finished epochs across ``networks`` trainings of ``epochs`` each."""
+
+    def __init__(self, progress: Progress | None, epochs: int, networks: int = 1):
+        self.progress, self.epochs, self.networks, self.done = (
+            progress,
+            epochs,
+            networks,
+            0,
+        )
+
+    def __call__(self, epoch: int, loss: float) -> None:
+        self.done += 1
+        if self.progress is None:
+            return
+        network = (self.done - 1) // self.epochs + 1
+        where = f"network {network}/{self.networks}, " if self.networks > 1 else ""
+        self.progress(
+            self.done / (self.epochs * self.networks),
+            f"{where}epoch {epoch + 1}/{self.epochs}, loss {loss:.4f}",
+        )

@@ -1,4 +1,4 @@
-"""Train: pick techniques and hyperparameters, train each (technique, seed) once, keep the results."""
+"""Train: pick techniques and hyperparameters (or sweep them), train every run concurrently, keep the results."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ st.caption(
     "change it on the Data page."
 )
 SHARED = {p.name: p for p in SHARED_PARAMS}
+sweep = st.toggle(
+    "Sweep: several values per hyperparameter",
+    key=session.SWEEP_MODE,
+    help="Each value (or combination of values) becomes its own variant, e.g. Focal loss (γ=1, α=0.25).",
+)
 
 with st.form("train_form"):
     names = st.multiselect(
@@ -31,7 +36,7 @@ with st.form("train_form"):
         help="Every registered technique; each trains the same seed MLP on the same split.",
         key=session.TECHNIQUES,
     )
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     epochs = widgets.number_input(SHARED["epochs"], session.EPOCHS, c1)
     batch_size = widgets.number_input(SHARED["batch_size"], session.BATCH_SIZE, c2)
     seed = c3.number_input(
@@ -52,10 +57,19 @@ with st.form("train_form"):
         help="Train each technique with seeds seed, seed+1, …; several seeds give means and 95% confidence intervals.",
         key=session.N_SEEDS,
     )
+    run_on = c5.selectbox(
+        "Run on",
+        list(training.EXECUTORS),
+        index=list(training.EXECUTORS).index(training.default_executor_kind()),
+        format_func=training.EXECUTORS.get,
+        help="This machine: one worker process per core. Ray cluster: the cluster at "
+        "$IMBAL_RAY_ADDRESS (a local Ray if unset); see the README.",
+        key=session.RUN_ON,
+    )
     st.markdown(
         "**Technique hyperparameters** (used only when the technique is selected)"
     )
-    own_values: dict[str, float | int] = {}
+    own_values: dict[str, float | int | str] = {}
     with_params = [cls for cls in techniques.REGISTRY.values() if cls.params]
     for column, cls in zip(
         st.columns(max(1, len(with_params))), with_params, strict=False
@@ -63,29 +77,47 @@ with st.form("train_form"):
         with column.expander(cls.label, expanded=True):
             st.caption(cls.summary)
             for param in cls.params:
-                key = session.param_key(cls.name, param.name)
-                own_values[param.name] = widgets.number_input(param, key)
+                own_values[param.name] = (
+                    widgets.values_input(param, session.sweep_key(cls.name, param.name))
+                    if sweep
+                    else widgets.number_input(
+                        param, session.param_key(cls.name, param.name)
+                    )
+                )
     submitted = st.form_submit_button("Train", type="primary")
+
+training.warm_up()  # workers load TensorFlow while the form is filled in
+if session.get(session.CANCELLED):
+    session.put(session.CANCELLED, False)
+    st.warning(
+        "Training cancelled: queued and running runs were stopped; the finished ones "
+        "are kept below (and cached, so they won't train again).",
+        icon="⏹️",
+    )
 
 if submitted:
     seeds = [int(seed) + i for i in range(int(n_seeds))]
-    own_names = {p.name for name in names for p in techniques.get(name).params}
-    options = {"epochs": int(epochs), "batch_size": int(batch_size)}
-    options.update({k: v for k, v in own_values.items() if k in own_names})
     with widgets.friendly_errors("Training"):
+        options, sweeps = training.options_and_sweeps(names, own_values, sweep)
+        options.update(epochs=int(epochs), batch_size=int(batch_size))
+        st.button(
+            "Cancel",
+            on_click=session.put,
+            args=(session.CANCELLED, True),
+            help="Stop queued and running runs; the finished ones are kept.",
+            key=session.CANCEL,
+        )
         started = time.perf_counter()
-        with st.status(
-            f"Training {len(names)} technique(s) × {len(seeds)} seed(s)…", expanded=True
-        ) as status:
+        with st.status("Training…", expanded=True) as status:
             comparison, cached = training.train_comparison(
-                dataset, names, options, seeds
+                dataset, names, options, seeds, sweeps, run_on
             )
-            failed = [n for n in names if not comparison.ok_runs(n)]
+            failed = [n for n in comparison.runs if not comparison.ok_runs(n)]
             status.update(
-                label=f"Done in {training.elapsed(started)}: {len(names)} technique(s), "
-                f"{cached} run(s) from the cache"
+                label=f"Done in {training.elapsed(started)}: {len(comparison.runs)} "
+                f"technique(s) or variant(s), {cached} run(s) from the cache"
                 + (f" · {len(failed)} failed" if failed else ""),
-                state="error" if len(failed) == len(names) else "complete",
+                state="error" if len(failed) == len(comparison.runs) else "complete",
                 expanded=bool(failed),
             )
         session.set_comparison(comparison)
@@ -107,12 +139,6 @@ if comparison.dataset.get("fingerprint") != dataset.fingerprint:
         "press Train to compare on the data in use.",
         icon="ℹ️",
     )
-config = comparison.config
-for note in config.get("notes", []):
-    st.caption(f"Note: {widgets.plain(note)}.")
-st.caption(
-    f"Epochs {config.get('epochs')} · batch size {config.get('batch_size')} · seeds "
-    f"{', '.join(map(str, config.get('seeds', [])))}. PR-AUC is on the test split (threshold-free)."
-)
+widgets.config_caption(comparison.config)
 st.dataframe(training.runs_table(comparison), width="stretch", hide_index=True)
 widgets.page_link("pages/3_Compare.py", "Next: compare the techniques", icon="⚖️")

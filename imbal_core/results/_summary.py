@@ -280,9 +280,10 @@ def comparison_of(
     options: dict[str, Any],
     seeds: Sequence[int],
     runs: dict[str, list[Run]],
+    sweeps: Mapping[str, Sequence[float]] | None = None,
 ) -> Comparison:
     """The one way a Comparison is assembled from a prepared Dataset and its runs
-    (CLI, dashboard and benchmark alike)."""
+    (CLI, dashboard and benchmark alike). ``names`` are techniques or variants."""
     from imbal_core import techniques  # metadata only
 
     notes = techniques.option_notes(len(dataset.y_train), options)
@@ -292,6 +293,8 @@ def comparison_of(
         **options,
         "notes": notes,
     }
+    if sweeps:
+        config["sweeps"] = {k: list(v) for k, v in sweeps.items()}
     return Comparison(
         dataset.summary(), config, runs, dataset.amount_val, dataset.amount_test
     )

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from imbal_core.errors import InputError
+from imbal_core.techniques._variants import variant_label, variant_name
 from imbal_core.techniques.base import (
     SHARED_PARAMS,
     MLPTechnique,
@@ -140,4 +141,6 @@ __all__ = [
     "option_notes",
     "split_params",
     "validate_options",
+    "variant_label",
+    "variant_name",
 ]

@@ -1,15 +1,12 @@
 """Balanced bagging: imblearn's BalancedBaggingClassifier over seed MLPs.
 
-Speed (issue #4). The seed wraps each network in scikeras, so every one of the 10
-members builds, compiles and traces a new Keras model: ~2.4 s each on this machine
-for a ~790-row, 10-epoch fit, nearly all of it graph tracing. Here every member
-trains the **same** compiled model: before each member's fit its weights are drawn
-afresh (Glorot-uniform kernels, zero biases: Dense's defaults) from the member's own
-seed and Adam's state is reset, so each member is an independent, freshly
-initialised seed MLP, but the train/predict graphs are traced once. Each member
-keeps a copy of its weights; prediction loads them in turn. The bootstrap and
-undersampling are still imblearn's BalancedBaggingClassifier, and probabilities
-are still the mean of the members' probabilities.
+The seed wraps each network in scikeras, so every one of the 10 members builds,
+compiles and traces a new Keras model (~2.4 s each here for a ~790-row, 10-epoch
+fit, nearly all of it tracing). Here every member trains the process's warm seed
+MLP (:func:`imbal_core.model.warm_network`) from a fresh initialisation drawn from
+its own seed and keeps a copy of its weights; prediction loads them in turn. The
+bootstrap and undersampling are still imblearn's BalancedBaggingClassifier, and the
+probabilities are still the mean of the members' probabilities.
 """
 
 from __future__ import annotations
@@ -45,19 +42,16 @@ class BalancedBagging(Technique):
         # Keras and imblearn load only when a network is built: the registry stays light.
         from imblearn.ensemble import BalancedBaggingClassifier
 
-        from imbal_core.techniques._bagging_members import (
-            EnsembleProgress,
-            Member,
-            SharedNetwork,
-        )
+        from imbal_core.model import EpochProgress, warm_network
+        from imbal_core.techniques._bagging_members import Member, Trainer
 
         minority = int(np.bincount(y).min())
-        trainer = SharedNetwork(
-            X.shape[1],
-            epochs=self.epochs,
-            batch_size=self.batch_size,
+        trainer = Trainer(
+            warm_network(X.shape[1]),
+            self.epochs,
+            self.batch_size,
             # One callback object for every member, so progress spans the whole ensemble.
-            progress=EnsembleProgress(progress, self.epochs, self.n_estimators),
+            EpochProgress(progress, self.epochs, self.n_estimators),
         )
         self.model_ = BalancedBaggingClassifier(
             estimator=Member(trainer=trainer),

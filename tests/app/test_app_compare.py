@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from imbal_core import evaluate, results, training, worker
+from imbal_core import evaluate, execution, results, training
 from imbal_core.evaluate import Costs
 from imbal_core.results import Comparison, Run
 from imbal_core.techniques import REGISTRY, base
@@ -89,9 +89,9 @@ def with_runs(comparison: Comparison, runs: dict[str, list[Run]]) -> Comparison:
 @pytest.fixture
 def training_spy(monkeypatch) -> dict[str, int]:
     """Count calls of the real training entry points (they still run if ever called)."""
-    calls = {"fit": 0, "train_one": 0, "worker": 0}
+    calls = {"fit": 0, "train_one": 0, "executor": 0}
     real_fit, real_train_one = base.Technique.fit, training.train_one
-    real_worker_train = worker.TrainingWorker.train
+    real_stream = execution.LocalExecutor.stream
 
     def fit(self, *args, **kwargs):
         calls["fit"] += 1
@@ -101,13 +101,13 @@ def training_spy(monkeypatch) -> dict[str, int]:
         calls["train_one"] += 1
         return real_train_one(*args, **kwargs)
 
-    def worker_train(self, *args, **kwargs):  # the dashboard trains in a child process
-        calls["worker"] += 1
-        return real_worker_train(self, *args, **kwargs)
+    def stream(self, *args, **kwargs):  # the dashboard trains in worker processes
+        calls["executor"] += 1
+        return real_stream(self, *args, **kwargs)
 
     monkeypatch.setattr(base.Technique, "fit", fit)
     monkeypatch.setattr(training, "train_one", train_one)
-    monkeypatch.setattr(worker.TrainingWorker, "train", worker_train)
+    monkeypatch.setattr(execution.LocalExecutor, "stream", stream)
     return calls
 
 
@@ -211,7 +211,7 @@ def test_moving_the_threshold_rescores_every_technique_without_training(
                 )
         seen[threshold] = drawn
     assert seen[0.05] != seen[0.95]
-    assert training_spy == {"fit": 0, "train_one": 0, "worker": 0}
+    assert training_spy == {"fit": 0, "train_one": 0, "executor": 0}
 
 
 def test_applying_a_suggested_threshold_moves_the_slider(tiny_comparison):

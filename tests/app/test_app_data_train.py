@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import loaders, training
 from imbal_core import data, results, techniques
 from imbal_core.errors import InputError
+from imbal_core.execution import plan_runs, run_comparison
 from imbal_core.results import Comparison
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,12 +32,11 @@ def small_default(monkeypatch, tmp_path):
 @pytest.fixture(scope="module")
 def earlier_comparison(tiny_dataset) -> Comparison:
     """A one-run comparison standing for "results the user already has" (cheap to build)."""
-    params = {"epochs": 1, "batch_size": 256}
-    run, _ = training.train(tiny_dataset, "baseline", params, seed=8)
-    assert run.ok, run.error
-    return results.comparison_of(
-        tiny_dataset, ["baseline"], params, [8], {"baseline": [run]}
+    comparison = run_comparison(
+        tiny_dataset, ["baseline"], {"epochs": 1, "batch_size": 256}, [8]
     )
+    assert comparison.ok_runs("baseline"), comparison.error("baseline")
+    return comparison
 
 
 def open_page(page: str | None = None, **state) -> AppTest:
@@ -244,12 +244,9 @@ def test_train_stores_a_comparison_and_the_same_config_is_a_cache_hit(tiny_datas
     assert all(again.runs[n][0] is comparison.runs[n][0] for n in comparison.runs)
     assert "2 from the cache" in texts(at.success)
 
-    started = time.perf_counter()
-    run, cached = training.train(
-        tiny_dataset, "baseline", {"epochs": 1, "batch_size": 256}, 7
-    )
-    assert cached and run is comparison.runs["baseline"][0]
-    assert time.perf_counter() - started < 1.0
+    (spec,) = plan_runs(["baseline"], {"epochs": 1, "batch_size": 256}, [7])
+    cached = training.run_cache().get(tiny_dataset.fingerprint, spec)
+    assert cached is comparison.runs["baseline"][0]
 
 
 def test_a_failing_technique_shows_its_error_and_the_others_finish(tiny_dataset):

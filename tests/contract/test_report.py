@@ -122,7 +122,7 @@ def test_metrics_frame_has_one_row_per_technique_with_the_documented_columns(res
 
 
 def test_several_seeds_add_the_pr_auc_confidence_interval(tiny_dataset):
-    from imbal_core.training import run_comparison
+    from imbal_core.execution import run_comparison
 
     comparison = run_comparison(
         tiny_dataset, ["baseline"], {"epochs": 1, "batch_size": 512}, seeds=(1, 2)

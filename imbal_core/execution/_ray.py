@@ -1,0 +1,108 @@
+"""The Ray executor: each run a Ray task, so a comparison or a sweep spreads over a cluster.
+
+The Dataset goes to the object store once (``ray.put``) and every task receives the
+reference; each task asks for one CPU (TensorFlow runs one thread per run, see
+:mod:`imbal_core.execution._task`); results stream back with ``ray.wait`` as they finish. Ray reuses its worker
+processes, so they keep their compiled networks warm between runs. The package
+itself ships with the job (``runtime_env`` ``py_modules``): a cluster's workers need
+only the requirements installed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from imbal_core.errors import InputError, first_line
+from imbal_core.execution._executor import TICK_SECONDS, Event, Executor, outcome
+from imbal_core.execution._plan import RunSpec
+from imbal_core.execution._task import attach, configure_tensorflow, execute, failed
+from imbal_core.results import Run
+
+if TYPE_CHECKING:
+    from imbal_core.data import Dataset
+
+ADDRESS_VARIABLE = "IMBAL_RAY_ADDRESS"
+
+
+def _run_on_ray(dataset: Dataset, spec: RunSpec) -> Run:
+    configure_tensorflow()
+    return execute(dataset, spec)
+
+
+class RayExecutor(Executor):
+    """Runs on the Ray cluster at ``address`` (or ``$IMBAL_RAY_ADDRESS``); without
+    one, on a local Ray started for this process."""
+
+    kind = "ray"
+
+    def __init__(self, address: str | None = None):
+        try:
+            import ray
+        except ImportError:
+            raise InputError(
+                "the Ray executor needs ray: pip install -r requirements.txt."
+            ) from None
+        self._ray = ray
+        self.address = address or os.environ.get(ADDRESS_VARIABLE) or None
+        if not ray.is_initialized():
+            package = str(Path(__file__).resolve().parents[1])
+            try:
+                ray.init(
+                    address=self.address,
+                    runtime_env={"py_modules": [package]},
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    logging_level="error",
+                )
+            except (ConnectionError, RuntimeError, ValueError) as exc:
+                raise InputError(
+                    f"cannot reach a Ray cluster at {self.address!r}: {first_line(exc)}; "
+                    "check the address (ray start --head prints it) or leave it out "
+                    "to start a local Ray."
+                ) from None
+        self.workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        self._task = ray.remote(num_cpus=1, max_retries=0)(_run_on_ray)
+        self._stored: OrderedDict[str, Any] = OrderedDict()  # fingerprint -> ObjectRef
+
+    def describe(self) -> str:
+        return f"ray at {self.address or 'a local Ray'}, {self.workers} CPU slot(s)"
+
+    def _reference(self, dataset: Dataset) -> Any:
+        """The Dataset in the object store, put there once per fingerprint."""
+        if dataset.fingerprint not in self._stored:
+            self._stored[dataset.fingerprint] = self._ray.put(dataset)
+            while len(self._stored) > 2:
+                self._stored.popitem(last=False)
+        return self._stored[dataset.fingerprint]
+
+    def stream(self, dataset: Dataset, specs: Sequence[RunSpec]) -> Iterator[Event]:
+        ray = self._ray
+        reference = self._reference(dataset)
+        tasks = {
+            self._task.remote(reference, spec): index
+            for index, spec in enumerate(specs)
+        }
+        pending = list(tasks)
+        try:
+            while pending:
+                done, pending = ray.wait(pending, num_returns=1, timeout=TICK_SECONDS)
+                if not done:
+                    yield Event(None)
+                for ref in done:
+                    index = tasks[ref]
+                    try:
+                        run = ray.get(ref)
+                    except Exception as exc:  # the task or its worker died: fail alone
+                        run = failed(specs[index], f"on Ray: {first_line(exc)}")
+                    run = attach(run, dataset)
+                    yield Event(index, 1.0, outcome(run), run)
+        finally:
+            for ref in pending:
+                ray.cancel(ref)  # queued tasks are dropped, running ones interrupted
+
+    def close(self) -> None:
+        self._stored.clear()

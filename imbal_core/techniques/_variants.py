@@ -1,0 +1,34 @@
+"""Variants: one technique with swept hyperparameters, named and labelled once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+SYMBOLS = {"gamma": "γ", "alpha": "α", "k_neighbors": "k"}  # as papers write them
+
+
+def variant_name(technique: str, values: Mapping[str, Any]) -> str:
+    """``focal_loss[gamma=1,alpha=0.25]``: a variant's key in results and caches."""
+    inside = ",".join(f"{k}={_number(v)}" for k, v in values.items())
+    return f"{technique}[{inside}]"
+
+
+def variant_label(name: str) -> str | None:
+    """ "Focal loss (γ=1, α=0.25)" for a variant name; None for a plain technique."""
+    technique, bracket, inside = name.partition("[")
+    if not bracket or not inside.endswith("]"):
+        return None
+    from imbal_core.techniques import REGISTRY
+
+    cls = REGISTRY.get(technique)
+    base = cls.label if cls is not None else technique
+    parts = []
+    for pair in inside[:-1].split(","):
+        key, _, value = pair.partition("=")
+        parts.append(f"{SYMBOLS.get(key, key.replace('_', ' '))}={value}")
+    return f"{base} ({', '.join(parts)})"
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
