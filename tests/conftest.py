@@ -24,8 +24,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from imbal_core import techniques  # noqa: E402
 from imbal_core.data import Dataset, make_demo, prepare  # noqa: E402
-from imbal_core.results import Comparison  # noqa: E402
 from imbal_core.execution import run_comparison  # noqa: E402
+from imbal_core.results import Comparison  # noqa: E402
 
 TINY_OPTIONS = {"epochs": 1, "batch_size": 256, "n_estimators": 2}
 

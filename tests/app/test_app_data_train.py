@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import tomllib
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import loaders, training
-from imbal_core import data, results, techniques
+from imbal_core import data, techniques
 from imbal_core.errors import InputError
 from imbal_core.execution import plan_runs, run_comparison
 from imbal_core.results import Comparison

@@ -137,7 +137,9 @@ def test_a_cancelled_inline_run_reports_why(dataset):
     stream = executor.stream(dataset, specs)
     assert next(stream).index is not None or True  # training has started
     stream.close()  # joins the worker thread: it stops at its next epoch
-    events = list(InlineExecutor().stream(dataset, plan_runs(["baseline"], OPTIONS, [1])))
+    events = list(
+        InlineExecutor().stream(dataset, plan_runs(["baseline"], OPTIONS, [1]))
+    )
     assert events[-1].run.ok
     assert CANCELLED == "cancelled before it finished"
 

@@ -16,8 +16,8 @@ import pytest
 from imbal_core import evaluate, report
 from imbal_core.cli import main
 from imbal_core.data import make_demo, prepare
-from imbal_core.results import dump_results, results_json
 from imbal_core.execution import run_comparison
+from imbal_core.results import dump_results, results_json
 
 
 def strict_json(text: str):
