@@ -131,9 +131,10 @@ def train_comparison(
     drawing one progress bar per technique and the runs table as runs finish.
 
     Returns the comparison and how many runs came from the cache. Bad
-    hyperparameters raise :class:`InputError` before anything trains. If the
-    script is interrupted (Cancel, or the user leaves the page), queued and running
-    runs stop, and the finished ones are kept in the session and the cache.
+    hyperparameters raise :class:`InputError` before anything trains. Each finished
+    run goes to the cache and the session's comparison at once, so if the script is
+    stopped (Cancel, or the user leaves the page) queued and running runs stop and
+    the finished ones are kept.
     """
     specs = plan_runs(names, options, seeds, sweeps, len(dataset.y_train))
     cache = run_cache()
@@ -157,19 +158,16 @@ def train_comparison(
                     finished[index] = event.run
                     cache.put(dataset.fingerprint, specs[index], event.run)
                     board.finished(index)
-                    board.table(
-                        _assemble(dataset, specs, finished, options, seeds, sweeps)
+                    partial = _assemble(
+                        dataset, specs, finished, options, seeds, sweeps
                     )
+                    # In the session at once: Cancel stops this script and starts the
+                    # next run concurrently, so only what is stored already is kept.
+                    session.set_comparison(partial)
+                    board.table(partial)
                 else:
                     board.progress(index, event.fraction, event.message)
             board.tick(elapsed(started))
-    except BaseException:
-        # Streamlit stops a script for a rerun (Cancel) by raising inside it: keep
-        # what finished, mark the rest cancelled, then let Streamlit go on.
-        session.set_comparison(
-            _assemble(dataset, specs, finished, options, seeds, sweeps)
-        )
-        raise
     finally:
         close = getattr(stream, "close", None)
         if close is not None:

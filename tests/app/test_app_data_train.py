@@ -305,3 +305,63 @@ def test_streamlit_config_is_locked_down():
     assert config["server"]["enableStaticServing"] is False
     assert config["client"]["showErrorDetails"] == "none"
     assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_sweep_mode_trains_one_variant_per_value_and_caches_each_run(tiny_dataset):
+    """Issue #11: several values per hyperparameter become labelled variants; a
+    value already trained (same data, params, seed) comes from the cache."""
+    at = open_page("pages/2_Train.py", dataset=tiny_dataset)
+    at.toggle(key="sweep_mode").set_value(True).run()
+    gamma = at.text_input(key="sweep::focal_loss::gamma")
+    assert gamma.label == "Gamma values" and gamma.value == "2"
+    at.multiselect(key="techniques").set_value(["focal_loss", "baseline"])
+    at.number_input(key="epochs").set_value(1)
+    at.number_input(key="seed").set_value(21)
+    gamma.set_value("0.5, 1")
+    before = training.training_count()
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    comparison = at.session_state["comparison"]
+    assert list(comparison.runs) == [
+        "focal_loss[gamma=0.5,alpha=0.25]",
+        "focal_loss[gamma=1,alpha=0.25]",
+        "baseline",
+    ]
+    assert [
+        r.params["gamma"] for n in list(comparison.runs)[:2] for r in comparison.runs[n]
+    ] == [0.5, 1.0]
+    assert comparison.config["sweeps"] == {"gamma": [0.5, 1.0]}
+    assert training.training_count() == before + 3
+    table = at.dataframe[-1].value
+    assert list(table["technique"]) == [
+        "Focal loss (γ=0.5, α=0.25)",
+        "Focal loss (γ=1, α=0.25)",
+        "Baseline",
+    ]
+    assert "swept gamma: 0.5, 1" in " ".join(c.value for c in at.caption)
+
+    at.text_input(key="sweep::focal_loss::gamma").set_value("1, 2")
+    at.button[0].click().run()
+    again = at.session_state["comparison"]
+    # γ=1 and the baseline were trained above: only γ=2 trains now.
+    assert training.training_count() == before + 4
+    assert (
+        again.runs["focal_loss[gamma=1,alpha=0.25]"][0]
+        is comparison.runs["focal_loss[gamma=1,alpha=0.25]"][0]
+    )
+    assert "2 from the cache" in texts(at.success)
+
+
+def test_a_bad_sweep_list_is_one_clear_error_and_keeps_the_results(
+    tiny_dataset, earlier_comparison
+):
+    at = open_page(
+        "pages/2_Train.py", dataset=tiny_dataset, comparison=earlier_comparison
+    )
+    at.toggle(key="sweep_mode").set_value(True).run()
+    at.multiselect(key="techniques").set_value(["focal_loss"])
+    at.text_input(key="sweep::focal_loss::gamma").set_value("1, two")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "is not NAME=V1,V2" in " ".join(e.value for e in at.error)
+    assert at.session_state["comparison"] is earlier_comparison

@@ -1,4 +1,5 @@
-"""Keeps ``python -m benchmarks.run`` from rotting: a tiny real run, plus the bagging speed-up's contract."""
+"""Keeps ``python -m benchmarks.run`` from rotting: a tiny real run, the small-CSV CLI
+measurement, plus the bagging speed-up's contract."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from imbal_core.techniques.balanced_bagging import BalancedBagging
 
 @pytest.mark.slow
 def test_benchmark_end_to_end_writes_table_json_and_markdown(tmp_path, capsys):
-    # Two fresh worker processes (seed code, engine) on 3,000 rows, 1 epoch.
+    # Four fresh processes on 3,000 rows, 1 epoch: the seed code per technique, then
+    # the engine's whole comparison with 1 and with 2 workers.
+    names = ["undersampling", "baseline"]
     bench.main(
         [
             "--rows",
@@ -22,31 +25,58 @@ def test_benchmark_end_to_end_writes_table_json_and_markdown(tmp_path, capsys):
             "--epochs",
             "1",
             "--techniques",
-            "undersampling",
+            ",".join(names),
+            "--workers",
+            "1,2",
             "--skip-extras",
             "--scales",
-            "1",
+            "",
             "--out-dir",
             str(tmp_path),
         ]
     )
     report = json.loads((tmp_path / "latest.json").read_text())
-    row = report["techniques"]["undersampling"]
-    for side in ("seed", "engine"):
-        assert row[side]["wall_s"] > 0
-        assert row[side]["peak_mb"] > 50  # a Python process with TensorFlow loaded
-        assert 0.0 <= row[side]["pr_auc"] <= 1.0
-    assert row["seed"]["test_rows"] == 600  # the seed's unstratified 20 % test split
-    assert report["total"]["speedup"] == pytest.approx(
-        row["seed"]["wall_s"] / row["engine"]["wall_s"]
+    assert report["techniques"] == names and report["workers"] == [1, 2]
+    for name in names:
+        seed = report["seed"][name]
+        assert seed["wall_s"] > 0 and seed["load_before"] >= 0
+        assert seed["peak_mb"] > 50  # a Python process with TensorFlow loaded
+        assert 0.0 <= seed["pr_auc"] <= 1.0
+        assert seed["test_rows"] == 600  # the seed's unstratified 20 % test split
+    for count in ("1", "2"):
+        engine = report["engine"][count]
+        assert engine["workers"] == int(count) and engine["wall_s"] > 0
+        assert engine["startup_s"] > 0 and engine["load_before"] >= 0
+        assert len(engine["worker_peaks_mb"]) == int(count)
+        assert engine["workers_peak_mb"] > 50 * int(count)  # TensorFlow in each
+        assert list(engine["techniques"]) == names
+        for run in engine["techniques"].values():
+            assert 0.0 <= run["pr_auc"] <= 1.0 and run["fit_seconds"] > 0
+    total = report["total"]
+    seed_s = sum(report["seed"][n]["wall_s"] for n in names)
+    assert total["speedup"] == pytest.approx(seed_s / report["engine"]["2"]["wall_s"])
+    assert total["workers_speedup"] == pytest.approx(
+        report["engine"]["1"]["wall_s"] / report["engine"]["2"]["wall_s"]
     )
-    assert (
-        report["machine"]["cores"] >= 1 and report["machine"]["versions"]["tensorflow"]
-    )
-    assert report["scaling"]["points"][0]["rows"] == 3000
+    assert set(report["checks"]) == {"speedup", "pr_auc", "workers_speedup"}
+    assert report["checks"]["speedup"]["target"] == "≥ 4x"
+    assert report["machine"]["cores"] >= 1
+    assert report["machine"]["versions"]["tensorflow"]
+    assert report["scaling"]["points"] == []
     markdown = (tmp_path / "latest.md").read_text()
-    assert "| undersampling |" in markdown and "Speed-up" in markdown
+    assert "| Technique | Seed code (s) | Engine fit (s), concurrent" in markdown
+    assert "| undersampling |" in markdown and "| baseline |" in markdown
+    assert "**Total: seed code" in markdown and "(target ≥ 4x: " in markdown
+    assert "(target ≥ 1.6x: " in markdown and "load before" in markdown
     assert "| undersampling |" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_small_csv_cli_measurement_times_the_whole_command():
+    result = bench.measure_cli(rows=600, seeds=1, epochs=1)
+    assert result["wall_s"] > 0 and result["load_before"] >= 0
+    assert result["techniques"] == 7 and result["rows"] == 600
+    assert result["failed"] == []
 
 
 def test_slider_timing_covers_every_technique(monkeypatch):

@@ -275,3 +275,36 @@ def test_two_sessions_upload_and_train_without_mixing(server, browser: Browser) 
         )
     for page in pages.values():
         page.context.close()
+
+
+def test_cancel_stops_training_and_keeps_the_finished_run(
+    server, browser: Browser
+) -> None:
+    """Issue #11: Cancel after the first finished run stops the others; that run is
+    kept (runs table, Compare) and cached (training it again costs nothing)."""
+    url, _ = server
+    page = _new_page(browser, url)
+    # 300 epochs: undersampling trains ~100 rows (a second or two); baseline and
+    # oversampling train ~25k and ~50k rows (minutes) and must be stopped by Cancel.
+    labels = ["Baseline", "Random undersampling", "Random oversampling"]
+    before = _train(page, labels, epochs=300, wait=False)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main).to_contain_text("1 of 3 run(s) finished", timeout=TRAIN_TIMEOUT)
+    with rerun(page):
+        main.get_by_role("button", name="Cancel").click()
+    assert runs_finished(page) > before
+    assert_clean(page, "Train page after Cancel")
+    expect(main).to_contain_text("Training cancelled")
+    # The runs table (a canvas grid; its text is in the accessible table behind it).
+    table = main.locator('[data-testid="stDataFrame"]').last
+    for text in ("Random undersampling", "ok", "Baseline", "cancelled"):
+        expect(table).to_contain_text(text)
+
+    open_page(page, "Compare")
+    assert_clean(page, "Compare page after Cancel")
+    expect(main).to_contain_text("Random undersampling")
+
+    # The kept run is cached: the same configuration trains nothing.
+    _train(page, ["Random undersampling"], epochs=300)
+    expect(main).to_contain_text("1 from the cache")
+    page.context.close()

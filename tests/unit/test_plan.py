@@ -1,0 +1,94 @@
+"""Planning runs: variants from sweeps, their names and labels, checked values."""
+
+from __future__ import annotations
+
+import pytest
+
+from imbal_core import results, techniques
+from imbal_core.errors import InputError
+from imbal_core.execution import parse_sweep, plan_runs
+
+
+def test_a_sweep_expands_only_the_techniques_that_own_the_parameter():
+    specs = plan_runs(
+        ["baseline", "focal_loss", "smote"],
+        {"epochs": 3},
+        seeds=[1, 2],
+        sweeps={"gamma": [0.5, 1, 2], "k_neighbors": [3, 5]},
+    )
+    names = list(dict.fromkeys(s.name for s in specs))
+    assert names == [
+        "baseline",
+        "focal_loss[gamma=0.5,alpha=0.25]",
+        "focal_loss[gamma=1,alpha=0.25]",
+        "focal_loss[gamma=2,alpha=0.25]",
+        "smote[k_neighbors=3]",
+        "smote[k_neighbors=5]",
+    ]
+    assert len(specs) == len(names) * 2  # variants x seeds
+    focal = [s for s in specs if s.technique == "focal_loss"]
+    assert [s.params["gamma"] for s in focal] == [0.5, 0.5, 1.0, 1.0, 2.0, 2.0]
+    assert all(s.params["epochs"] == 3 for s in specs)
+    smote = [s for s in specs if s.technique == "smote"]
+    assert {type(s.params["k_neighbors"]) for s in smote} == {int}
+    assert [results.label(n) for n in names[1:3]] == [
+        "Focal loss (γ=0.5, α=0.25)",
+        "Focal loss (γ=1, α=0.25)",
+    ]
+    assert results.label("smote[k_neighbors=3]") == "SMOTE (k=3)"
+
+
+def test_two_swept_parameters_of_one_technique_give_every_combination():
+    specs = plan_runs(["focal_loss"], {}, [0], {"gamma": [1, 2], "alpha": [0.25, 0.5]})
+    assert [s.name for s in specs] == [
+        "focal_loss[gamma=1,alpha=0.25]",
+        "focal_loss[gamma=1,alpha=0.5]",
+        "focal_loss[gamma=2,alpha=0.25]",
+        "focal_loss[gamma=2,alpha=0.5]",
+    ]
+
+
+def test_sweeping_a_shared_parameter_makes_variants_of_every_technique():
+    specs = plan_runs(["baseline", "smote"], {}, [0], {"epochs": [5, 10]})
+    assert [s.name for s in specs] == [
+        "baseline[epochs=5]",
+        "baseline[epochs=10]",
+        "smote[epochs=5,k_neighbors=5]",
+        "smote[epochs=10,k_neighbors=5]",
+    ]
+    assert results.label("baseline[epochs=5]") == "Baseline (epochs=5)"
+
+
+def test_the_same_run_has_the_same_cache_key_with_or_without_a_sweep():
+    (plain,) = plan_runs(["focal_loss"], {"gamma": 1.0}, [4])
+    swept = plan_runs(["focal_loss"], {}, [4], {"gamma": [1, 2]})[0]
+    assert plain.cache_key == swept.cache_key and plain.name != swept.name
+
+
+@pytest.mark.parametrize(
+    ("names", "sweep", "message"),
+    [
+        (["focal_loss"], {"gamma": [1, 20]}, "gamma must be between 0.0 and 10.0"),
+        (["smote"], {"k_neighbors": [2.5]}, "k_neighbors must be a whole number"),
+        (["smote"], {"nope": [1]}, "no technique has that hyperparameter"),
+        (
+            ["smote"],
+            {"gamma": [1, 2]},
+            "it belongs to focal_loss, which is not selected",
+        ),
+    ],
+)
+def test_bad_sweeps_fail_before_anything_trains(names, sweep, message):
+    with pytest.raises(InputError, match=message):
+        plan_runs(names, {}, [0], sweep)
+
+
+@pytest.mark.parametrize("text", ["gamma", "gamma=", "=1,2", "gamma=1,x"])
+def test_a_malformed_sweep_is_one_clear_line(text):
+    with pytest.raises(InputError, match="is not NAME=V1,V2"):
+        parse_sweep(text)
+
+
+def test_parse_sweep_reads_numbers_and_drops_repeats():
+    assert parse_sweep("k-neighbors=3, 5,3") == ("k_neighbors", [3.0, 5.0])
+    assert techniques.variant_label("baseline") is None
