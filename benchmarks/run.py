@@ -215,8 +215,8 @@ def _run_cache(spec: dict[str, Any]) -> dict[str, Any]:
     return {
         "first_s": first_s,
         "repeat_s": statistics.median(repeats),
-        "how": "dashboard.training.RunCache (the Train page's per-run cache); "
-        "first run through collect(InlineExecutor(), ...)",
+        "how": "the dashboard's run cache, `dashboard.training.RunCache`; the first "
+        "run trained inline through `collect(InlineExecutor(), ...)`",
     }
 
 
@@ -664,7 +664,7 @@ def summarise(report: dict[str, Any]) -> None:
         floor = total["seed_pr_auc_mean"] - TARGET_PR_AUC_DROP
         check(
             "pr_auc",
-            f"at most {TARGET_PR_AUC_DROP:g} below the seed's",
+            f"≥ the seed's − {TARGET_PR_AUC_DROP:g}",
             total["engine_pr_auc_mean"] >= floor,
         )
     if "cli_small" in report:
@@ -800,9 +800,9 @@ def to_markdown(report: dict[str, Any]) -> str:
     if "cache" in report:
         c = report["cache"]
         lines.append(
-            f"- Same configuration trained again (cache hit): "
-            f"**{c['repeat_s'] * 1000:.2f} ms**{verdict('cache')} (first training "
-            f"{c['first_s']:.1f} s; via {c['how']}){_load_note(c)}."
+            f"- Same configuration trained again, a cache hit ({c['how']}, in "
+            f"{c['first_s']:.1f} s): **{c['repeat_s'] * 1000:.2f} ms**"
+            f"{verdict('cache')}{_load_note(c)}."
         )
     if "slider" in report:
         s = report["slider"]
@@ -831,8 +831,10 @@ def to_markdown(report: dict[str, Any]) -> str:
             f"Scaling (engine only, one comparison with {scaling['workers']} workers; "
             f"engine fit per technique, concurrent; {scaling['data']}):",
             "",
-            "| Rows | " + " | ".join(names) + " | Comparison (s) | Peak (MB) |",
-            "|---:|" + "---:|" * (len(names) + 2),
+            "| Rows | "
+            + " | ".join(names)
+            + " | Comparison (s) | Peak (MB) | Load before |",
+            "|---:|" + "---:|" * (len(names) + 3),
         ]
         for p in scaling["points"]:
             cells = " | ".join(
@@ -840,8 +842,8 @@ def to_markdown(report: dict[str, Any]) -> str:
             )
             peak = p["peak_mb"] + (p["workers_peak_mb"] or 0)
             lines.append(
-                f"| {p['rows']:,} ({p['factor']}x) | {cells} | {p['wall_s']:.1f}"
-                f"{_load_note(p)} | {peak:,.0f} |"
+                f"| {p['rows']:,} ({p['factor']}x) | {cells} | {p['wall_s']:.1f} | "
+                f"{peak:,.0f} | {p['load_before']:.2f} |"
             )
         lines.append("")
         lines.append("Peak = the measuring process's plus its workers' (summed).")

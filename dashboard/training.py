@@ -24,6 +24,7 @@ from imbal_core.errors import CANCELLED
 from imbal_core.execution import (
     Executor,
     RunSpec,
+    check_sweeps,
     failed,
     make_executor,
     parse_sweep,
@@ -97,8 +98,7 @@ def executor(kind: str = "local") -> Executor:
 def warm_up() -> None:
     """Start the local workers in the background while the user fills in the form:
     loading TensorFlow takes seconds, and the first Train should not pay for it."""
-    pool = executor("local")
-    threading.Thread(target=pool.warm_up, name="imbal-warm-up", daemon=True).start()
+    executor("local").warm_up(wait_for_it=False)
 
 
 def options_and_sweeps(
@@ -136,6 +136,7 @@ def train_comparison(
     stopped (Cancel, or the user leaves the page) queued and running runs stop and
     the finished ones are kept.
     """
+    sweeps = check_sweeps(names, sweeps)
     specs = plan_runs(names, options, seeds, sweeps, len(dataset.y_train))
     cache = run_cache()
     finished: dict[int, Run] = {}

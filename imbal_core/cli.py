@@ -220,8 +220,7 @@ def _train(args: argparse.Namespace) -> int:
     from imbal_core.data import load_source
     from imbal_core.evaluate import Costs
     from imbal_core.execution import (
-        Event,
-        RunSpec,
+        check_sweeps,
         collect,
         make_executor,
         parse_sweep,
@@ -242,6 +241,14 @@ def _train(args: argparse.Namespace) -> int:
         techniques.get(name)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
 
+    hyper = {p.name: getattr(args, p.name) for p in techniques.SHARED_PARAMS}
+    for cls in techniques.REGISTRY.values():
+        hyper.update({p.name: getattr(args, p.name) for p in cls.params})
+    seeds = [args.seed + i for i in range(args.seeds)]
+    sweeps = check_sweeps(names, dict(parse_sweep(text) for text in args.sweep))
+    specs = plan_runs(names, hyper, seeds, sweeps)  # bad options end here
+    if args.workers is not None and not 1 <= args.workers <= 256:
+        raise InputError(f"--workers must be between 1 and 256, got {args.workers}.")
     options: dict[str, Any] = {
         "target": args.target,
         "positive": args.positive,
@@ -250,43 +257,23 @@ def _train(args: argparse.Namespace) -> int:
     }
     if args.data == "demo":
         options["rows"] = args.rows
-    dataset = load_source(args.data, **options)
-    hyper = {p.name: getattr(args, p.name) for p in techniques.SHARED_PARAMS}
-    for cls in techniques.REGISTRY.values():
-        hyper.update({p.name: getattr(args, p.name) for p in cls.params})
-    seeds = [args.seed + i for i in range(args.seeds)]
-    sweeps = dict(parse_sweep(text) for text in args.sweep)
-    # Bad options end here, before any output or training.
-    specs = plan_runs(names, hyper, seeds, sweeps, len(dataset.y_train))
-    if args.workers is not None and not 1 <= args.workers <= 256:
-        raise InputError(f"--workers must be between 1 and 256, got {args.workers}.")
+
     executor = make_executor(args.executor, args.workers, args.ray_address)
-
-    print(
-        f"data: {dataset.source}: {dataset.rows:,} rows, {dataset.positives:,} positive "
-        f"(label {dataset.summary()['positive_label']!r}), {len(dataset.feature_names)} features",
-        file=sys.stderr,
-    )
-    for note in [*dataset.notes, *techniques.option_notes(len(dataset.y_train), hyper)]:
-        print(f"note: {note}", file=sys.stderr)
-    print(f"runs: {len(specs)} on {executor.describe()}", file=sys.stderr)
-
-    started = time.perf_counter()
-    finished = 0
-
-    def report(spec: RunSpec, event: Event) -> None:
-        nonlocal finished
-        if event.run is None:
-            return  # one line per finished run: concurrent epochs would interleave
-        finished += 1
+    try:
+        # Workers load TensorFlow (seconds) while this process reads the data.
+        executor.warm_up(wait_for_it=False)
+        dataset = load_source(args.data, **options)
         print(
-            f"[{finished}/{len(specs)}] {spec.name} seed {spec.seed}: {event.message} "
-            f"({time.perf_counter() - started:.1f} s)",
+            f"data: {dataset.source}: {dataset.rows:,} rows, {dataset.positives:,} "
+            f"positive (label {dataset.summary()['positive_label']!r}), "
+            f"{len(dataset.feature_names)} features",
             file=sys.stderr,
         )
-
-    try:
-        runs = collect(executor, dataset, specs, report)
+        notes = techniques.option_notes(len(dataset.y_train), hyper)
+        for note in [*dataset.notes, *notes]:
+            print(f"note: {note}", file=sys.stderr)
+        print(f"runs: {len(specs)} on {executor.describe()}", file=sys.stderr)
+        runs = collect(executor, dataset, specs, _progress_lines(len(specs)))
     finally:
         executor.close()
     comparison = comparison_of(dataset, list(runs), hyper, seeds, runs, sweeps)
@@ -310,6 +297,25 @@ def _train(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _progress_lines(total: int) -> Any:
+    """One stderr line per finished run (concurrent epochs would interleave)."""
+    started = time.perf_counter()
+    finished = 0
+
+    def report(spec: Any, event: Any) -> None:
+        nonlocal finished
+        if event.run is None:
+            return
+        finished += 1
+        print(
+            f"[{finished}/{total}] {spec.name} seed {spec.seed}: {event.message} "
+            f"({time.perf_counter() - started:.1f} s)",
+            file=sys.stderr,
+        )
+
+    return report
 
 
 def _report(args: argparse.Namespace) -> int:

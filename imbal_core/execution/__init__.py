@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from imbal_core.execution._executor import Event, Executor, InlineExecutor, outcome
 from imbal_core.execution._local import LocalExecutor
-from imbal_core.execution._plan import RunSpec, parse_sweep, plan_runs
+from imbal_core.execution._plan import RunSpec, check_sweeps, parse_sweep, plan_runs
 from imbal_core.execution._task import failed
 from imbal_core.results import Comparison, Run, comparison_of
 
@@ -78,6 +78,7 @@ def run_comparison(
 
     Without an executor, runs train in this process (:class:`InlineExecutor`).
     """
+    sweeps = check_sweeps(names, sweeps)
     specs = plan_runs(names, options, seeds, sweeps, len(dataset.y_train))
     runs = collect(executor or InlineExecutor(), dataset, specs, on_event)
     return comparison_of(dataset, list(runs), options, seeds, runs, sweeps)
@@ -90,6 +91,7 @@ __all__ = [
     "InlineExecutor",
     "LocalExecutor",
     "RunSpec",
+    "check_sweeps",
     "collect",
     "failed",
     "make_executor",

@@ -55,6 +55,9 @@ class Executor:
     def describe(self) -> str:
         return f"{self.kind}, {self.workers} worker(s)"
 
+    def warm_up(self, wait_for_it: bool = True) -> None:
+        """Get workers ready before the first run (a no-op where there is nothing to start)."""
+
     def close(self) -> None:
         """Release workers; the executor cannot be used afterwards."""
 

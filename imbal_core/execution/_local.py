@@ -120,11 +120,12 @@ class LocalExecutor(Executor):
                 partial.replace(path)
         return str(path)
 
-    def warm_up(self) -> None:
+    def warm_up(self, wait_for_it: bool = True) -> None:
         """Start every worker now (TensorFlow takes seconds to load), not at the first run."""
         with self._lock:
             futures = [self._pool.submit(int) for _ in range(self.workers)]
-        wait(futures)
+        if wait_for_it:
+            wait(futures)
 
     def stream(self, dataset: Dataset, specs: Sequence[RunSpec]) -> Iterator[Event]:
         job = next(self._jobs)

@@ -48,19 +48,11 @@ def parse_sweep(text: str) -> tuple[str, list[float]]:
     return name, list(dict.fromkeys(numbers))  # repeated values would be one variant
 
 
-def plan_runs(
-    names: Sequence[str],
-    options: Mapping[str, Any],
-    seeds: Sequence[int],
-    sweeps: Mapping[str, Sequence[float]] | None = None,
-    train_rows: int = 0,
-) -> list[RunSpec]:
-    """Every run of a comparison, variants x seeds, in the order they are shown.
-
-    Hyperparameters and sweep values are checked first: a bad one raises
-    :class:`InputError` before anything trains.
-    """
-    per_technique = techniques.validate_options(train_rows, names, dict(options))
+def check_sweeps(
+    names: Sequence[str], sweeps: Mapping[str, Sequence[float]] | None
+) -> dict[str, list[float | int]]:
+    """Sweep values checked against the selected techniques' parameters (whole
+    numbers where the parameter is one), or a one-line :class:`InputError`."""
     sweeps = {k: list(v) for k, v in (sweeps or {}).items()}
     declared = {p.name: p for p in techniques.SHARED_PARAMS}
     for name in names:
@@ -81,6 +73,23 @@ def plan_runs(
                 )
             )
         sweeps[param] = [declared[param].check(v) for v in values]
+    return sweeps
+
+
+def plan_runs(
+    names: Sequence[str],
+    options: Mapping[str, Any],
+    seeds: Sequence[int],
+    sweeps: Mapping[str, Sequence[float]] | None = None,
+    train_rows: int = 0,
+) -> list[RunSpec]:
+    """Every run of a comparison, variants x seeds, in the order they are shown.
+
+    Hyperparameters and sweep values are checked first: a bad one raises
+    :class:`InputError` before anything trains.
+    """
+    per_technique = techniques.validate_options(train_rows, names, dict(options))
+    sweeps = check_sweeps(names, sweeps)
     shared = {p.name for p in techniques.SHARED_PARAMS}
     specs = []
     for name in names:

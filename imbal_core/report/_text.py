@@ -56,7 +56,10 @@ def params_rows(config: Mapping[str, Any]) -> list[tuple[str, str]]:
 
     rows = []
     seen: set[str] = set()
-    chosen = [n for n in config.get("techniques") or [] if n in REGISTRY]
+    # Variants ("focal_loss[gamma=1,alpha=0.25]") count as their technique.
+    bases = [str(n).split("[")[0] for n in config.get("techniques") or []]
+    chosen = [n for n in dict.fromkeys(bases) if n in REGISTRY]
+    sweeps = config.get("sweeps") or {}
     params = [(None, p) for p in SHARED_PARAMS] + [
         (REGISTRY[n], p) for n in chosen for p in REGISTRY[n].params
     ]
@@ -66,7 +69,9 @@ def params_rows(config: Mapping[str, Any]) -> list[tuple[str, str]]:
         seen.add(param.name)
         value = config.get(param.name)
         shown = (
-            f"{param.default:g} (default)"
+            ", ".join(f"{v:g}" for v in sweeps[param.name]) + " (swept)"
+            if param.name in sweeps
+            else f"{param.default:g} (default)"
             if value is None
             else (f"{value:g}" if isinstance(value, numbers.Real) else str(value))
         )

@@ -175,3 +175,46 @@ def test_many_runs_keep_server_and_worker_memory_bounded(dataset):
         assert len(workers) >= 3, workers
     finally:
         executor.close()
+
+
+def _without_timings(value):
+    """A results JSON with the wall-clock fields removed (they differ run to run)."""
+    if isinstance(value, dict):
+        return {k: _without_timings(v) for k, v in value.items() if k != "fit_seconds"}
+    if isinstance(value, list):
+        return [_without_timings(v) for v in value]
+    return value
+
+
+def test_the_cli_on_ray_writes_the_same_metrics_as_on_the_local_pool(tmp_path):
+    """CI's local Ray (see .ci/run) against the default local pool, end to end."""
+    import json
+    import subprocess
+
+    if os.environ.get("CI") and not os.environ.get("IMBAL_RAY_ADDRESS"):
+        pytest.fail("CI must start Ray and set IMBAL_RAY_ADDRESS (see .ci/run)")
+    csv = tmp_path / "small.csv"
+    make_demo(rows=1500, positives=40, seed=3).to_csv(csv, index=False)
+    written = {}
+    for executor in ("local", "ray"):
+        out = tmp_path / f"{executor}.json"
+        done = subprocess.run(
+            [sys.executable, "-m", "imbal_core", "train", "--data", str(csv)]
+            + ["--techniques", "baseline,smote,focal_loss", "--epochs", "2"]
+            + ["--seeds", "2", "--sweep", "gamma=1,2", "--executor", executor]
+            + ["--out", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+        assert f"on {executor}" in done.stderr and "[8/8] " in done.stderr
+        written[executor] = json.loads(out.read_text())
+    local, ray = (_without_timings(written[k]["techniques"]) for k in ("local", "ray"))
+    assert list(local) == [
+        "baseline",
+        "smote",
+        "focal_loss[gamma=1,alpha=0.25]",
+        "focal_loss[gamma=2,alpha=0.25]",
+    ]
+    assert ray == local
