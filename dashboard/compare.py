@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import session
 from dashboard.widgets import plain, show
 from imbal_core import evaluate, figures, results, tables
-from imbal_core.evaluate import Costs
+from imbal_core.evaluate import Costs, OperatingPoint
 from imbal_core.results import Comparison, ComparisonView, Techniques
 
 OBJECTIVES = {"f1": "Best F1 on validation", "cost": "Lowest cost on validation"}
@@ -66,6 +66,89 @@ def cost_controls(comparison: Comparison) -> Costs:
     return costs
 
 
+COMPARE_AT = {
+    "threshold": "Same threshold",
+    "suggested": "Own threshold",
+    "recall": "Same recall",
+    "alerts": "Same alert budget",
+}
+
+
+def operating_point() -> OperatingPoint:
+    """The "Compare at" control: how every technique's threshold is chosen. Each
+    value comes back where the user left it, also after visiting another page."""
+    kept = session.get(session.OPERATING_KEPT) or {}
+    session.default(session.COMPARE_AT, kept.get(session.COMPARE_AT, "threshold"))
+    left, right = st.columns([5, 3])
+    mode = left.radio(
+        "Compare at",
+        list(COMPARE_AT),
+        format_func=COMPARE_AT.get,
+        key=session.COMPARE_AT,
+        horizontal=True,
+        help="Same threshold: one for all. Own threshold: each technique's suggested one (best "
+        "validation F1 or lowest validation cost). One threshold for all compares different "
+        "operating points: after resampling or class weights a probability means something "
+        "different per technique. Matching recall or the alert "
+        "budget (what a review team can handle) compares the techniques themselves. Every threshold is "
+        "chosen on the validation split; the figures are on test. Nothing is retrained.",
+    )
+    with right:
+        if mode == "threshold":
+            value = threshold_slider()
+        elif mode == "recall":
+            session.default(session.RECALL_TARGET, kept.get(session.RECALL_TARGET, 0.8))
+            value = st.slider(
+                "Recall to reach (on validation)",
+                0.05,
+                1.0,
+                step=0.05,
+                key=session.RECALL_TARGET,
+                help="Each technique's threshold is the highest one catching this share of the "
+                "validation positives.",
+            )
+        elif mode == "alerts":
+            session.default(session.ALERT_BUDGET, kept.get(session.ALERT_BUDGET, 5.0))
+            value = st.number_input(
+                "Alerts per 1,000 cases (on validation)",
+                0.0,
+                1000.0,
+                step=0.5,
+                key=session.ALERT_BUDGET,
+                help="The review capacity: each technique's threshold flags at most this many of "
+                "every 1,000 validation cases (the closest rate from below).",
+            )
+        else:
+            value = None
+            objective_radio()
+    session.put(
+        session.OPERATING_KEPT,
+        {**kept, session.COMPARE_AT: mode}
+        | ({} if value is None else {_KEY_OF[mode]: value}),
+    )
+    return OperatingPoint(mode, None if value is None else float(value))
+
+
+_KEY_OF = {
+    "threshold": session.THRESHOLD,
+    "recall": session.RECALL_TARGET,
+    "alerts": session.ALERT_BUDGET,
+}
+
+
+def objective_radio() -> None:
+    session.default(session.OBJECTIVE, session.objective())  # kept across pages
+    st.radio(
+        "Suggest by",
+        list(OBJECTIVES),
+        format_func=OBJECTIVES.get,
+        key=session.OBJECTIVE,
+        horizontal=True,
+        help="Best F1 balances precision and recall; lowest cost uses the costs below.",
+    )
+    session.put(session.OBJECTIVE_KEPT, session.get(session.OBJECTIVE))
+
+
 def threshold_slider() -> float:
     """One threshold for every technique; it comes back where the user left it."""
     session.default(session.THRESHOLD, float(session.get(session.THRESHOLD_KEPT, 0.5)))
@@ -84,18 +167,29 @@ def threshold_slider() -> float:
 
 
 def problems(summaries: Techniques) -> None:
-    for name, error in results.failed(summaries).items():
-        st.warning(f"**{plain(results.label(name))}** failed: {plain(error)}", icon="⚠️")
+    """Failures and warnings in one line (the overview must fit one screen); the
+    details one click away."""
+    found = [
+        (name, f"failed: {error}") for name, error in results.failed(summaries).items()
+    ]
     for name, summary in results.ok(summaries).items():
-        shown = plain(results.label(name))
         if summary.get("error"):  # some seeds failed; the rest are averaged
-            st.warning(f"**{shown}**: {plain(summary['error'])}", icon="⚠️")
-        for warning in summary.get("warnings") or []:  # e.g. did not learn
-            st.warning(f"**{shown}** {plain(warning)}", icon="⚠️")
+            found.append((name, summary["error"]))
+        found += [(name, w) for w in summary.get("warnings") or []]  # did not learn
+    if not found:
+        return
+    names = ", ".join(dict.fromkeys(results.label(n) for n, _ in found))
+    kinds = sorted(
+        {"failed" if t.startswith("failed") else t.split(":")[0] for _, t in found}
+    )
+    with st.expander(f"⚠️ Read with care — {names}: {'; '.join(kinds)}"):
+        for name, text in found:
+            st.warning(f"**{plain(results.label(name))}** {plain(text)}", icon="⚠️")
 
 
 def _apply_threshold(value: float) -> None:
     """on_click: runs before the next script run, so the slider is created with the new value."""
+    session.put(session.COMPARE_AT, "threshold")
     session.put(session.THRESHOLD, float(value))
 
 
@@ -104,16 +198,8 @@ def suggestions(done: Techniques) -> None:
     st.markdown(
         "**Suggested thresholds** — chosen on the validation split, never on test."
     )
-    session.default(session.OBJECTIVE, session.objective())  # kept across pages
-    st.radio(
-        "Suggest by",
-        list(OBJECTIVES),
-        format_func=OBJECTIVES.get,
-        key=session.OBJECTIVE,
-        horizontal=True,
-        help="Best F1 balances precision and recall; lowest cost uses the costs below.",
-    )
-    session.put(session.OBJECTIVE_KEPT, session.get(session.OBJECTIVE))
+    if session.get(session.COMPARE_AT) != "suggested":  # else it is in the controls
+        objective_radio()
     table_col, apply_col = st.columns([3, 2])
     table_col.dataframe(
         tables.suggested_thresholds_table(done),
@@ -140,18 +226,45 @@ def suggestions(done: Techniques) -> None:
     )
 
 
-def overview(done: Techniques, threshold: float) -> None:
-    """Confusion matrices and the metrics table at the threshold."""
-    st.header(f"At threshold {threshold:.2f}")
-    show(figures.confusion_matrices(done, threshold), "confusion")
-    st.caption(
-        "Rows are the truth, columns the prediction. TP = positives caught, FN = positives missed, "
-        "FP = false alarms. Colour shows the share of each true class, so the rare positive row stays readable."
+def headline(done: Techniques, point: OperatingPoint) -> None:
+    """The answer first: each technique's threshold, recall, precision, workload,
+    cost and PR-AUC at the operating point, and its confusion matrix."""
+    st.markdown(
+        "#### "
+        + (
+            f"At threshold {point.value:.2f}"
+            if point.mode == "threshold"
+            else f"At {point.describe()}"
+        )
     )
+    st.dataframe(
+        tables.headline_table(done),
+        width="stretch",
+        column_config={
+            "Threshold": NUMBER(
+                format="%.3f", help="Chosen on the validation split for this mode."
+            ),
+            "Recall": NUMBER(format="%.3f"),
+            "Precision": NUMBER(format="%.3f"),
+            "Alerts per 1k": NUMBER(format="%.1f"),
+            "Cost": NUMBER(format="%.0f"),
+            "PR-AUC": NUMBER(format="%.3f"),
+        },
+    )
+    show(figures.confusion_matrices(done, None, compact=True), "confusion")
+    st.caption(
+        "Confusion matrices on the test split. Rows are the truth, columns the prediction: "
+        "TP = positives caught, FN = missed, "
+        "FP = false alarms; colour is the share of each true class. Thresholds come from validation; "
+        "PR-AUC does not depend on them."
+    )
+
+
+def overview(done: Techniques, threshold: float | None) -> None:
+    """Every metric at the operating point, with intervals, and the metric bars."""
     table = tables.metrics_table(done)
     table.insert(0, tables.BEST_COLUMN, tables.best_marks(table))
     table["Cost"] = table["Cost"].round(0)
-    st.subheader("Metrics on the test split")
     three = {
         c: NUMBER(format="%.3f")
         for c in ("Precision", "Recall", "F1", "PR-AUC", "ROC-AUC", "MCC")
@@ -291,15 +404,14 @@ def seeds(done: Techniques) -> None:
         )
 
 
-def curves(done: Techniques, threshold: float) -> None:
+def curves(done: Techniques, threshold: float | None) -> None:
     """PR and ROC curves, with each technique's operating point."""
-    st.header("Across all thresholds")
     left, right = st.columns(2)
     with left:
         show(figures.pr_curves(done, threshold), "pr")
         st.caption(
             "Precision-recall: how precision falls as a technique catches more positives. Higher and further "
-            "right is better; the dot is where the current threshold puts each technique."
+            "right is better; the dot is each technique's operating point."
         )
     with right:
         show(figures.roc_curves(done, threshold), "roc")
@@ -311,7 +423,6 @@ def curves(done: Techniques, threshold: float) -> None:
 
 def class_counts(view: ComparisonView, done: Techniques) -> None:
     """Rows per class in every split and in each technique's (resampled) training set."""
-    st.header("Class counts")
     st.caption(
         "Validation and test keep the natural ratio; only the training set is resampled, "
         "differently by each technique."
@@ -328,3 +439,16 @@ def class_counts(view: ComparisonView, done: Techniques) -> None:
             "class_counts", lambda: figures.class_counts_figure(dataset, done)
         )
         show(figure, "class_counts")
+
+
+def glossary() -> None:
+    st.markdown(
+        "**Precision**: of the cases a technique flags, the share that are real positives. "
+        "**Recall**: of the real positives, the share it catches. "
+        "**F1**: one number balancing the two. "
+        "**PR-AUC**: precision averaged over every threshold (1 is perfect; picking at random scores the "
+        "share of positives). **MCC**: agreement between predictions and truth, −1 to 1, fair on "
+        "imbalanced data. **Cost**: missed positives plus alerts an analyst must review. **Alerts per 1k**: "
+        "cases flagged per 1,000, the review workload. Accuracy is shown last: flagging nothing already "
+        "scores ~99.8 % here."
+    )

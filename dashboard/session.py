@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from imbal_core.data import Dataset
-from imbal_core.evaluate import Costs
+from imbal_core.evaluate import Costs, OperatingPoint
 from imbal_core.results import Comparison, ComparisonView
 
 # -------------------------------------------------------------- plain state
@@ -54,6 +54,9 @@ TECHNIQUES, EPOCHS, BATCH_SIZE, SEED, N_SEEDS = (
     "seed",
     "n_seeds",
 )
+COMPARE_AT, RECALL_TARGET, ALERT_BUDGET = "compare_at", "recall_target", "alert_budget"
+OPERATING_KEPT = "_operating_kept"  # {widget key: value} while another page runs
+EARLY_STOPPING, PATIENCE = "early_stopping", "patience"
 SWEEP_MODE, RUN_ON, CANCEL = "sweep_mode", "run_on", "cancel_training"
 CANCELLED = "_cancelled"  # set by the Cancel button's callback, read once by Train
 
@@ -122,6 +125,21 @@ def threshold() -> float:
     """The Compare slider's threshold, also while another page runs."""
     return float(
         st.session_state.get(THRESHOLD, st.session_state.get(THRESHOLD_KEPT, 0.5))
+    )
+
+
+def operating_point() -> OperatingPoint:
+    """The Compare page's "Compare at" setting, also while another page runs."""
+    kept = st.session_state.get(OPERATING_KEPT) or {}
+    mode = st.session_state.get(COMPARE_AT) or kept.get(COMPARE_AT, "threshold")
+    if mode == "suggested":
+        return OperatingPoint("suggested", None)
+    if mode == "threshold":
+        return OperatingPoint("threshold", threshold())
+    key = RECALL_TARGET if mode == "recall" else ALERT_BUDGET
+    default = 0.8 if mode == "recall" else 5.0
+    return OperatingPoint(
+        mode, float(st.session_state.get(key, kept.get(key, default)))
     )
 
 

@@ -284,6 +284,8 @@ def runs_table(comparison: Comparison) -> pd.DataFrame:
                 "fit seconds": round(sum(r.fit_seconds for r in ok) / len(ok), 1)
                 if ok
                 else None,
+                "epochs run": _mean([r.epochs_run for r in ok]),
+                "best epoch": _mean([r.best_epoch for r in ok]),
                 "PR-AUC (test)": round(
                     sum(r.threshold_free["pr_auc"] for r in ok) / len(ok), 4
                 )
@@ -292,3 +294,8 @@ def runs_table(comparison: Comparison) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(sum(known) / len(known), 1) if known else None

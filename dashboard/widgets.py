@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard import session
 from imbal_core.data import Dataset
 from imbal_core.errors import InputError, first_line
 from imbal_core.results import is_synthetic
@@ -175,3 +176,29 @@ def config_caption(config: dict[str, Any]) -> None:
         f"{', '.join(map(str, config.get('seeds', [])))}{swept}. "
         "PR-AUC is on the test split (threshold-free)."
     )
+
+
+def early_stopping(patience: Param) -> int:
+    """The early-stopping checkbox and its patience; 0 when off (the seed's fixed epochs).
+
+    Inside the Train form, so the patience box cannot follow the checkbox until
+    submitted: it is always editable and used only when early stopping is on.
+    """
+    left, right = st.columns([3, 1])
+    on = left.checkbox(
+        "Early stopping on validation PR-AUC (a fair training budget)",
+        key=session.EARLY_STOPPING,
+        help="Fixed epochs are not a fixed budget: oversampling doubles the rows, so it gets "
+        "twice the gradient steps. With early stopping each run trains until its validation "
+        "PR-AUC stops improving (Epochs is then the maximum) and keeps its best epoch.",
+    )
+    session.default(session.PATIENCE, 3)
+    value = right.number_input(
+        "Patience (epochs)",
+        1,
+        int(patience.high),
+        step=1,
+        key=session.PATIENCE,
+        help="Used with early stopping: " + patience.help,
+    )
+    return int(value) if on else 0

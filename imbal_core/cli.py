@@ -16,6 +16,8 @@ from typing import Any, NoReturn
 
 from imbal_core.errors import InputError, first_line
 
+EARLY_STOPPING_PATIENCE = 3  # epochs without a better validation PR-AUC
+
 
 class _Parser(argparse.ArgumentParser):
     def error(
@@ -32,8 +34,13 @@ def _probability(text: str) -> float:
     return value
 
 
-def _threshold(text: str) -> float | None:
-    return None if text == "suggested" else _probability(text)
+def _operating_point(text: str) -> Any:
+    from imbal_core.evaluate import OperatingPoint
+
+    try:
+        return OperatingPoint.parse(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
 
 
 def _fraud_cost(text: str) -> float | None:
@@ -98,9 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
                 )
     train.add_argument(
         "--threshold",
-        type=_threshold,
-        default=0.5,
-        help="0..1, or 'suggested' (tuned on validation)",
+        type=_operating_point,
+        default="0.5",
+        help="where to compare: a threshold 0..1 for all; 'suggested' (each its own, "
+        "tuned on validation); 'recall=0.8' (each at the threshold reaching that "
+        "recall on validation); 'alerts=5' (each flagging at most 5 per 1,000 "
+        "validation cases)",
     )
     train.add_argument("--threshold-objective", choices=("f1", "cost"), default="f1")
     train.add_argument("--seed", type=int, default=42)
@@ -124,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument(
         "--review-cost", type=float, default=5.0, help="cost of reviewing one alert"
+    )
+    train.add_argument(
+        "--early-stopping",
+        action="store_true",
+        help="a fair training budget: stop each run once its validation PR-AUC has not "
+        "improved for --patience epochs (3 unless given) and keep its best epoch; "
+        "--epochs becomes the maximum",
     )
     train.add_argument(
         "--sweep",
@@ -241,6 +258,8 @@ def _train(args: argparse.Namespace) -> int:
         techniques.get(name)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
 
+    if args.early_stopping and not args.patience:
+        args.patience = EARLY_STOPPING_PATIENCE
     hyper = {p.name: getattr(args, p.name) for p in techniques.SHARED_PARAMS}
     for cls in techniques.REGISTRY.values():
         hyper.update({p.name: getattr(args, p.name) for p in cls.params})

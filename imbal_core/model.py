@@ -16,6 +16,7 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import keras
@@ -114,11 +115,19 @@ class Network:
         batch_size: int,
         class_weight: dict[int, float] | None = None,
         on_epoch: Callable[[int, float], None] | None = None,
-    ) -> list[np.ndarray]:
-        """Train from a fresh initialisation drawn from ``seed``; returns the weights.
+        validation: tuple[np.ndarray, np.ndarray] | None = None,
+        patience: int = 0,
+    ) -> Training:
+        """Train from a fresh initialisation drawn from ``seed``.
 
-        ``on_epoch(epoch, loss)`` is called after each epoch (it may raise to stop).
+        With ``patience`` > 0 and a ``validation`` split, PR-AUC on that split is
+        measured after each epoch; training stops after ``patience`` epochs without
+        a better one and the best epoch's weights are kept (``epochs`` is the most
+        it may run). ``on_epoch(epoch, loss)`` is called after each epoch (it may
+        raise to stop).
         """
+        from imbal_core.evaluate import average_precision
+
         self.reset(seed)
         labels = np.asarray(y).astype(np.int64)
         weight = (
@@ -131,17 +140,28 @@ class Network:
         w_t = tf.constant(weight)
         batch = tf.constant(int(batch_size), tf.int32)
         rng = np.random.default_rng(seed)
+        watch = patience > 0 and validation is not None
+        best = Training(weights=[], epochs_run=0, best_epoch=0)
         for epoch in range(epochs):
             self.model.reset_metrics()
             order = tf.constant(rng.permutation(len(labels)).astype(np.int32))
             self._epoch(X_t, y_t, w_t, order, batch)
+            best.epochs_run = epoch + 1
             if on_epoch is not None:
                 on_epoch(epoch, float(self.model.metrics[0].result()))
-        return self.model.get_weights()
+            if not watch:
+                continue
+            score = average_precision(validation[1], self._probabilities(validation[0]))
+            if best.best_epoch == 0 or score > best.validation_pr_auc:
+                best.best_epoch, best.validation_pr_auc = epoch + 1, score
+                best.weights = self.model.get_weights()
+            elif epoch + 1 - best.best_epoch >= patience:
+                break
+        if not watch:
+            best.best_epoch, best.weights = best.epochs_run, self.model.get_weights()
+        return best
 
-    def predict(self, weights: list[np.ndarray], X: np.ndarray) -> np.ndarray:
-        """Positive-class probabilities of the network with ``weights``, float64, flat."""
-        self.model.set_weights(weights)
+    def _probabilities(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=np.float32)
         return np.concatenate(
             [
@@ -149,6 +169,23 @@ class Network:
                 for i in range(0, max(len(X), 1), PREDICT_CHUNK)
             ]
         ).astype(np.float64)
+
+    def predict(self, weights: list[np.ndarray], X: np.ndarray) -> np.ndarray:
+        """Positive-class probabilities of the network with ``weights``, float64, flat."""
+        self.model.set_weights(weights)
+        return self._probabilities(X)
+
+
+@dataclass
+class Training:
+    """What one :meth:`Network.fit` leaves: the weights kept and how far it went."""
+
+    weights: list[np.ndarray]
+    epochs_run: int
+    best_epoch: (
+        int  # the epoch whose weights are kept (the last without early stopping)
+    )
+    validation_pr_auc: float = float("nan")  # at the best epoch, when watched
 
 
 _warm: OrderedDict[tuple[int, str], Network] = OrderedDict()

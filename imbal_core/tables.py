@@ -102,6 +102,26 @@ def metrics_table(techniques: Techniques) -> pd.DataFrame:
     return table
 
 
+def headline_table(techniques: Techniques) -> pd.DataFrame:
+    """What a stakeholder reads first: each technique's threshold (chosen on validation)
+    and its test recall, precision, workload, cost and PR-AUC with its interval."""
+    rows = {}
+    for name, s in ok(techniques).items():
+        _, low, high = metric_ci(s, "pr_auc")
+        rows[label(name)] = {
+            "Threshold": float(s["threshold"]),
+            "Recall": float(s["recall"]),
+            "Precision": float(s["precision"]),
+            "Alerts per 1k": alerts_per_thousand(s),
+            "Cost": float(s["cost"]),
+            "PR-AUC": float(s["pr_auc"]),
+            "PR-AUC 95% interval": f"{low:.3f} to {high:.3f}",
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "Technique"
+    return table
+
+
 def metrics_ci_table(techniques: Techniques) -> pd.DataFrame:
     """Mean and 95 % interval, "mean (low to high)" as text, per technique and metric.
 
@@ -288,7 +308,8 @@ def metrics_frame(results: Mapping[str, Any]) -> pd.DataFrame:
     Columns: Technique, Status, Error, Threshold, Suggested threshold, Precision,
     Recall, F1, MCC, PR-AUC (and its 95 % interval low/high: over seeds, or with one
     seed a bootstrap over test rows, when the results carry one),
-    ROC-AUC, Brier, Cost, Accuracy (last of the metrics: never the headline), Fit seconds.
+    ROC-AUC, Brier, Cost, Accuracy (last of the metrics: never the headline), Fit seconds,
+    Epochs run and Best epoch (means over seeds; fewer than asked when stopped early).
     Metrics are means over seeds; missing values are NaN.
     """
     results = check_results(results)
@@ -330,6 +351,8 @@ def metrics_frame(results: Mapping[str, Any]) -> pd.DataFrame:
                 "Cost": number("cost"),
                 "Accuracy": number("accuracy"),
                 "Fit seconds": number("fit_seconds"),
+                "Epochs run": number("epochs_run"),
+                "Best epoch": number("best_epoch"),
             }
         )
         rows.append(row)

@@ -30,11 +30,18 @@ def train_one(
     run = Run(technique, seed, dict(params), dataset.y_val, dataset.y_test)
     try:
         model = techniques.create(technique, seed=seed, **params)
-        model.fit(dataset.X_train, dataset.y_train, progress=progress)
+        model.fit(
+            dataset.X_train,
+            dataset.y_train,
+            dataset.X_val,
+            dataset.y_val,
+            progress=progress,
+        )
         run.proba_val = model.predict_proba(dataset.X_val)
         run.proba_test = model.predict_proba(dataset.X_test)
         run.train_class_counts = model.train_class_counts_
         run.fit_seconds = model.fit_seconds_
+        run.epochs_run, run.best_epoch = model.epochs_run_, model.best_epoch_
         if not np.all(np.isfinite(run.proba_test)):
             raise InputError(
                 "training diverged (probabilities are not finite); lower the learning load or epochs."

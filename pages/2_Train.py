@@ -66,6 +66,7 @@ with st.form("train_form"):
         "$IMBAL_RAY_ADDRESS (a local Ray if unset); see the README.",
         key=session.RUN_ON,
     )
+    patience = widgets.early_stopping(SHARED["patience"])
     st.markdown(
         "**Technique hyperparameters** (used only when the technique is selected)"
     )
@@ -99,7 +100,11 @@ if submitted:
     seeds = [int(seed) + i for i in range(int(n_seeds))]
     with widgets.friendly_errors("Training"):
         options, sweeps = training.options_and_sweeps(names, own_values, sweep)
-        options.update(epochs=int(epochs), batch_size=int(batch_size))
+        options.update(
+            epochs=int(epochs),
+            batch_size=int(batch_size),
+            patience=patience,
+        )
         st.button(
             "Cancel",
             on_click=session.put,

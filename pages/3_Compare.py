@@ -1,7 +1,8 @@
-"""Compare: every technique side by side at one decision threshold.
+"""Compare: the answer first — every technique at one operating point — then the detail.
 
-Moving the threshold re-scores the stored validation/test probabilities; nothing is
-retrained. Thresholds are suggested on the validation split and reported on test.
+Moving the operating point re-scores the stored validation/test probabilities;
+nothing is retrained. Thresholds are chosen on the validation split and reported
+on test.
 """
 
 from __future__ import annotations
@@ -21,37 +22,29 @@ view = session.view()
 if view is None:
     widgets.stop_without_results("compare")
 
-st.caption(
-    "**Precision**: of the cases a technique flags, the share that are real positives. "
-    "**Recall**: of the real positives, the share it catches. "
-    "**F1**: one number balancing the two. "
-    "**PR-AUC**: precision averaged over every threshold (1 is perfect; picking at random scores the share of "
-    "positives). **MCC**: agreement between predictions and truth, −1 to 1, fair on imbalanced data. "
-    "**Cost**: missed positives plus alerts an analyst must review. Accuracy is shown last: flagging nothing "
-    "already scores ~99.8 % here."
-)
-(
-    problems,
-    controls,
-    overview,
-    curves_box,
-    reports_box,
-    calibration_box,
-    cost_box,
-    seeds_box,
-    counts_box,
-    footer,
-) = (st.container(border=i == 1) for i in range(10))
+problems, controls, headline, details, footer = (st.container() for _ in range(5))
+tab_names = [
+    "Metrics",
+    "Curves",
+    "Costs",
+    "Suggested thresholds",
+    "Calibration",
+    "Seeds",
+    "Class counts",
+    "Reports",
+    "Glossary",
+]
+with details:
+    tabs = dict(zip(tab_names, st.tabs(tab_names), strict=True))
 
-# Inputs first (they decide what is computed), each drawn in its own section.
-with cost_box:
-    st.header("Costs")
+# Inputs first (they decide what is computed), each drawn where it belongs.
+with tabs["Costs"]:
     costs = compare.cost_controls(view.comparison)
 with controls:
-    threshold = compare.threshold_slider()
+    point = compare.operating_point()
 
 started, started_cpu = time.perf_counter(), time.thread_time()
-summaries = view.summaries(threshold, costs, session.objective())
+summaries = view.summaries(point, costs, session.objective())
 done = results.ok(summaries)
 with problems:
     compare.problems(summaries)
@@ -62,25 +55,26 @@ if not done:
     widgets.page_link("pages/2_Train.py", label="Go to Train", icon="🏋️")
     st.stop()
 
-with controls:
-    compare.suggestions(done)
-with overview:
-    compare.overview(done, threshold)
-
-with curves_box:
-    compare.curves(done, threshold)
-
-with reports_box:
-    st.header("Classification reports")
+with headline:
+    compare.headline(done, point)
+with tabs["Metrics"]:
+    compare.overview(done, None)
+with tabs["Curves"]:
+    compare.curves(done, None)
+with tabs["Costs"]:
+    left, right = st.columns(2)
+    with left:
+        show(figures.cost_bars(done, None), "cost_bars")
+    with right:
+        show(figures.cost_curves(done, None), "cost_curves")
     st.caption(
-        "Both classes, as in the seed notebook (first seed, at the current threshold)."
+        f"Costs: {costs.describe()}. The star marks each technique's cheapest threshold on test "
+        "(for reading only; suggestions come from validation)."
     )
-    tabs = st.tabs([widgets.plain(results.label(n)) for n in done])
-    for tab, summary in zip(tabs, done.values(), strict=True):
-        tab.code(tables.classification_report_text(summary), language=None)
-
-with calibration_box:
-    st.header("Calibration")
+    compare.workload(view, done)
+with tabs["Suggested thresholds"]:
+    compare.suggestions(done)
+with tabs["Calibration"]:
     show(
         view.once("calibration", lambda: figures.reliability_curves(done)),
         "calibration",
@@ -88,28 +82,20 @@ with calibration_box:
     st.caption(
         "Are the probabilities honest? On the diagonal, '0.3' means 30 % of such cases are positive. "
         "Resampling and class weights push probabilities up, so the same threshold (e.g. 0.5) means something "
-        "different for each technique; compare techniques by PR-AUC or at their own suggested thresholds. "
+        "different for each technique: compare at the same recall or alert budget instead. "
         "Brier score: mean squared error of the probabilities (lower is better)."
     )
-
-with cost_box:
-    left, right = st.columns(2)
-    with left:
-        show(figures.cost_bars(done, threshold), "cost_bars")
-    with right:
-        show(figures.cost_curves(done, threshold), "cost_curves")
-    st.caption(
-        f"Costs: {costs.describe()}. The star marks each technique's cheapest threshold on test "
-        "(for reading only; suggestions come from validation)."
-    )
-    compare.workload(view, done)
-
-with seeds_box:
-    st.header("Seeds")
+with tabs["Seeds"]:
     compare.seeds(done)
-
-with counts_box:
+with tabs["Class counts"]:
     compare.class_counts(view, done)
+with tabs["Reports"]:
+    st.caption("Both classes, as in the seed notebook (first seed, at its threshold).")
+    for name, summary in done.items():
+        st.markdown(f"**{widgets.plain(results.label(name))}**")
+        st.code(tables.classification_report_text(summary), language=None)
+with tabs["Glossary"]:
+    compare.glossary()
 
 elapsed_ms = (time.perf_counter() - started) * 1000
 # Wall time for the footer; this thread's CPU time too, which a busy machine does not inflate.

@@ -14,17 +14,17 @@ comparison = session.comparison()
 if comparison is None:
     widgets.stop_without_results("report")
 
-threshold, objective = session.threshold(), session.objective()
+compare_at, objective = session.operating_point(), session.objective()
 costs = session.default_costs(comparison)
 
 
 def exports() -> tuple[dict, str, str]:
     """Results, their JSON and the safe CSV, rebuilt only when the comparison or a setting changes."""
-    key = (threshold, costs, objective)
+    key = (compare_at, costs, objective)
     cached = session.get(session.REPORT_EXPORTS)
     if cached and cached[0] is comparison and cached[1] == key:
         return cached[2]
-    built_results = session.view().results_json(threshold, costs, objective)
+    built_results = session.view().results_json(compare_at, costs, objective)
     text = results.dump_results(built_results)
     built = (built_results, text, tables.metrics_csv(built_results))
     # Holding the comparison itself (not its id): a new comparison never hits a stale entry.
@@ -49,11 +49,14 @@ if results.is_synthetic(source):
         icon="🧪",
     )
 st.markdown(
-    f"Exports of the latest comparison on **{widgets.plain(source)}** at threshold **{threshold:.2f}** "
-    f"(the Compare page's slider) with costs: {widgets.plain(costs.describe())}."
+    f"Exports of the latest comparison on **{widgets.plain(source)}** at "
+    f"**{widgets.plain(compare_at.describe())}** (the Compare page's setting) with costs: "
+    f"{widgets.plain(costs.describe())}."
 )
 widgets.page_link(
-    "pages/3_Compare.py", label="Change the threshold or the costs on Compare", icon="⚖️"
+    "pages/3_Compare.py",
+    label="Change the operating point or the costs on Compare",
+    icon="⚖️",
 )
 
 point = report.operating_point(summary)

@@ -4,7 +4,8 @@ A row is predicted positive when its probability is **above** the threshold (the
 seed's ``> 0.5``). Nothing here trains anything, so every function can run on each
 move of the threshold slider. The code lives in private modules: ``_counts``
 (confusion counts and scores), ``_curves`` (threshold-free view), ``_costs`` (costs
-and suggested thresholds), ``_intervals`` (uncertainty).
+and suggested thresholds), ``_operating`` (matched operating points: the same
+threshold, recall or alert budget), ``_intervals`` (uncertainty).
 """
 
 from imbal_core.evaluate._costs import (
@@ -41,10 +42,18 @@ from imbal_core.evaluate._intervals import (
     paired_comparison,
     seed_intervals_kind,
 )
+from imbal_core.evaluate._operating import (
+    MODES,
+    OperatingPoint,
+    threshold_for_alerts,
+    threshold_for_recall,
+)
 
 __all__ = [
     "BOOTSTRAP_RESAMPLES",
     "METRIC_BOUNDS",
+    "MODES",
+    "OperatingPoint",
     "Costs",
     "THRESHOLD_GRID",
     "UNBOUNDED",
@@ -68,5 +77,7 @@ __all__ = [
     "scores",
     "seed_intervals_kind",
     "suggest_threshold",
+    "threshold_for_alerts",
+    "threshold_for_recall",
     "threshold_free",
 ]

@@ -25,28 +25,48 @@ from imbal_core.figures._style import (
 from imbal_core.results import Techniques, metric_ci, n_seeds, ok
 from imbal_core.tables import METRIC_LABELS, class_counts_table
 
+TITLE = "Confusion matrices on the test split (colour = share of the actual class)"
+
+
+def _wrapped(label: str, width: int = 16) -> str:
+    """A long (already escaped) label on two lines, so side-by-side titles don't run together."""
+    if len(label) <= width or " " not in label:
+        return label
+    head, _, tail = label.rpartition(" ")
+    return f"{head}<br>{tail}"
+
 
 def confusion_matrices(
-    techniques: Techniques, threshold: float | None = None
+    techniques: Techniques, threshold: float | None = None, compact: bool = False
 ) -> go.Figure:
     """Side-by-side confusion matrices on ONE colour axis coloured by row rate (0-1).
 
     Colouring by the share of the actual class keeps the rare positive row readable
-    next to tens of thousands of negatives; the counts are in the text.
+    next to tens of thousands of negatives; the counts are in the text. ``compact``:
+    every technique in one short row (an overview that fits one screen).
     """
     done = ok(techniques)
     if not done:
         return empty("Confusion matrices")
-    columns = min(4, len(done))
+    columns = len(done) if compact else min(4, len(done))
     rows = math.ceil(len(done) / columns)
     # Gaps in pixels, turned into paper fractions: room for tick labels and the next title.
-    height_px = 260 * rows + 160
-    plot_px = height_px - 100 - 60  # minus the top and bottom margins
-    h_gap, v_gap = 0.07, 80 / plot_px
+    top, bottom = (60, 20) if compact else (100, 60)
+    height_px = (125 if compact else 260) * rows + top + bottom
+    plot_px = height_px - top - bottom
+    h_gap, v_gap = (0.035 if compact else 0.07), 80 / plot_px
     width = (1 - h_gap * (columns - 1)) / columns
     height = (1 - v_gap * (rows - 1)) / rows
-    x_labels = ["predicted negative", "predicted positive"]
-    y_labels = ["actual negative", "actual positive"]
+    x_labels = (
+        ["pred. neg", "pred. pos"]
+        if compact
+        else ["predicted negative", "predicted positive"]
+    )
+    y_labels = (
+        ["actual neg", "actual pos"]
+        if compact
+        else ["actual negative", "actual positive"]
+    )
     cells = (("TN", "FP"), ("FN", "TP"))
     data, layout, annotations = [], {}, []
     for i, (name, summary) in enumerate(done.items()):
@@ -91,7 +111,9 @@ def confusion_matrices(
         }
         annotations.append(
             {
-                "text": f"{label} (t = {threshold_of(summary, threshold):.2f})",
+                "text": f"{_wrapped(label) if compact else label}"
+                f"{'<br>' if compact else ' ('}t = "
+                f"{threshold_of(summary, threshold):.2f}{'' if compact else ')'}",
                 "x": x0 + width / 2,
                 "y": y1,
                 "xref": "paper",
@@ -99,12 +121,13 @@ def confusion_matrices(
                 "xanchor": "center",
                 "yanchor": "bottom",
                 "showarrow": False,
-                "font": {"size": 13},
+                "font": {"size": 11 if compact else 13},
             }
         )
     return figure(
         data,
-        "Confusion matrices on the test split (colour = share of the actual class)",
+        # Compact: no title line (the page says what it is), so it fits one screen.
+        "" if compact else TITLE,
         coloraxis={
             "colorscale": COLORSCALE,
             "cmin": 0.0,
@@ -113,7 +136,7 @@ def confusion_matrices(
         },
         annotations=annotations,
         height=height_px,
-        margin={"t": 100, "b": 60},
+        margin={"t": top, "b": bottom},
         **layout,
     )
 

@@ -51,6 +51,45 @@ def _table(header: list[str], rows: list[list[str]], cls: str = "") -> str:
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def _overview_html(results: Mapping[str, Any], threshold: float | None) -> str:
+    """What the Compare page shows first: the operating point, each technique's
+    threshold, recall, precision, workload, cost and PR-AUC, and the matrices."""
+    techniques = results["techniques"]
+    point = (results["config"].get("operating_point") or {}).get("description")
+    if point is None:  # results written before operating points had a name
+        point = threshold_text(results["config"]).rstrip(".")
+    frame = tables.headline_table(techniques)
+    rows = [
+        [escape(name)]
+        + [
+            num(r["Threshold"], 3),
+            num(r["Recall"]),
+            num(r["Precision"]),
+            num(r["Alerts per 1k"], 1),
+            num(r["Cost"], 0),
+            num(r["PR-AUC"]),
+            escape(r["PR-AUC 95% interval"]),
+        ]
+        for name, r in frame.iterrows()
+    ]
+    header = [
+        "Technique",
+        "Threshold (chosen on validation)",
+        "Recall",
+        "Precision",
+        "Alerts per 1,000",
+        "Cost",
+        "PR-AUC",
+        "PR-AUC 95 % interval",
+    ]
+    matrices = figures.confusion_matrices(techniques, threshold, compact=True)
+    return (
+        f"<h2>Overview: each technique at {escape(point)}</h2>"
+        + _table(header, rows, "overview")
+        + _figure_html([("Confusion matrices", matrices)])
+    )
+
+
 def _figures(
     results: Mapping[str, Any], threshold: float | None
 ) -> list[tuple[str, Any]]:
@@ -67,13 +106,13 @@ def _figures(
     ]
 
 
-def _figure_html(figures: list[tuple[str, Any]]) -> str:
+def _figure_html(figures: list[tuple[str, Any]], first: bool = True) -> str:
     parts = []
     for index, (_, fig) in enumerate(figures):
-        # plotly.js goes inline with the first figure only: one ~4 MB bundle, no CDN.
+        # plotly.js goes inline with the page's first figure only: one ~4 MB bundle, no CDN.
         div = fig.to_html(
             full_html=False,
-            include_plotlyjs=index == 0,
+            include_plotlyjs=first and index == 0,
             config=PLOTLY_CONFIG,
             default_width="100%",
         )
@@ -103,6 +142,7 @@ def _metrics_table_html(results: Mapping[str, Any]) -> str:
         "Threshold (suggested on validation)",
         "Accuracy",
         "Fit seconds",
+        "Epochs run (best)",
     ]
     rows_html = []
     for record, per_1000 in zip(frame.to_dict("records"), alerts, strict=True):
@@ -129,6 +169,7 @@ def _metrics_table_html(results: Mapping[str, Any]) -> str:
             f"{num(record['Threshold'], 2)} ({num(record['Suggested threshold'], 2)})",
             num(record["Accuracy"]),
             num(record["Fit seconds"], 1),
+            f"{num(record['Epochs run'], 1)} ({num(record['Best epoch'], 1)})",
         ]
         row = name + "".join(f'<td class="n">{c}</td>' for c in cells)
         if record["Error"]:  # e.g. some seeds failed
@@ -331,6 +372,7 @@ def html_report(results: Mapping[str, Any], threshold: float | None = None) -> s
 <h1>{escape(title)}</h1>
 <p class="meta">Generated {now} · {len(techniques)} technique(s) · Keras MLP · imbalanced binary classification</p>
 {synthetic_note}
+{_overview_html(results, chart_threshold)}
 <h2>Recommended operating point</h2>
 <p class="callout">{operating_sentence(point)}</p>
 <p>All numbers are measured on the held-out test split; thresholds are chosen on the validation split.
@@ -344,7 +386,7 @@ false alarms.</p>
 {_metrics_table_html(results)}
 {_classification_reports_html(results)}
 <h2>Charts</h2>
-{_figure_html(_figures(results, chart_threshold))}
+{_figure_html(_figures(results, chart_threshold), first=False)}
 <h2>What the numbers mean</h2>
 <dl>{explanations}</dl>
 </body>

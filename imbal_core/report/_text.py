@@ -39,6 +39,13 @@ def threshold_text(config: Mapping[str, Any]) -> str:
     goal = "the lowest cost" if objective == "cost" else "the highest F1"
     if config.get("threshold_note"):
         return f"{num(threshold, 2)}, {escape(config['threshold_note'])}."
+    point = config.get("operating_point") or {}
+    if point.get("mode") in ("recall", "alerts"):
+        return (
+            f"each technique at {escape(point.get('description', ''))}: its threshold is "
+            "chosen on the validation split to reach that operating point, and the "
+            "figures are measured on the test split (thresholds are in the metrics table)."
+        )
     if threshold == "suggested" or threshold is None:
         return (
             f"each technique's own threshold, chosen on the validation split for {goal} "

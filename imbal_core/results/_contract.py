@@ -29,6 +29,8 @@ class SeedResult(TypedDict):
     brier: float
     train_class_counts: dict[str, int]
     fit_seconds: float
+    epochs_run: NotRequired[float | None]  # fewer than asked if stopped early
+    best_epoch: NotRequired[float | None]  # the epoch whose weights were kept
     threshold: float
     precision: float
     recall: float
@@ -73,6 +75,8 @@ class TechniqueSummary(TypedDict):
     pr_auc_ci_kind: NotRequired[str]  # over seeds, or over test rows with one seed
     train_class_counts: NotRequired[dict[str, int]]
     fit_seconds: NotRequired[float]
+    epochs_run: NotRequired[float]  # mean over seeds
+    best_epoch: NotRequired[float]
     validation: NotRequired[
         dict[str, float]
     ]  # pr_auc, cost at the threshold: for choices

@@ -30,6 +30,10 @@ class Run:
     proba_test: np.ndarray | None = field(default=None, repr=False)
     train_class_counts: dict[str, int] = field(default_factory=dict)
     fit_seconds: float = 0.0
+    epochs_run: float | None = (
+        None  # epochs trained (fewer than asked if stopped early)
+    )
+    best_epoch: float | None = None  # the epoch whose weights were kept
     error: str | None = None
     warnings: list[str] = field(default_factory=list)  # e.g. "did not learn: ..."
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from imbal_core import evaluate
 from imbal_core.errors import InputError
-from imbal_core.evaluate import Costs
+from imbal_core.evaluate import Costs, OperatingPoint
 from imbal_core.results._contract import (
     Results,
     TechniqueSummary,
@@ -40,14 +40,16 @@ def fields_at(counts: Any, cost: float) -> dict[str, Any]:
 def technique_summary(
     comparison: Comparison,
     name: str,
-    threshold: float | None = 0.5,
+    threshold: float | str | OperatingPoint | None = 0.5,
     costs: Costs | None = None,
     objective: str = "f1",
 ) -> TechniqueSummary:
     """What the results say of one technique: means over seeds at ``threshold``.
 
-    ``threshold=None`` uses each run's suggested threshold (chosen on validation).
-    The confusion matrix and classification report are the first seed's.
+    ``threshold`` is an operating point (:class:`~imbal_core.evaluate.OperatingPoint`
+    or its text: ``0.5``, ``"recall=0.8"``, ``"alerts=5"``); ``None`` means each
+    run's suggested threshold. Every threshold is chosen on validation. The
+    confusion matrix and classification report are the first seed's.
     """
     costs = costs or Costs()
     runs = comparison.ok_runs(name)
@@ -64,6 +66,8 @@ def technique_summary(
             "validation_pr_auc": run.validation_pr_auc,
             "train_class_counts": run.train_class_counts,
             "fit_seconds": round(run.fit_seconds, 3),
+            "epochs_run": run.epochs_run,
+            "best_epoch": run.best_epoch,
         }
         for run in runs
     ]
@@ -82,6 +86,7 @@ def technique_summary(
         },
         "train_class_counts": per_seed[0]["train_class_counts"],
         "fit_seconds": float(np.sum([s["fit_seconds"] for s in per_seed])),
+        **_epochs(per_seed),
         "warnings": [
             f"seed {run.seed}: {w}" if len(runs) > 1 else w
             for run in runs
@@ -93,12 +98,35 @@ def technique_summary(
         "seeds": per_seed,
         "curves": _curves_json(runs[0], costs, comparison.amounts_test),
     }
-    thresholds = (
-        [s["suggested_threshold"] for s in per_seed] if threshold is None else threshold
-    )
     return rescore(
-        base, runs, thresholds, costs, comparison.amounts_test, comparison.amounts_val
+        base,
+        runs,
+        thresholds_at(OperatingPoint.parse(threshold), runs, per_seed),
+        costs,
+        comparison.amounts_test,
+        comparison.amounts_val,
     )
+
+
+def thresholds_at(
+    point: OperatingPoint, runs: Sequence[Run], per_seed: Sequence[Mapping[str, Any]]
+) -> list[float]:
+    """Each run's threshold at ``point``, from its validation split only."""
+    return [
+        point.threshold(run.y_val, run.proba_val, seed["suggested_threshold"])
+        for run, seed in zip(runs, per_seed, strict=True)
+    ]
+
+
+def _epochs(per_seed: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+    """Mean epochs run and best epoch over seeds (when the runs recorded them)."""
+    known = [s for s in per_seed if s.get("epochs_run") is not None]
+    if not known:
+        return {}
+    return {
+        key: round(float(np.mean([s[key] for s in known])), 1)
+        for key in ("epochs_run", "best_epoch")
+    }
 
 
 def _pr_auc_interval(
@@ -200,6 +228,9 @@ def at_threshold(results: Mapping[str, Any], threshold: float) -> Results:
             summary["seeds"] = [first]
     config = results["config"]
     config["threshold"] = used if used is not None else float(threshold)
+    config["operating_point"] = OperatingPoint(
+        "threshold", config["threshold"]
+    ).as_json()
     config["threshold_note"] = (
         "re-evaluated from the stored probabilities of the first seed at this threshold"
     )
@@ -240,7 +271,7 @@ def _curves_json(
 
 def results_json(
     comparison: Comparison,
-    threshold: float | None = 0.5,
+    threshold: float | str | OperatingPoint | None = 0.5,
     costs: Costs | None = None,
     objective: str = "f1",
     techniques: Mapping[str, TechniqueSummary] | None = None,
@@ -251,12 +282,14 @@ def results_json(
     :class:`ComparisonView`'s), so they are not computed twice.
     """
     costs = costs or Costs()
+    point = OperatingPoint.parse(threshold)
     started = time.perf_counter()
     result: Results = {
         "dataset": comparison.dataset,
         "config": {
             **comparison.config,
-            "threshold": "suggested" if threshold is None else threshold,
+            "threshold": point.value if point.mode == "threshold" else str(point),
+            "operating_point": point.as_json(),
             "threshold_objective": objective,
             "costs": {
                 "missed": costs.missed if costs.missed is not None else "amount",
@@ -266,7 +299,7 @@ def results_json(
         "techniques": dict(techniques)
         if techniques is not None
         else {
-            name: technique_summary(comparison, name, threshold, costs, objective)
+            name: technique_summary(comparison, name, point, costs, objective)
             for name in comparison.runs
         },
     }

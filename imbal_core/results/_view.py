@@ -12,10 +12,15 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from imbal_core.evaluate import Costs
+from imbal_core.evaluate import Costs, OperatingPoint
 from imbal_core.results._contract import Results, TechniqueSummary
 from imbal_core.results._runs import Comparison
-from imbal_core.results._summary import rescore, results_json, technique_summary
+from imbal_core.results._summary import (
+    rescore,
+    results_json,
+    technique_summary,
+    thresholds_at,
+)
 
 Summaries = dict[str, TechniqueSummary]
 
@@ -27,40 +32,50 @@ class ComparisonView:
         self.comparison = comparison
         self._entries = entries
         self._bases: dict[tuple[Costs, str], Summaries] = {}
-        self._at: OrderedDict[tuple[float, Costs, str], Summaries] = OrderedDict()
+        self._at: OrderedDict[tuple[OperatingPoint, Costs, str], Summaries] = (
+            OrderedDict()
+        )
         self._fixed: dict[str, Any] = {}
 
     def summaries(
-        self, threshold: float, costs: Costs, objective: str = "f1"
+        self, threshold: float | OperatingPoint, costs: Costs, objective: str = "f1"
     ) -> Summaries:
-        """Each technique's summary at ``threshold`` (the results-JSON shape)."""
+        """Each technique's summary at ``threshold``, a number or an operating point
+        (the same recall, alert budget, ...; thresholds from validation)."""
+        point = OperatingPoint.parse(threshold)
         base_key = (costs, objective)
         if base_key not in self._bases:
             self._bases[base_key] = {
-                name: technique_summary(
-                    self.comparison, name, threshold, costs, objective
-                )
+                name: technique_summary(self.comparison, name, point, costs, objective)
                 for name in self.comparison.runs
             }
-        key = (round(float(threshold), 4), costs, objective)
+        key = (point, costs, objective)
         if key not in self._at:
             if len(self._at) >= self._entries:
-                self._at.popitem(last=False)  # the oldest threshold goes first
+                self._at.popitem(last=False)  # the oldest setting goes first
             self._at[key] = {
-                name: rescore(
-                    base,
-                    self.comparison.ok_runs(name),
-                    float(threshold),
-                    costs,
-                    self.comparison.amounts_test,
-                    self.comparison.amounts_val,
-                )
+                name: self._rescore(name, base, point, costs)
                 for name, base in self._bases[base_key].items()
             }
         return self._at[key]
 
+    def _rescore(
+        self, name: str, base: TechniqueSummary, point: OperatingPoint, costs: Costs
+    ) -> TechniqueSummary:
+        if base.get("status") != "ok":
+            return base
+        runs = self.comparison.ok_runs(name)
+        return rescore(
+            base,
+            runs,
+            thresholds_at(point, runs, base["seeds"]),
+            costs,
+            self.comparison.amounts_test,
+            self.comparison.amounts_val,
+        )
+
     def results_json(
-        self, threshold: float, costs: Costs, objective: str = "f1"
+        self, threshold: float | OperatingPoint, costs: Costs, objective: str = "f1"
     ) -> Results:
         """The results JSON at these settings, from the memoised summaries."""
         summaries = self.summaries(threshold, costs, objective)

@@ -23,6 +23,8 @@ class Trainer:
     epochs: int
     batch_size: int
     progress: EpochProgress
+    validation: tuple[np.ndarray, np.ndarray] | None = None
+    patience: int = 0
 
     def __deepcopy__(self, memo: dict) -> Trainer:
         return self  # sklearn.clone deep-copies estimator params; all members must share this
@@ -38,14 +40,18 @@ class Member(ClassifierMixin, BaseEstimator):
     def fit(self, X: np.ndarray, y: np.ndarray) -> Member:
         self.classes_ = np.unique(y)
         seed = 0 if self.random_state is None else int(self.random_state) % 2**31
-        self.weights_ = self.trainer.network.fit(
+        training = self.trainer.network.fit(
             X,
             np.asarray(y) == self.classes_[-1],
             seed=seed,
             epochs=self.trainer.epochs,
             batch_size=self.trainer.batch_size,
             on_epoch=self.trainer.progress,
+            validation=self.trainer.validation,
+            patience=self.trainer.patience,
         )
+        self.weights_ = training.weights
+        self.epochs_run_, self.best_epoch_ = training.epochs_run, training.best_epoch
         return self
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:

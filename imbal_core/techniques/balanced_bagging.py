@@ -52,12 +52,18 @@ class BalancedBagging(Technique):
             self.batch_size,
             # One callback object for every member, so progress spans the whole ensemble.
             EpochProgress(progress, self.epochs, self.n_estimators),
+            self._validation,  # each member stops early on it when patience > 0
+            self.patience,
         )
         self.model_ = BalancedBaggingClassifier(
             estimator=Member(trainer=trainer),
             n_estimators=self.n_estimators,
             random_state=self.seed,
         ).fit(X, y)
+        members = [pipeline.steps[-1][1] for pipeline in self.model_.estimators_]
+        # Epochs are per network: the mean over the ensemble's members.
+        self.epochs_run_ = round(float(np.mean([m.epochs_run_ for m in members])), 1)
+        self.best_epoch_ = round(float(np.mean([m.best_epoch_ for m in members])), 1)
         # Each network sees a balanced bootstrap: minority-sized draws of both classes.
         self.train_class_counts_ = {
             "negative": minority,

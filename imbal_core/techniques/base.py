@@ -66,6 +66,16 @@ SHARED_PARAMS = (
         integer=True,
     ),
     Param("batch_size", 256, 1, 65536, "Rows per gradient step.", integer=True),
+    Param(
+        "patience",
+        0,
+        0,
+        1000,
+        "Early stopping: stop after this many epochs without a better PR-AUC on the "
+        "validation split and keep the best epoch's weights (epochs is then the most "
+        "it may run). 0 trains every epoch, as the seed does.",
+        integer=True,
+    ),
 )
 
 
@@ -78,10 +88,17 @@ class Technique:
     params: ClassVar[tuple[Param, ...]] = ()
 
     def __init__(
-        self, *, epochs: int = 10, batch_size: int = 256, seed: int = 42, **params: Any
+        self,
+        *,
+        epochs: int = 10,
+        batch_size: int = 256,
+        patience: int = 0,
+        seed: int = 42,
+        **params: Any,
     ):
         self.epochs = epochs
         self.batch_size = batch_size
+        self.patience = patience
         self.seed = seed
         unknown = set(params) - {p.name for p in self.params}
         if unknown:
@@ -115,6 +132,12 @@ class Technique:
         # TensorFlow's function caches, ~0.2 s on every warm network's next call.
         random.seed(self.seed)
         np.random.seed(self.seed)
+        # Early stopping watches the untouched validation split, never the test split.
+        self._validation = (
+            None
+            if X_val is None or y_val is None
+            else (np.asarray(X_val, dtype=np.float32), np.asarray(y_val))
+        )
         started = time.perf_counter()
         self._fit(np.asarray(X, dtype=np.float32), np.asarray(y), progress)
         self.fit_seconds_ = time.perf_counter() - started
@@ -140,7 +163,7 @@ class MLPTechnique(Technique):
             "positive": int((y == 1).sum()),
         }
         self.network_ = warm_network(X.shape[1], self.loss())
-        self.weights_ = self.network_.fit(
+        training = self.network_.fit(
             X,
             y,
             seed=self.seed,
@@ -148,7 +171,11 @@ class MLPTechnique(Technique):
             batch_size=self.batch_size,
             class_weight=self.class_weight(y),
             on_epoch=EpochProgress(progress, self.epochs),
+            validation=self._validation,
+            patience=self.patience,
         )
+        self.weights_ = training.weights
+        self.epochs_run_, self.best_epoch_ = training.epochs_run, training.best_epoch
 
     def training_data(
         self, X: np.ndarray, y: np.ndarray

@@ -44,10 +44,20 @@ def figure(at: AppTest, title: str) -> dict:
     raise AssertionError(f"no figure titled {title!r}")
 
 
+def matrix_figure(at: AppTest) -> dict:
+    """The overview's confusion matrices (untitled, to fit one screen): the heatmaps
+    whose cells read "TN ..."."""
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        if str(spec["data"][0].get("text", [[""]])[0][0]).startswith("TN "):
+            return spec
+    raise AssertionError("no confusion matrices on the page")
+
+
 def matrices(at: AppTest) -> dict[str, list[list[int]]]:
     """Confusion matrices as drawn: label → [[tn, fp], [fn, tp]] read back from the cell text."""
     result = {}
-    for trace in figure(at, "Confusion matrices")["data"]:
+    for trace in matrix_figure(at)["data"]:
         cells = [
             [
                 int(re.match(r"[A-Z]{2} ([\d,]+)<br>", c).group(1).replace(",", ""))
@@ -123,17 +133,31 @@ def test_renders_every_section_with_a_comparison(tiny_comparison):
     slider = at.slider(key="threshold")
     assert slider.label == "Decision threshold" and slider.value == 0.5
     assert (slider.min, slider.max, slider.step) == (0.0, 1.0, 0.01)
-    headers = text_of(at.header)
-    for section in (
-        "At threshold 0.50",
-        "Across all thresholds",
-        "Classification reports",
-        "Calibration",
+    # The answer first: the operating point, the headline table, the matrices.
+    assert at.radio(key="compare_at").value == "threshold"
+    assert "#### At threshold 0.50" in text_of(at.markdown)
+    headline = at.dataframe[0].value
+    assert list(headline.columns) == [
+        "Threshold",
+        "Recall",
+        "Precision",
+        "Alerts per 1k",
+        "Cost",
+        "PR-AUC",
+        "PR-AUC 95% interval",
+    ]
+    # The detail below, in tabs.
+    assert [t.label for t in at.tabs] == [
+        "Metrics",
+        "Curves",
         "Costs",
+        "Suggested thresholds",
+        "Calibration",
         "Seeds",
         "Class counts",
-    ):
-        assert section in headers
+        "Reports",
+        "Glossary",
+    ]
     names = list(tiny_comparison.runs)
     assert len(matrices(at)) == len(names)
     assert figure(at, "Calibration")["data"][0]["name"] == "perfectly calibrated"
@@ -152,12 +176,11 @@ def test_renders_every_section_with_a_comparison(tiny_comparison):
         assert suggested.loc[
             results.label(name), "Suggested (validation)"
         ] == pytest.approx(run.suggested_threshold("f1"))
-    assert [t.label for t in at.tabs] == [results.label(n) for n in names]
     reports = [c.value for c in at.code]
     assert len(reports) == len(names) and all(
         "weighted avg" in r and "positive (1)" in r for r in reports
     )
-    metrics = frame(at, "Recall")
+    metrics = frame(at, "Accuracy")
     assert list(metrics.columns)[-1] == "Accuracy"
     assert metrics["Best on test"].str.contains("★ PR-AUC").sum() == 1
     assert {n.label for n in at.number_input} >= {
@@ -166,7 +189,7 @@ def test_renders_every_section_with_a_comparison(tiny_comparison):
     }
     counts = frame(at, "positive share")
     assert {"train", "validation", "test"} <= set(counts.index)
-    assert "**Recall**" in text_of(at.caption)
+    assert "**Recall**" in text_of(at.markdown)
     assert isinstance(at.session_state["costs"], Costs)
 
 
@@ -184,8 +207,9 @@ def test_moving_the_threshold_rescores_every_technique_without_training(
             assert (
                 drawn[results.label(name)] == runs[0].at(threshold)["confusion_matrix"]
             ), (name, threshold)
-        table = frame(at, "Recall")
+        table = frame(at, "Accuracy")
         assert (table["Threshold"] == threshold).all()
+        assert (at.dataframe[0].value["Threshold"] == threshold).all()
         costs = at.session_state["costs"]
         for name in (
             tiny_comparison.runs
@@ -341,12 +365,67 @@ def test_hostile_technique_labels_render_as_plain_text(tiny_comparison, monkeypa
     # Any technique file can set any label; the page must show it as text.
     monkeypatch.setattr(REGISTRY["focal_loss"], "label", HOSTILE)
     at = open_page(tiny_comparison)
-    tab = next(t.label for t in at.tabs if "script" in t.label)
-    assert "\\<script\\>" in tab and "\\*\\*bold\\*\\*" in tab
-    spec = json.dumps(figure(at, "Confusion matrices"))
+    title = next(m.value for m in at.markdown if "script" in m.value)  # Reports tab
+    assert "\\<script\\>" in title and "\\*\\*bold\\*\\*" in title
+    spec = json.dumps(matrix_figure(at))
     assert "&lt;script&gt;" in spec and "<script>" not in spec
     assert HOSTILE in frame(at, "Recall").index
 
 
 def test_page_never_allows_raw_html():
     assert "unsafe_allow_html" not in Path(PAGE).read_text()
+
+
+# ------------------------------------------------------------- compare at
+@pytest.mark.parametrize(
+    ("mode", "key", "value"),
+    [
+        ("suggested", None, None),
+        ("recall", "recall_target", 0.6),
+        ("alerts", "alert_budget", 20.0),
+    ],
+)
+def test_each_compare_at_mode_sets_every_technique_s_threshold_from_validation(
+    tiny_comparison, training_spy, mode, key, value
+):
+    """Issue #12: the headline, the matrices and every table follow the mode; each
+    technique has its own threshold, chosen on validation; nothing retrains."""
+    at = open_page(tiny_comparison)
+    at.radio(key="compare_at").set_value(mode).run()
+    if key == "recall_target":
+        at.slider(key=key).set_value(value).run()
+    elif key:
+        at.number_input(key=key).set_value(value).run()
+    assert not at.exception, [e.value for e in at.exception]
+    point = evaluate.OperatingPoint(mode, value)
+    assert f"#### At {point.describe()}" in text_of(at.markdown)
+    headline = at.dataframe[0].value
+    drawn = matrices(at)
+    costs = at.session_state["costs"]
+    for name, runs in tiny_comparison.runs.items():
+        engine = results.technique_summary(tiny_comparison, name, point, costs)
+        expected = point.threshold(
+            runs[0].y_val, runs[0].proba_val, runs[0].suggested_threshold("f1")
+        )
+        row = headline.loc[results.label(name)]
+        assert row["Threshold"] == pytest.approx(expected)
+        assert row["Recall"] == pytest.approx(engine["recall"])
+        assert drawn[results.label(name)] == runs[0].at(expected)["confusion_matrix"]
+        if mode == "recall":
+            counts = evaluate.confusion_counts(
+                runs[0].y_val, runs[0].proba_val, expected
+            )
+            tn, fp, fn, tp = counts[0]
+            assert tp / (tp + fn) >= value
+    assert training_spy == {"fit": 0, "train_one": 0, "executor": 0}
+
+
+def test_the_compare_at_setting_survives_a_visit_to_another_page(tiny_comparison):
+    at = open_page(tiny_comparison)
+    at.radio(key="compare_at").set_value("alerts").run()
+    at.number_input(key="alert_budget").set_value(12.5).run()
+    kept = dict(at.session_state["_operating_kept"])
+    # Another page: Streamlit drops the widgets' keys; the kept values bring them back.
+    again = open_page(tiny_comparison, _operating_kept=kept)
+    assert again.radio(key="compare_at").value == "alerts"
+    assert again.number_input(key="alert_budget").value == 12.5

@@ -243,7 +243,8 @@ def test_train_stores_a_comparison_and_the_same_config_is_a_cache_hit(tiny_datas
     assert all(again.runs[n][0] is comparison.runs[n][0] for n in comparison.runs)
     assert "2 from the cache" in texts(at.success)
 
-    (spec,) = plan_runs(["baseline"], {"epochs": 1, "batch_size": 256}, [7])
+    options = {"epochs": 1, "batch_size": 256, "patience": 0}
+    (spec,) = plan_runs(["baseline"], options, [7])
     cached = training.run_cache().get(tiny_dataset.fingerprint, spec)
     assert cached is comparison.runs["baseline"][0]
 
@@ -365,3 +366,18 @@ def test_a_bad_sweep_list_is_one_clear_error_and_keeps_the_results(
     assert not at.exception
     assert "is not NAME=V1,V2" in " ".join(e.value for e in at.error)
     assert at.session_state["comparison"] is earlier_comparison
+
+
+def test_early_stopping_checkbox_trains_with_patience_and_reports_epochs(tiny_dataset):
+    """Issue #12: the fair-budget option; the runs table says how far each run went."""
+    at = open_page("pages/2_Train.py", dataset=tiny_dataset)
+    assert at.checkbox(key="early_stopping").value is False  # the seed's fixed epochs
+    at.checkbox(key="early_stopping").check()
+    at.number_input(key="patience").set_value(2)
+    submit(at, ["baseline", "oversampling"], seed=31, epochs=25)
+    comparison = at.session_state["comparison"]
+    assert comparison.config["patience"] == 2 and comparison.config["epochs"] == 25
+    table = at.dataframe[-1].value
+    for _, row in table.iterrows():
+        assert 1 <= row["best epoch"] <= row["epochs run"] <= 25
+        assert row["epochs run"] == 25 or row["epochs run"] == row["best epoch"] + 2

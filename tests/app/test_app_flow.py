@@ -20,7 +20,7 @@ def confusion_counts(at: AppTest) -> list[tuple[int, ...]]:
     """(tn, fp, fn, tp) per technique, read back from the drawn heatmaps' cell text."""
     for element in at.get("plotly_chart"):
         spec = json.loads(element.proto.spec)
-        if spec["layout"]["title"]["text"].startswith("Confusion matrices"):
+        if str(spec["data"][0].get("text", [[""]])[0][0]).startswith("TN "):
             return [
                 tuple(
                     int(re.match(r"[A-Z]{2} ([\d,]+)", c).group(1).replace(",", ""))

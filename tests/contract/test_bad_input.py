@@ -511,11 +511,19 @@ HYPER_CASES: dict[str, tuple[list[str], str]] = {
     ),
     "threshold above 1": (
         ["--threshold", "1.5"],
-        r"argument --threshold: must be between 0 and 1, got 1\.5",
+        r"argument --threshold: the threshold must be between 0 and 1, got 1\.5",
     ),
     "threshold below 0": (
         ["--threshold", "-0.2"],
-        r"argument --threshold: must be between 0 and 1",
+        r"argument --threshold: the threshold must be between 0 and 1",
+    ),
+    "recall target above 1": (
+        ["--threshold", "recall=1.2"],
+        r"argument --threshold: the recall target must be in \(0, 1\], got 1\.2",
+    ),
+    "unknown operating point": (
+        ["--threshold", "precision=0.9"],
+        r"argument --threshold: unknown operating point 'precision'; choose from",
     ),
     "threshold not a number": (
         ["--threshold", "high"],

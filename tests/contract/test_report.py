@@ -108,6 +108,8 @@ def test_metrics_frame_has_one_row_per_technique_with_the_documented_columns(res
         "Cost",
         "Accuracy",
         "Fit seconds",
+        "Epochs run",
+        "Best epoch",
     ]
     for row, summary in zip(
         frame.to_dict("records"), results["techniques"].values(), strict=True
@@ -499,13 +501,13 @@ def test_report_opens_offline_in_chromium(results, tmp_path):
             )
             page.goto(path.as_uri())
             page.wait_for_function(
-                "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 8",
+                "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 9",
                 timeout=60_000,
             )
             drawn = page.locator(".js-plotly-plot").count()
         finally:
             browser.close()
-    assert drawn == 8
+    assert drawn == 9  # the overview's confusion matrices, then the 8 charts
     assert not errors, errors
     outside = [
         u for u in requests if not u.startswith(("file:", "data:", "blob:", "about:"))

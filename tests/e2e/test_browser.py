@@ -220,9 +220,61 @@ def test_every_page_then_train_and_compare(
         expect(thumb).to_have_value(value)
         assert_clean(page, f"Compare page at threshold {value}")
 
+    _compare_at_modes(page, url)
+
     open_page(page, "Report")
     assert_clean(page, "Report page after training")
+    expect(page.locator('[data-testid="stMain"]')).to_contain_text(
+        "the same alert budget (20 per 1,000 cases on validation)"
+    )
     page.context.close()
+
+
+def _matrices(page: Page) -> list:
+    """The confusion matrices' cell texts as plotly drew them (the overview's figure)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')]
+              .find(p => String(p.data[0].text?.[0]?.[0] ?? '').startsWith('TN '))
+              .data.map(t => t.text)"""
+    )
+
+
+def _compare_at_modes(page: Page, url: str) -> None:
+    """Issue #12: the "Compare at" control moves every technique to a matched operating
+    point; the overview (table + matrices) fits a 1,400 x 900 laptop screen and
+    changes with the mode, and nothing is retrained."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    main = page.locator('[data-testid="stMain"]')
+    shared = _matrices(page)  # at the shared threshold the slider was left at (0)
+    with rerun(page):
+        widget(page, "stRadio", "Compare at").get_by_text("Same alert budget").click()
+    assert_clean(page, "Compare page at the same alert budget")
+    expect(main).to_contain_text(
+        "At the same alert budget (5 per 1,000 cases on validation)"
+    )
+    at_budget = _matrices(page)
+    assert at_budget != shared, "the matrices did not follow the alert budget"
+    # The answer fits the first screen: the table and the matrices are above the fold.
+    table = main.locator('[data-testid="stDataFrame"]').first
+    expect(table).to_contain_text("Alerts per 1k")
+    figure = main.locator(PLOTLY).first
+    for element, what in ((table, "headline table"), (figure, "confusion matrices")):
+        box = element.bounding_box()
+        assert box and box["y"] + box["height"] <= 900, f"the {what} ends below 900 px"
+    budget = widget(page, "stNumberInput", "Alerts per 1,000 cases").locator("input")
+    with rerun(page):
+        budget.fill("20")
+        budget.press("Enter")
+    expect(main).to_contain_text("At the same alert budget (20 per 1,000 cases")
+    assert _matrices(page) != at_budget
+    with rerun(page):
+        widget(page, "stRadio", "Compare at").get_by_text("Same recall").click()
+    expect(main).to_contain_text("At the same recall (80% on validation)")
+    with rerun(page):
+        widget(page, "stRadio", "Compare at").get_by_text("Same alert budget").click()
+    expect(main).to_contain_text("nothing was retrained")
+    # Still no TensorFlow in the server: every mode re-scored stored probabilities.
+    assert "libtensorflow" not in loaded_libraries(SERVER_PIDS[url])
 
 
 def test_two_sessions_upload_and_train_without_mixing(server, browser: Browser) -> None:
