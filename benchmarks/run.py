@@ -44,11 +44,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from benchmarks.seed_reference import TECHNIQUES as SEED_TECHNIQUES
+from imbal_core import package_versions
 
 FULL_ROWS = 284_807
 SEED_OPTIONS = {
@@ -435,8 +435,7 @@ def machine() -> dict[str, Any]:
     meminfo = Path("/proc/meminfo")
     if meminfo.exists():
         ram_gb = round(int(meminfo.read_text().split()[1]) / 1024**2, 1)
-    versions = {}
-    for package in (
+    versions = package_versions(
         "tensorflow",
         "keras",
         "numpy",
@@ -445,11 +444,7 @@ def machine() -> dict[str, Any]:
         "imbalanced-learn",
         "scikeras",
         "streamlit",
-    ):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
+    )
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import loaders, session
+from dashboard import loaders, session, widgets
 from dashboard.widgets import dataset_badge, friendly_errors, plain
-from imbal_core import data, figures
+from imbal_core import data, figures, results
 from imbal_core.data import Dataset
 from imbal_core.results import is_synthetic
 
@@ -265,3 +266,27 @@ def data_in_use(current: Dataset) -> None:
 
 
 __all__ = ["Picked", "data_in_use", "pick_source", "preview", "target_and_split"]
+
+
+def open_saved() -> None:
+    """Open a comparison saved by the CLI (``--save``) or the Report page: every
+    Compare view works as after training, without the data or any retraining."""
+    upload = st.file_uploader(
+        "Open a saved comparison (.zip)",
+        type=["zip"],
+        key=session.SAVED_UPLOAD,
+        help="Written by `python -m imbal_core train ... --save comparison.zip` or the Report "
+        "page's download. Opening it replaces the latest results in this session.",
+    )
+    if upload is None or session.get(session.SAVED_OPENED) == upload.file_id:
+        return
+    with friendly_errors("Opening the saved comparison"):
+        comparison = results.load_comparison(io.BytesIO(upload.getvalue()), upload.name)
+        session.set_comparison(comparison)  # only once the whole file checked out
+        session.put(session.SAVED_OPENED, upload.file_id)
+        st.success(
+            f"Opened {plain(upload.name)}: {len(comparison.runs)} technique(s) on "
+            f"{plain(comparison.dataset.get('source', '?'))}. Compare and Report now show it.",
+            icon="✅",
+        )
+        widgets.page_link("pages/3_Compare.py", "Compare them", icon="⚖️")

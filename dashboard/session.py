@@ -56,6 +56,7 @@ TECHNIQUES, EPOCHS, BATCH_SIZE, SEED, N_SEEDS = (
 )
 COMPARE_AT, RECALL_TARGET, ALERT_BUDGET = "compare_at", "recall_target", "alert_budget"
 OPERATING_KEPT = "_operating_kept"  # {widget key: value} while another page runs
+SAVED_UPLOAD, SAVED_OPENED = "saved_upload", "_saved_opened"  # the file, its upload id
 EARLY_STOPPING, PATIENCE = "early_stopping", "patience"
 SWEEP_MODE, RUN_ON, CANCEL = "sweep_mode", "run_on", "cancel_training"
 CANCELLED = "_cancelled"  # set by the Cancel button's callback, read once by Train

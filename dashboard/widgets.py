@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import math
 import re
@@ -15,7 +16,7 @@ import streamlit as st
 from dashboard import session
 from imbal_core.data import Dataset
 from imbal_core.errors import InputError, first_line
-from imbal_core.results import is_synthetic
+from imbal_core.results import is_synthetic, save_comparison
 from imbal_core.techniques import Param
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +69,8 @@ def page_link(path: str, label: str, icon: str | None = None) -> None:
 def stop_without_results(what: str) -> None:
     """Say there is nothing to ``what`` before training, point to Train, stop the page."""
     st.info(
-        f"Nothing to {what} yet: train at least one technique first, then come back here.",
+        f"Nothing to {what} yet: train at least one technique first, or open a saved "
+        "comparison on the Data page, then come back here.",
         icon="ℹ️",
     )
     page_link("pages/2_Train.py", label="Go to Train", icon="🏋️")
@@ -202,3 +204,30 @@ def early_stopping(patience: Param) -> int:
         help="Used with early stopping: " + patience.help,
     )
     return int(value) if on else 0
+
+
+def provenance(config: dict[str, Any], dataset: dict[str, Any]) -> None:
+    """Where an opened comparison came from: file, data, when and with what it was trained."""
+    saved = config.get("saved")
+    if not saved:
+        return
+    versions = saved.get("versions") or {}
+    tools = ", ".join(
+        f"{name} {version}"
+        for name, version in versions.items()
+        if version and name != "format"
+    )
+    st.info(
+        f"Opened from **{plain(saved.get('file', '?'))}**: data {plain(dataset.get('source', '?'))} "
+        f"({dataset.get('rows', 0):,} rows, fingerprint {plain(dataset.get('fingerprint', '?'))}), "
+        f"trained {plain(saved.get('created_utc') or '?')} with {plain(tools or 'unknown versions')}. "
+        "Nothing was retrained.",
+        icon="📂",
+    )
+
+
+def saved_bytes(comparison: Any, summary: Any) -> bytes:
+    """The comparison as a saved-comparison zip, in memory (for a download button)."""
+    buffer = io.BytesIO()
+    save_comparison(comparison, summary, buffer)
+    return buffer.getvalue()

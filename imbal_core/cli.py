@@ -169,12 +169,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="the Ray cluster to run on (default: $IMBAL_RAY_ADDRESS, else a local Ray)",
     )
     train.add_argument("--out", required=True, help="results JSON path")
+    train.add_argument(
+        "--save",
+        default=None,
+        metavar="COMPARISON.zip",
+        help="also save the whole comparison (results + every run's probabilities) to "
+        "open in the dashboard or report on later, without the data or retraining",
+    )
 
     report = commands.add_parser(
         "report", help="turn a results JSON into one self-contained HTML report"
     )
     report.add_argument(
-        "--results", required=True, help="results JSON written by `train`"
+        "--results",
+        required=True,
+        help="results JSON or saved comparison (.zip) written by `train`",
     )
     report.add_argument(
         "--out", required=True, help="HTML path to write (opens offline)"
@@ -243,7 +252,12 @@ def _train(args: argparse.Namespace) -> int:
         parse_sweep,
         plan_runs,
     )
-    from imbal_core.results import comparison_of, dump_results, results_json
+    from imbal_core.results import (
+        comparison_of,
+        dump_results,
+        results_json,
+        save_comparison,
+    )
 
     if args.seeds < 1 or args.seeds > 50:
         raise InputError(f"--seeds must be between 1 and 50, got {args.seeds}.")
@@ -306,6 +320,11 @@ def _train(args: argparse.Namespace) -> int:
         args.threshold_objective,
     )
     Path(args.out).write_text(dump_results(results))
+    if args.save:
+        Path(args.save).parent.mkdir(parents=True, exist_ok=True)
+        save_comparison(comparison, results, args.save)
+        size = Path(args.save).stat().st_size / 2**20
+        print(f"saved the comparison to {args.save} ({size:.1f} MB)", file=sys.stderr)
     for name, summary in results["techniques"].items():
         for warning in summary.get("warnings") or []:
             print(f"warning: {name}: {warning}", file=sys.stderr)
@@ -338,10 +357,16 @@ def _progress_lines(total: int) -> Any:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from imbal_core.report import write_report
-    from imbal_core.results import load_results
+    import zipfile
 
-    results = load_results(args.results)
+    from imbal_core.report import write_report
+    from imbal_core.results import load_results, saved_results
+
+    results = (
+        saved_results(args.results)
+        if zipfile.is_zipfile(args.results)
+        else load_results(args.results)
+    )
     write_report(results, args.out, args.csv, threshold=args.threshold)
     failed = [n for n, r in results["techniques"].items() if r.get("status") != "ok"]
     print(

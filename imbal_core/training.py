@@ -37,8 +37,10 @@ def train_one(
             dataset.y_val,
             progress=progress,
         )
-        run.proba_val = model.predict_proba(dataset.X_val)
-        run.proba_test = model.predict_proba(dataset.X_test)
+        # float32, the network's own precision (an ensemble's mean included), so a
+        # saved comparison stores them exactly.
+        run.proba_val = _float32(model.predict_proba(dataset.X_val))
+        run.proba_test = _float32(model.predict_proba(dataset.X_test))
         run.train_class_counts = model.train_class_counts_
         run.fit_seconds = model.fit_seconds_
         run.epochs_run, run.best_epoch = model.epochs_run_, model.best_epoch_
@@ -58,3 +60,7 @@ def train_one(
     if not run.ok:
         run.proba_val = run.proba_test = None
     return run
+
+
+def _float32(proba: np.ndarray) -> np.ndarray:
+    return np.asarray(proba, dtype=np.float32).astype(np.float64)

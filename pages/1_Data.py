@@ -29,6 +29,10 @@ if picked.frame is not None:
             st.success("Loaded. The Train page now uses this data.", icon="✅")
 
 st.divider()
+st.subheader("Or open a saved comparison")
+data_sections.open_saved()
+
+st.divider()
 st.subheader("Data in use")
 data_sections.data_in_use(current)
 widgets.page_link("pages/2_Train.py", "Next: train the techniques", icon="🏋️")

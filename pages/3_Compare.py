@@ -22,6 +22,7 @@ view = session.view()
 if view is None:
     widgets.stop_without_results("compare")
 
+widgets.provenance(view.comparison.config, view.comparison.dataset)
 problems, controls, headline, details, footer = (st.container() for _ in range(5))
 tab_names = [
     "Metrics",

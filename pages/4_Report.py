@@ -80,7 +80,7 @@ for name, error in failed.items():
     )
 
 st.subheader("Download")
-left, middle, right = st.columns(3)
+left, middle, right, last = st.columns(4)
 left.download_button(
     "Results (JSON)",
     data=results_text,
@@ -109,6 +109,17 @@ right.download_button(
     on_click="ignore",
     help="One self-contained page with the charts and plain-language explanations; opens offline.",
     key="download_html",
+)
+
+last.download_button(
+    "Comparison (.zip)",
+    data=lambda: widgets.saved_bytes(comparison, summary),
+    file_name="comparison.zip",
+    mime="application/zip",
+    on_click="ignore",
+    help="The results and every run's probabilities: open it on the Data page of any copy of "
+    "this dashboard (no data, no retraining) or pass it to `python -m imbal_core report`.",
+    key="download_zip",
 )
 
 st.subheader("Preview: metrics on the test split")

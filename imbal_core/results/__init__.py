@@ -30,6 +30,7 @@ from imbal_core.results._contract import (
     ok,
 )
 from imbal_core.results._runs import Comparison, Run
+from imbal_core.results._saved import load_comparison, save_comparison, saved_results
 from imbal_core.results._summary import (
     AT_THRESHOLD,
     at_threshold,
@@ -42,6 +43,9 @@ from imbal_core.results._summary import (
 from imbal_core.results._view import ComparisonView
 
 __all__ = [
+    "load_comparison",
+    "save_comparison",
+    "saved_results",
     "AT_THRESHOLD",
     "Comparison",
     "ComparisonView",

@@ -429,3 +429,49 @@ def test_the_compare_at_setting_survives_a_visit_to_another_page(tiny_comparison
     again = open_page(tiny_comparison, _operating_kept=kept)
     assert again.radio(key="compare_at").value == "alerts"
     assert again.number_input(key="alert_budget").value == 12.5
+
+
+# ------------------------------------------------------------- saved file
+def _everything(at: AppTest) -> tuple[list, list]:
+    """Every table and every figure the page drew."""
+    frames = [e.value.to_json() for e in at.dataframe]
+    charts = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+    return frames, charts
+
+
+def test_an_opened_saved_comparison_draws_the_same_page(tiny_dataset):
+    """Issue #13: 2 techniques x 2 seeds, saved and opened: every table and figure of
+    the Compare page equals the one drawn from the comparison right after training,
+    at three thresholds and in every Compare-at mode."""
+    import io
+
+    from imbal_core.execution import run_comparison
+
+    trained = run_comparison(
+        tiny_dataset,
+        ["baseline", "class_weight"],
+        {"epochs": 2, "batch_size": 128},
+        seeds=(1, 2),
+    )
+    buffer = io.BytesIO()
+    results.save_comparison(trained, results.results_json(trained), buffer)
+    buffer.seek(0)
+    opened = results.load_comparison(buffer, "night-run.zip")
+    pages = [open_page(trained), open_page(opened)]
+    assert "night-run.zip" in text_of(pages[1].info)  # where it came from
+    settings = [("threshold", t) for t in (0.2, 0.5, 0.8)] + [
+        ("suggested", None),
+        ("recall", 0.6),
+        ("alerts", 20.0),
+    ]
+    for mode, value in settings:
+        for at in pages:
+            at.radio(key="compare_at").set_value(mode).run()
+            if mode == "threshold":
+                at.slider(key="threshold").set_value(value).run()
+            elif mode == "recall":
+                at.slider(key="recall_target").set_value(value).run()
+            elif mode == "alerts":
+                at.number_input(key="alert_budget").set_value(value).run()
+            assert not at.exception, [e.value for e in at.exception]
+        assert _everything(pages[1]) == _everything(pages[0]), (mode, value)

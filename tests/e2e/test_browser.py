@@ -360,3 +360,57 @@ def test_cancel_stops_training_and_keeps_the_finished_run(
     _train(page, ["Random undersampling"], epochs=300)
     expect(main).to_contain_text("1 from the cache")
     page.context.close()
+
+
+def test_a_saved_comparison_opens_through_the_upload_widget(
+    server, browser: Browser, tiny_dataset
+) -> None:
+    """Issue #13: a bad file is one error and opens nothing; a saved comparison opens
+    through the real uploader and the Compare page works on it without retraining."""
+    from imbal_core.execution import run_comparison
+    from imbal_core.results import results_json, save_comparison
+
+    trained = run_comparison(
+        tiny_dataset, ["baseline", "class_weight"], {"epochs": 1}, seeds=(3,)
+    )
+    saved = io.BytesIO()
+    save_comparison(trained, results_json(trained), saved)
+    url, _ = server
+    page = _new_page(browser, url)
+    open_page(page, "Data")
+    main = page.locator('[data-testid="stMain"]')
+    uploader = widget(page, "stFileUploader", "Open a saved comparison").locator(
+        'input[type="file"]'
+    )
+    with rerun(page):
+        uploader.set_input_files(
+            files=[
+                {"name": "notes.zip", "mimeType": "application/zip", "buffer": b"hi"}
+            ]
+        )
+    assert_clean(page, "Data page after a bad file")
+    expect(main).to_contain_text("notes.zip is not a saved comparison (not a zip file)")
+    with rerun(page):
+        uploader.set_input_files(
+            files=[
+                {
+                    "name": "night-run.zip",
+                    "mimeType": "application/zip",
+                    "buffer": saved.getvalue(),
+                }
+            ]
+        )
+    assert_clean(page, "Data page after opening a saved comparison")
+    expect(main).to_contain_text("Opened night-run.zip: 2 technique(s)")
+
+    open_page(page, "Compare")
+    assert_clean(page, "Compare page on the opened file")
+    expect(main).to_contain_text("Opened from night-run.zip")
+    thumb = widget(page, "stSlider", "Decision threshold").get_by_role("slider")
+    thumb.focus()
+    with rerun(page):
+        for _ in range(5):
+            thumb.press("ArrowRight")
+    expect(main).to_contain_text("At threshold 0.55")
+    assert_clean(page, "Compare page on the opened file after the slider")
+    page.context.close()
