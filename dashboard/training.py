@@ -24,6 +24,7 @@ from imbal_core.errors import CANCELLED
 from imbal_core.execution import (
     Executor,
     RunSpec,
+    attach,
     check_sweeps,
     failed,
     make_executor,
@@ -189,8 +190,7 @@ def _assemble(
     for index, spec in enumerate(specs):
         run = finished.get(index)
         if run is None:
-            run = failed(spec, CANCELLED)
-            run.y_val, run.y_test = dataset.y_val, dataset.y_test
+            run = attach(failed(spec, CANCELLED), dataset)
         runs.setdefault(spec.name, []).append(run)
     return results.comparison_of(dataset, list(runs), options, seeds, runs, sweeps)
 

@@ -247,13 +247,12 @@ def _train(args: argparse.Namespace) -> int:
     from imbal_core.evaluate import Costs
     from imbal_core.execution import (
         check_sweeps,
-        collect,
         make_executor,
         parse_sweep,
         plan_runs,
+        run_comparison,
     )
     from imbal_core.results import (
-        comparison_of,
         dump_results,
         results_json,
         save_comparison,
@@ -306,10 +305,11 @@ def _train(args: argparse.Namespace) -> int:
         for note in [*dataset.notes, *notes]:
             print(f"note: {note}", file=sys.stderr)
         print(f"runs: {len(specs)} on {executor.describe()}", file=sys.stderr)
-        runs = collect(executor, dataset, specs, _progress_lines(len(specs)))
+        comparison = run_comparison(
+            dataset, names, hyper, seeds, executor, sweeps, _progress_lines(len(specs))
+        )
     finally:
         executor.close()
-    comparison = comparison_of(dataset, list(runs), hyper, seeds, runs, sweeps)
     fraud_cost = args.fraud_cost
     if fraud_cost is None and dataset.amount_test is None:
         fraud_cost = 100.0
@@ -330,7 +330,8 @@ def _train(args: argparse.Namespace) -> int:
             print(f"warning: {name}: {warning}", file=sys.stderr)
     failed = [n for n, r in results["techniques"].items() if r["status"] != "ok"]
     print(
-        f"wrote {args.out}: {len(runs) - len(failed)} of {len(runs)} techniques ok"
+        f"wrote {args.out}: {len(comparison.runs) - len(failed)} of "
+        f"{len(comparison.runs)} techniques ok"
         + (f"; failed: {', '.join(failed)}" if failed else ""),
         file=sys.stderr,
     )

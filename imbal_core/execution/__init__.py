@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from imbal_core.execution._executor import Event, Executor, InlineExecutor, outcome
 from imbal_core.execution._local import LocalExecutor
 from imbal_core.execution._plan import RunSpec, check_sweeps, parse_sweep, plan_runs
-from imbal_core.execution._task import failed
+from imbal_core.execution._task import attach, failed
 from imbal_core.results import Comparison, Run, comparison_of
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ def run_comparison(
 
 
 __all__ = [
+    "attach",
     "KINDS",
     "Event",
     "Executor",
