@@ -50,9 +50,7 @@ def test_without_a_comparison_the_page_points_to_train(tiny_dataset):
     assert not downloads(at)
 
 
-def test_with_a_comparison_it_offers_three_safe_downloads(
-    tiny_dataset, tiny_comparison
-):
+def test_with_a_comparison_it_offers_four_safe_downloads(tiny_dataset, tiny_comparison):
     at = open_report(
         dataset=tiny_dataset,
         comparison=tiny_comparison,
@@ -64,6 +62,7 @@ def test_with_a_comparison_it_offers_three_safe_downloads(
         "Results (JSON)",
         "Metrics table (CSV)",
         "Report (HTML)",
+        "Comparison (.zip)",
     ]
     assert not at.error
     # The exports the buttons serve: at the session's threshold and costs.
@@ -95,7 +94,7 @@ def test_a_hostile_technique_error_is_shown_as_text(tiny_dataset, tiny_compariso
     assert (
         "\\<script\\>" in errors and "\\*\\*bold\\*\\*" in errors
     )  # Markdown-escaped, shown literally
-    assert len(downloads(at)) == 3
+    assert len(downloads(at)) == 4
 
 
 def test_a_network_that_did_not_learn_is_flagged_on_the_page(
@@ -111,3 +110,16 @@ def test_a_network_that_did_not_learn_is_flagged_on_the_page(
     assert "**Baseline** did not learn: try more epochs or a smaller batch" in warnings
     exported = at.session_state["_report_exports"][2][0]
     assert exported["techniques"]["baseline"]["warnings"] == run.warnings
+
+
+def test_the_report_page_s_comparison_file_opens_to_the_same_results(tiny_comparison):
+    """Issue #13: the Report page's zip (built on click) is a saved comparison that
+    opens to the same runs and results as the session's."""
+    from dashboard.widgets import saved_bytes
+    from imbal_core.results import load_comparison, results_json, saved_results
+
+    results = results_json(tiny_comparison, 0.3)
+    data = saved_bytes(tiny_comparison, results)
+    opened = load_comparison(io.BytesIO(data), "comparison.zip")
+    assert list(opened.runs) == list(tiny_comparison.runs)
+    assert saved_results(io.BytesIO(data)) == json.loads(json.dumps(results))
