@@ -147,8 +147,9 @@ def _upload(page: Page, name: str, data: bytes) -> None:
             has_text="Upload a CSV"
         ).click()
     with rerun(page):
-        page.locator(
-            '[data-testid="stFileUploader"] input[type="file"]'
+        # The CSV uploader (the Data page also has one for saved comparisons).
+        widget(page, "stFileUploader", "CSV file").locator(
+            'input[type="file"]'
         ).set_input_files(
             files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
         )
