@@ -1,51 +1,21 @@
-"""Entry page: what the tool does, which data is loaded, where to go next."""
+"""imbalance-compare: the dashboard's entry point and its navigation.
+
+``streamlit run app.py`` serves these pages; each one reads like its UI and lives
+in ``pages/``.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import loaders, session, widgets
-from imbal_core import results
+# Material icons: drawn from the font Streamlit ships, so they render everywhere.
+PAGES = [
+    st.Page("pages/0_Home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/1_Data.py", title="Data", icon=":material/table_chart:"),
+    st.Page("pages/2_Train.py", title="Train", icon=":material/model_training:"),
+    st.Page("pages/3_Compare.py", title="Compare", icon=":material/balance:"),
+    st.Page("pages/4_Report.py", title="Report", icon=":material/description:"),
+]
 
-st.set_page_config(page_title="Imbalance lab", page_icon="⚖️", layout="wide")
-st.title("Imbalance lab")
-st.markdown(
-    "Train the same neural network on an imbalanced data set (such as credit card fraud) with seven ways of "
-    "handling the rare class — class weights, under/oversampling, SMOTE, balanced bagging, focal loss — and "
-    "compare them side by side. Move the decision threshold and the costs of a missed fraud or a review to "
-    "see what each technique would catch, and at what price, on data it never saw."
-)
-
-dataset = loaders.current_dataset()
-st.subheader("Data loaded now")
-widgets.dataset_badge(dataset)
-
-comparison = session.comparison()
-if comparison is not None:
-    trained = [results.label(n) for n in comparison.runs if comparison.ok_runs(n)]
-    stale = comparison.dataset.get("fingerprint") != dataset.fingerprint
-    st.markdown(
-        f"**Results in this session{' (on the previous data)' if stale else ''}:** "
-        f"{', '.join(trained) or 'none succeeded'}."
-    )
-
-st.subheader("Where to go next")
-c1, c2, c3, c4 = st.columns(4)
-with c1:
-    widgets.page_link("pages/1_Data.py", "Data", icon="📊")
-    st.caption(
-        "Use the real creditcard file, the demo data or your own CSV; pick the target and the split."
-    )
-with c2:
-    widgets.page_link("pages/2_Train.py", "Train", icon="🏋️")
-    st.caption(
-        "Choose techniques, epochs and seeds, then train. Same settings are never trained twice."
-    )
-with c3:
-    widgets.page_link("pages/3_Compare.py", "Compare", icon="⚖️")
-    st.caption(
-        "PR-AUC, recall, precision, MCC and cost per technique, at a threshold you choose."
-    )
-with c4:
-    widgets.page_link("pages/4_Report.py", "Report", icon="📄")
-    st.caption("Download a self-contained HTML report and the results as CSV/JSON.")
+st.set_page_config(page_title="imbalance-compare", page_icon="⚖️", layout="wide")
+st.navigation(PAGES).run()

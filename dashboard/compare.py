@@ -3,175 +3,135 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
 from dashboard import session
-from dashboard.widgets import plain, show
+from dashboard.widgets import plain, show, table
 from imbal_core import evaluate, figures, results, tables
 from imbal_core.evaluate import Costs, OperatingPoint
 from imbal_core.results import Comparison, ComparisonView, Techniques
 
 OBJECTIVES = {"f1": "Best F1 on validation", "cost": "Lowest cost on validation"}
-AMOUNT, FIXED = "The transaction's Amount", "A fixed amount"
-NUMBER = st.column_config.NumberColumn
-
-
-def cost_controls(comparison: Comparison) -> Costs:
-    """Cost of a miss (Amount or fixed) and of a review; remembered for the Report page."""
-    has_amounts = comparison.amounts_test is not None
-    costs = session.default_costs(comparison)
-    session.default(
-        session.COST_MODE, AMOUNT if has_amounts and costs.missed is None else FIXED
-    )
-    session.default(
-        session.COST_MISSED, float(costs.missed if costs.missed is not None else 100.0)
-    )
-    session.default(session.COST_REVIEW, float(costs.review))
-    if not has_amounts:
-        session.put(session.COST_MODE, FIXED)
-    st.caption(
-        "What a decision costs: every missed positive, and every alert an analyst has to review. "
-        "Used for the cost figures and for thresholds suggested by lowest cost."
-    )
-    left, middle, right = st.columns(3)
-    if has_amounts:
-        left.radio(
-            "Cost of a missed positive",
-            [AMOUNT, FIXED],
-            key=session.COST_MODE,
-            help="The Amount of the missed transaction, or the same fixed amount for every miss.",
-        )
-    else:
-        left.markdown(
-            "**Cost of a missed positive:** a fixed amount (this data has no Amount column)."
-        )
-    by_amount = session.get(session.COST_MODE) == AMOUNT
-    middle.number_input(
-        "Fixed cost of a missed positive",
-        min_value=0.0,
-        step=10.0,
-        key=session.COST_MISSED,
-        disabled=by_amount,
-    )
-    right.number_input(
-        "Cost per alert reviewed", min_value=0.0, step=1.0, key=session.COST_REVIEW
-    )
-    costs = Costs(
-        missed=None if by_amount else float(session.get(session.COST_MISSED)),
-        review=float(session.get(session.COST_REVIEW)),
-    )
-    session.put(session.COSTS, costs)
-    return costs
-
-
+COST_MODES = {
+    session.BY_AMOUNT: "The transaction's Amount",
+    session.FIXED: "A fixed amount",
+}
 COMPARE_AT = {
     "threshold": "Same threshold",
     "suggested": "Own threshold",
     "recall": "Same recall",
     "alerts": "Same alert budget",
 }
+COMPARE_AT_HELP = (
+    "Same threshold: one for all. Own threshold: each technique's suggested one (best "
+    "validation F1 or lowest validation cost). After resampling or class weights a "
+    "probability means something different per technique, so one threshold for all "
+    "compares different operating points; matching recall or the alert budget (what a "
+    "review team can handle) compares the techniques themselves. Every threshold is "
+    "chosen on the validation split; the figures are on test. Nothing is retrained."
+)
+
+
+def cost_controls(comparison: Comparison) -> Costs:
+    """Cost of a miss (its Amount, or a fixed cost) and of a review."""
+    has_amounts = comparison.has_amounts
+    st.caption(
+        "What a decision costs: every missed positive, and every alert an analyst has "
+        "to review. Used for the cost figures and for thresholds suggested by lowest cost."
+    )
+    left, middle, right = st.columns(3)
+    if has_amounts:
+        left.radio(
+            "Cost of a missed positive",
+            list(COST_MODES),
+            format_func=COST_MODES.get,
+            help="The Amount of the missed transaction, or the same fixed cost for every miss.",
+            **session.keep(session.COST_MODE, session.BY_AMOUNT),
+        )
+    else:
+        left.markdown(
+            "**Cost of a missed positive:** a fixed cost (this data has no Amount column)."
+        )
+    by_amount = has_amounts and session.get(session.COST_MODE) == session.BY_AMOUNT
+    middle.number_input(
+        "Fixed cost of a missed positive",
+        min_value=0.0,
+        step=10.0,
+        disabled=by_amount,
+        **session.keep(session.COST_MISSED),
+    )
+    right.number_input(
+        "Cost per alert reviewed",
+        min_value=0.0,
+        step=1.0,
+        **session.keep(session.COST_REVIEW),
+    )
+    return session.costs(comparison)
 
 
 def operating_point() -> OperatingPoint:
-    """The "Compare at" control: how every technique's threshold is chosen. Each
-    value comes back where the user left it, also after visiting another page."""
-    kept = session.get(session.OPERATING_KEPT) or {}
-    session.default(session.COMPARE_AT, kept.get(session.COMPARE_AT, "threshold"))
+    """The "Compare at" control: how every technique's threshold is chosen. Its
+    values are kept for the session (also while another page is open)."""
     left, right = st.columns([5, 3])
     mode = left.radio(
         "Compare at",
         list(COMPARE_AT),
         format_func=COMPARE_AT.get,
-        key=session.COMPARE_AT,
         horizontal=True,
-        help="Same threshold: one for all. Own threshold: each technique's suggested one (best "
-        "validation F1 or lowest validation cost). One threshold for all compares different "
-        "operating points: after resampling or class weights a probability means something "
-        "different per technique. Matching recall or the alert "
-        "budget (what a review team can handle) compares the techniques themselves. Every threshold is "
-        "chosen on the validation split; the figures are on test. Nothing is retrained.",
+        help=COMPARE_AT_HELP,
+        **session.keep(session.COMPARE_AT),
     )
     with right:
         if mode == "threshold":
-            value = threshold_slider()
+            st.slider(
+                "Decision threshold",
+                0.0,
+                1.0,
+                step=0.01,
+                help="A case is flagged positive when its predicted probability is above this. "
+                "Moving it re-scores the stored test probabilities; nothing is retrained.",
+                **session.keep(session.THRESHOLD),
+            )
         elif mode == "recall":
-            session.default(session.RECALL_TARGET, kept.get(session.RECALL_TARGET, 0.8))
-            value = st.slider(
+            st.slider(
                 "Recall to reach (on validation)",
                 0.05,
                 1.0,
                 step=0.05,
-                key=session.RECALL_TARGET,
-                help="Each technique's threshold is the highest one catching this share of the "
-                "validation positives.",
+                help="Each technique's threshold is the highest one catching this share "
+                "of the validation positives.",
+                **session.keep(session.RECALL_TARGET),
             )
         elif mode == "alerts":
-            session.default(session.ALERT_BUDGET, kept.get(session.ALERT_BUDGET, 5.0))
-            value = st.number_input(
+            st.number_input(
                 "Alerts per 1,000 cases (on validation)",
                 0.0,
                 1000.0,
                 step=0.5,
-                key=session.ALERT_BUDGET,
-                help="The review capacity: each technique's threshold flags at most this many of "
-                "every 1,000 validation cases (the closest rate from below).",
+                help="The review capacity: each technique's threshold flags at most this "
+                "many of every 1,000 validation cases (the closest rate from below).",
+                **session.keep(session.ALERT_BUDGET),
             )
         else:
-            value = None
             objective_radio()
-    session.put(
-        session.OPERATING_KEPT,
-        {**kept, session.COMPARE_AT: mode}
-        | ({} if value is None else {_KEY_OF[mode]: value}),
-    )
-    return OperatingPoint(mode, None if value is None else float(value))
-
-
-_KEY_OF = {
-    "threshold": session.THRESHOLD,
-    "recall": session.RECALL_TARGET,
-    "alerts": session.ALERT_BUDGET,
-}
+    return session.operating_point()
 
 
 def objective_radio() -> None:
-    session.default(session.OBJECTIVE, session.objective())  # kept across pages
     st.radio(
         "Suggest by",
         list(OBJECTIVES),
         format_func=OBJECTIVES.get,
-        key=session.OBJECTIVE,
         horizontal=True,
-        help="Best F1 balances precision and recall; lowest cost uses the costs below.",
+        help="Best F1 balances precision and recall; lowest cost uses the costs set under Costs.",
+        **session.keep(session.OBJECTIVE),
     )
-    session.put(session.OBJECTIVE_KEPT, session.get(session.OBJECTIVE))
-
-
-def threshold_slider() -> float:
-    """One threshold for every technique; it comes back where the user left it."""
-    session.default(session.THRESHOLD, float(session.get(session.THRESHOLD_KEPT, 0.5)))
-    st.slider(
-        "Decision threshold",
-        min_value=0.0,
-        max_value=1.0,
-        step=0.01,
-        key=session.THRESHOLD,
-        help="A case is flagged positive when its predicted probability is above this. Moving it re-scores the "
-        "stored test probabilities of every technique at once; nothing is retrained.",
-    )
-    threshold = float(session.get(session.THRESHOLD))
-    session.put(session.THRESHOLD_KEPT, threshold)
-    return threshold
 
 
 def problems(summaries: Techniques) -> None:
     """Failures and warnings in one line (the overview must fit one screen); the
     details one click away."""
-    found = [
-        (name, f"failed: {error}") for name, error in results.failed(summaries).items()
-    ]
+    found = [(n, f"failed: {e}") for n, e in results.failed(summaries).items()]
     for name, summary in results.ok(summaries).items():
         if summary.get("error"):  # some seeds failed; the rest are averaged
             found.append((name, summary["error"]))
@@ -187,10 +147,44 @@ def problems(summaries: Techniques) -> None:
             st.warning(f"**{plain(results.label(name))}** {plain(text)}", icon="⚠️")
 
 
-def _apply_threshold(value: float) -> None:
-    """on_click: runs before the next script run, so the slider is created with the new value."""
-    session.put(session.COMPARE_AT, "threshold")
-    session.put(session.THRESHOLD, float(value))
+def headline(done: Techniques, point: OperatingPoint, costs: Costs) -> None:
+    """The answer first: each technique's threshold, recall, precision, workload,
+    cost and PR-AUC at the operating point, and its confusion matrix."""
+    st.markdown(f"#### At {point.describe()}")
+    table(tables.headline_table(done))
+    show(figures.confusion_matrices(done, compact=True), "confusion")
+    st.caption(
+        f"On the test split. Cost: {costs.describe()} (in the data's own unit). "
+        "Matrices: rows are the truth, columns the prediction; TP = positives caught, "
+        "FN = missed, FP = false alarms; colour is the share of each true class."
+    )
+
+
+def metrics(done: Techniques) -> None:
+    """Every metric at the operating point, with intervals, and the metric bars."""
+    table(tables.metrics_table(done), best=True)
+    several = results.n_seeds(done) > 1
+    intervals = tables.metrics_ci_table(done)
+    st.caption(
+        "Highlighted: each column's best value on test. It describes the test split; it "
+        "is not a recommendation (the Report page recommends on validation). "
+        + ("Values are means over seeds." if several else "")
+    )
+    if not intervals.empty:
+        st.markdown(
+            f"**Mean (95 % interval) over {results.n_seeds(done)} seeds**"
+            if several
+            else "**PR-AUC (95 % interval), one seed: a bootstrap over test rows**"
+        )
+        table(intervals)
+        st.caption(
+            "Over seeds: training randomness, as t-intervals on a scale that keeps each "
+            "metric in its range."
+            if several
+            else "With one seed the interval shows how much PR-AUC depends on which rows "
+            "were drawn into the test split, not training randomness."
+        )
+    show(figures.metric_bars(done), "bars")
 
 
 def suggestions(done: Techniques) -> None:
@@ -201,14 +195,8 @@ def suggestions(done: Techniques) -> None:
     if session.get(session.COMPARE_AT) != "suggested":  # else it is in the controls
         objective_radio()
     table_col, apply_col = st.columns([3, 2])
-    table_col.dataframe(
-        tables.suggested_thresholds_table(done),
-        width="stretch",
-        column_config={
-            "Suggested (validation)": NUMBER(format="%.2f"),
-            "In use": NUMBER(format="%.2f"),
-        },
-    )
+    with table_col:
+        table(tables.suggested_thresholds_table(done))
     pick = apply_col.selectbox(
         "Technique", list(done), format_func=results.label, key=session.SUGGEST_PICK
     )
@@ -218,140 +206,68 @@ def suggestions(done: Techniques) -> None:
         on_click=_apply_threshold,
         args=(suggested,),
         key="apply_suggested",
-        help=f"Set the slider to {suggested:.2f}, the threshold chosen for this technique on validation.",
+        help=f"Set the slider to {tables.column('Threshold').text(suggested)}, the "
+        "threshold chosen for this technique on validation.",
     )
     apply_col.caption(
-        "One slider for all techniques, so a technique's suggestion is applied to every one of them. "
-        "A probability means different things per technique (see Calibration)."
+        "One slider for all techniques, so a technique's suggestion applies to all of "
+        "them. A probability means different things per technique (see Calibration)."
     )
 
 
-def headline(done: Techniques, point: OperatingPoint) -> None:
-    """The answer first: each technique's threshold, recall, precision, workload,
-    cost and PR-AUC at the operating point, and its confusion matrix."""
-    st.markdown(
-        "#### "
-        + (
-            f"At threshold {point.value:.2f}"
-            if point.mode == "threshold"
-            else f"At {point.describe()}"
-        )
-    )
-    st.dataframe(
-        tables.headline_table(done),
-        width="stretch",
-        column_config={
-            "Threshold": NUMBER(
-                format="%.3f", help="Chosen on the validation split for this mode."
-            ),
-            "Recall": NUMBER(format="%.3f"),
-            "Precision": NUMBER(format="%.3f"),
-            "Alerts per 1k": NUMBER(format="%.1f"),
-            "Cost": NUMBER(format="%.0f"),
-            "PR-AUC": NUMBER(format="%.3f"),
-        },
-    )
-    show(figures.confusion_matrices(done, None, compact=True), "confusion")
-    st.caption(
-        "Confusion matrices on the test split. Rows are the truth, columns the prediction: "
-        "TP = positives caught, FN = missed, "
-        "FP = false alarms; colour is the share of each true class. Thresholds come from validation; "
-        "PR-AUC does not depend on them."
-    )
+def _apply_threshold(value: float) -> None:
+    """on_click: runs before the next script run, so the slider is drawn with it."""
+    session.put(session.COMPARE_AT, "threshold")
+    session.put(session.THRESHOLD, float(value))
 
 
-def overview(done: Techniques, threshold: float | None) -> None:
-    """Every metric at the operating point, with intervals, and the metric bars."""
-    table = tables.metrics_table(done)
-    table.insert(0, tables.BEST_COLUMN, tables.best_marks(table))
-    table["Cost"] = table["Cost"].round(0)
-    three = {
-        c: NUMBER(format="%.3f")
-        for c in ("Precision", "Recall", "F1", "PR-AUC", "ROC-AUC", "MCC")
-    }
-    st.dataframe(
-        table,
-        width="stretch",
-        column_config={
-            **three,
-            "Brier": NUMBER(format="%.4f"),
-            "Cost": NUMBER(format="localized"),
-            "Alerts per 1k": NUMBER(format="%.1f"),
-            "Threshold": NUMBER(format="%.2f"),
-            "Accuracy": NUMBER(format="%.4f"),
-        },
-    )
-    several = results.n_seeds(done) > 1
-    intervals = tables.metrics_ci_table(done)
-    st.caption(
-        "★ Best on test: the columns where a technique has the best test value (lowest for Brier, cost and "
-        "alerts). It describes the test split; it is not a recommendation (the Report page recommends on "
-        "validation). "
-        + (
-            "Values are means over seeds; the table below gives their 95 % intervals."
-            if several
-            else "The table below gives PR-AUC's 95 % interval over the test rows."
-            if not intervals.empty
-            else ""
-        )
-    )
-    if not intervals.empty:
-        st.markdown(
-            f"**Mean (95 % interval) over {results.n_seeds(done)} seeds**"
-            if several
-            else "**PR-AUC (95 % interval), one seed: a bootstrap over test rows**"
-        )
-        st.dataframe(intervals, width="stretch")
+def curves(done: Techniques) -> None:
+    """PR and ROC curves, with each technique's operating point."""
+    left, right = st.columns(2)
+    with left:
+        show(figures.pr_curves(done), "pr")
         st.caption(
-            "Over seeds: training randomness, as t-intervals on a scale that keeps each metric in its range."
-            if several
-            else "With one seed the interval shows how much PR-AUC depends on which rows were drawn "
-            "into the test split (resampled with replacement, per class), not training randomness."
+            "Precision-recall: how precision falls as a technique catches more positives. "
+            "Higher and further right is better; the dot is each technique's operating point."
         )
-    show(figures.metric_bars(done, threshold), "bars")
+    with right:
+        show(figures.roc_curves(done), "roc")
+        st.caption(
+            "ROC: recall against the share of negatives falsely flagged. On rare positives "
+            "it looks flattering; trust the precision-recall curve more."
+        )
 
 
-def workload(view: ComparisonView, done: Techniques) -> None:
-    """Alerts per 1,000 cases, and precision in the top k an analyst team can review."""
+def costs_tab(view: ComparisonView, done: Techniques, costs: Costs) -> None:
+    """Cost at the operating point and across thresholds, and the review workload."""
+    left, right = st.columns(2)
+    with left:
+        show(figures.cost_bars(done), "cost_bars")
+    with right:
+        show(figures.cost_curves(done), "cost_curves")
+    st.caption(
+        f"Costs: {costs.describe()}. The star marks each technique's cheapest threshold "
+        "on test (for reading only; suggestions come from validation)."
+    )
     comparison = view.comparison
     max_k = max(1, len(comparison.ok_runs(next(iter(done)))[0].y_test))
-    session.default(session.TOP_K, min(100, max_k))
+    if session.get(session.TOP_K, 0) > max_k:  # kept from a bigger test split
+        session.put(session.TOP_K, max_k)
     k = int(
         st.number_input(
             "Analyst capacity: alerts reviewed (k)",
             min_value=1,
             max_value=max_k,
             step=10,
-            key=session.TOP_K,
-            help="If analysts can only review k cases, which technique puts the most real positives in its top k?",
+            help="If analysts can only review k cases, which technique puts the most "
+            "real positives in its top k?",
+            **session.keep(session.TOP_K, min(100, max_k)),
         )
     )
-    rows = {}
-    for name, summary in done.items():
-        runs = comparison.ok_runs(name)
-        at_top = float(
-            np.mean(
-                [evaluate.precision_at_top(r.y_test, r.proba_test, k) for r in runs]
-            )
-        )
-        (tn, fp), (fn, tp) = summary["confusion_matrix"]
-        rows[results.label(name)] = {
-            "Alerts per 1,000 cases": results.alerts_per_thousand(summary),
-            "Alerts at threshold": fp + tp,
-            f"Precision in top {k}": at_top,
-            f"Positives in top {k}": round(at_top * min(k, len(runs[0].y_test))),
-        }
-    st.dataframe(
-        pd.DataFrame.from_dict(rows, orient="index").rename_axis("Technique"),
-        width="stretch",
-        column_config={
-            "Alerts per 1,000 cases": NUMBER(format="%.1f"),
-            f"Precision in top {k}": NUMBER(format="%.3f"),
-        },
-    )
+    table(tables.workload_table(comparison, done, k))
     st.caption(
-        "Alerts per 1,000 cases is the review workload at the current threshold (first seed). "
-        "Precision in top k ignores the threshold: it ranks cases by probability."
+        "Alerts per 1k is the review workload at each technique's threshold (first "
+        "seed). Precision in top k ignores the threshold: it ranks cases by probability."
     )
 
 
@@ -359,8 +275,8 @@ def seeds(done: Techniques) -> None:
     """A paired comparison of two techniques across the seeds they share."""
     if results.n_seeds(done) < 2:
         st.caption(
-            "One seed per technique, so differences may be luck. Train with several seeds on the Train page "
-            "to see 95 % confidence intervals and a paired comparison."
+            "One seed per technique, so differences may be luck. Train with several seeds "
+            "on the Train page to see 95 % intervals and a paired comparison."
         )
         return
     candidates = [n for n, s in done.items() if len(s["seeds"]) > 1]
@@ -378,7 +294,7 @@ def seeds(done: Techniques) -> None:
     la, lb = plain(results.label(a)), plain(results.label(b))
     if len(shared) < 2:
         st.info(
-            "These two techniques share fewer than two seeds, so they cannot be compared seed by seed."
+            "These two share fewer than two seeds, so they cannot be compared seed by seed."
         )
         return
     result = evaluate.paired_comparison(
@@ -386,8 +302,9 @@ def seeds(done: Techniques) -> None:
     )
     low, high = result["ci95"]
     detail = (
-        f"mean PR-AUC difference (A − B) {result['mean_difference']:+.4f}, 95 % CI {low:+.4f} to "
-        f"{high:+.4f}, paired t-test p = {result['p_value']:.3f}, over {len(shared)} seeds"
+        f"mean PR-AUC difference (A − B) {result['mean_difference']:+.4f}, 95 % CI "
+        f"{low:+.4f} to {high:+.4f}, paired t-test p = {result['p_value']:.3f}, over "
+        f"{len(shared)} seeds"
     )
     if result["verdict"] == "A better":
         st.success(
@@ -399,26 +316,22 @@ def seeds(done: Techniques) -> None:
         )
     else:
         st.info(
-            f"No clear difference between **{la}** and **{lb}** on PR-AUC: the interval includes zero, "
-            f"so the gap could be luck ({detail})."
+            f"No clear difference between **{la}** and **{lb}** on PR-AUC: the interval "
+            f"includes zero, so the gap could be luck ({detail})."
         )
 
 
-def curves(done: Techniques, threshold: float | None) -> None:
-    """PR and ROC curves, with each technique's operating point."""
-    left, right = st.columns(2)
-    with left:
-        show(figures.pr_curves(done, threshold), "pr")
-        st.caption(
-            "Precision-recall: how precision falls as a technique catches more positives. Higher and further "
-            "right is better; the dot is each technique's operating point."
-        )
-    with right:
-        show(figures.roc_curves(done, threshold), "roc")
-        st.caption(
-            "ROC: recall against the share of negatives falsely flagged. On rare positives it looks "
-            "flattering; trust the precision-recall curve more."
-        )
+def calibration(view: ComparisonView, done: Techniques) -> None:
+    show(
+        view.once("calibration", lambda: figures.reliability_curves(done)),
+        "calibration",
+    )
+    st.caption(
+        "Are the probabilities honest? On the diagonal, '0.3' means 30 % of such cases "
+        "are positive. Resampling and class weights push probabilities up, so the same "
+        "threshold means something different for each technique: compare at the same "
+        "recall or alert budget instead. Brier: mean squared error of the probabilities."
+    )
 
 
 def class_counts(view: ComparisonView, done: Techniques) -> None:
@@ -428,27 +341,23 @@ def class_counts(view: ComparisonView, done: Techniques) -> None:
         "differently by each technique."
     )
     dataset = view.comparison.dataset
-    left, right = st.columns([2, 3])
-    left.dataframe(
-        tables.class_counts_table(dataset, done),
-        width="stretch",
-        column_config={"positive share": NUMBER(format="%.4f")},
+    table(tables.class_counts_table(dataset, done))  # full width: its labels are long
+    figure = view.once(
+        "class_counts", lambda: figures.class_counts_figure(dataset, done)
     )
-    with right:
-        figure = view.once(
-            "class_counts", lambda: figures.class_counts_figure(dataset, done)
-        )
-        show(figure, "class_counts")
+    show(figure, "class_counts")
+
+
+def reports(done: Techniques) -> None:
+    st.caption("Both classes, as in the seed notebook (first seed, at its threshold).")
+    for name, summary in done.items():
+        st.markdown(f"**{plain(results.label(name))}**")
+        st.code(tables.classification_report_text(summary), language=None)
 
 
 def glossary() -> None:
+    from imbal_core.report import EXPLANATIONS
+
     st.markdown(
-        "**Precision**: of the cases a technique flags, the share that are real positives. "
-        "**Recall**: of the real positives, the share it catches. "
-        "**F1**: one number balancing the two. "
-        "**PR-AUC**: precision averaged over every threshold (1 is perfect; picking at random scores the "
-        "share of positives). **MCC**: agreement between predictions and truth, −1 to 1, fair on "
-        "imbalanced data. **Cost**: missed positives plus alerts an analyst must review. **Alerts per 1k**: "
-        "cases flagged per 1,000, the review workload. Accuracy is shown last: flagging nothing already "
-        "scores ~99.8 % here."
+        "\n".join(f"- **{plain(term)}**: {plain(text)}" for term, text in EXPLANATIONS)
     )

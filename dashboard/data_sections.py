@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import loaders, session, widgets
 from dashboard.widgets import dataset_badge, friendly_errors, plain
-from imbal_core import data, figures, results
+from imbal_core import data, figures, results, tables
 from imbal_core.data import Dataset
 from imbal_core.results import is_synthetic
 
@@ -44,7 +44,7 @@ class Picked:
 
 
 def source_of(current: Dataset) -> str:
-    """The radio choice matching the data in use (widgets forget values across pages)."""
+    """The radio choice matching the data in use."""
     if is_synthetic(current.source):
         return DEMO
     return CREDITCARD if current.source == "creditcard" else UPLOAD
@@ -52,85 +52,101 @@ def source_of(current: Dataset) -> str:
 
 def pick_source(current: Dataset) -> Picked:
     """The source radio and what it needs: rows, the local file or OpenML, an upload."""
-    initial = source_of(current)
     source = st.radio(
         "Data source",
         list(SOURCE_LABELS),
         format_func=SOURCE_LABELS.get,
-        index=list(SOURCE_LABELS).index(initial),
         horizontal=True,
-        key=session.DATA_SOURCE,
+        **session.keep(session.DATA_SOURCE, source_of(current)),
     )
     picked = Picked(source)
     if source == DEMO:
-        st.caption(
-            "A deterministic, generated stand-in with the creditcard schema (Time, V1–V28, Amount, Class) and "
-            "its fraud rate (0.173%). Nothing in it is real; it exists so the app works with no setup."
-        )
-        in_use = current.rows if initial == DEMO else loaders.demo_rows()
-        choices = sorted(
-            {in_use, loaders.demo_rows(), *loaders.DEMO_ROW_CHOICES}, reverse=True
-        )
-        picked.rows = st.selectbox(
-            "Rows",
-            choices,
-            index=choices.index(in_use),
-            format_func=lambda n: (
-                f"{n:,}"
-                + (
-                    " (full size, like the real data)"
-                    if n == data.CREDITCARD_ROWS
-                    else " (quick look)"
-                )
-            ),
-            key=session.DEMO_ROWS,
-        )
-        with (
-            friendly_errors("Generating the demo data"),
-            st.spinner("Generating the demo data…"),
-        ):
-            picked.frame = loaders.raw_frame(DEMO, rows=picked.rows)
+        _demo(current, picked)
     elif source == CREDITCARD:
-        picked.file_stamp = loaders.creditcard_stamp()
-        if data.available_creditcard_path():
-            st.caption(f"Local file: `{data.available_creditcard_path()}`")
-        else:
-            st.info(
-                "No local creditcard.csv found. To use the real data offline, "
-                f"{data.CREDITCARD_HELP}, then reload this page. When this machine is online, "
-                "the button below fetches it from OpenML (data id 1597, ~150 MB).",
-                icon="ℹ️",
-            )
-            if st.button("Fetch from OpenML", key="fetch_creditcard"):
-                session.put(session.CREDITCARD_FETCHED, True)
-            if not session.get(session.CREDITCARD_FETCHED):
-                return picked
-        with (
-            friendly_errors("Reading the creditcard data"),
-            st.spinner("Reading the creditcard data…"),
-        ):
-            picked.frame = loaders.raw_frame(CREDITCARD, file_stamp=picked.file_stamp)
-        if picked.frame is None:  # the fetch failed: let the user try again
-            session.put(session.CREDITCARD_FETCHED, False)
+        _creditcard(picked)
     else:
-        st.caption(
-            f"Comma, semicolon, tab or pipe separated; UTF-8 or latin-1; up to {data.MAX_UPLOAD_MB} MB. "
-            "The file stays in memory for this session and is never written to disk."
-        )
-        uploaded = st.file_uploader("CSV file", type=["csv", "txt"], key=session.UPLOAD)
-        if uploaded is not None:
-            picked.raw, picked.upload_name = uploaded.getvalue(), uploaded.name
-            with friendly_errors("Reading the file"), st.spinner("Reading the file…"):
-                digest = loaders.upload_digest(picked.raw)
-                picked.frame = loaders.upload_frame(
-                    digest, picked.upload_name, picked.raw
-                )
-        elif initial == UPLOAD:
-            st.caption(
-                f"In use: {plain(current.source)}, uploaded earlier (see below). "
-                "Upload it again to change its target or split."
-            )
+        _upload(current, picked)
     return picked
+
+
+def _demo(current: Dataset, picked: Picked) -> None:
+    st.caption(
+        "A deterministic, generated stand-in with the creditcard schema (Time, V1–V28, "
+        "Amount, Class) and its fraud rate (0.173 %). Nothing in it is real; it exists so "
+        "the app works with no setup."
+    )
+    in_use = current.rows if is_synthetic(current.source) else loaders.demo_rows()
+    choices = sorted(
+        {in_use, loaders.demo_rows(), *loaders.DEMO_ROW_CHOICES}, reverse=True
+    )
+    picked.rows = st.selectbox(
+        "Rows",
+        choices,
+        format_func=lambda n: (
+            f"{n:,}"
+            + (
+                " (full size, like the real data)"
+                if n == data.CREDITCARD_ROWS
+                else " (quick look)"
+            )
+        ),
+        **session.keep(session.DEMO_ROWS, in_use),
+    )
+    with (
+        friendly_errors("Generating the demo data"),
+        st.spinner("Generating the demo data…"),
+    ):
+        picked.frame = loaders.raw_frame(DEMO, rows=picked.rows)
+
+
+def _creditcard(picked: Picked) -> None:
+    picked.file_stamp = loaders.creditcard_stamp()
+    if data.available_creditcard_path():
+        st.caption(f"Local file: `{data.available_creditcard_path()}`")
+    else:
+        st.info(
+            "No local creditcard.csv found. To use the real data offline, "
+            f"{data.CREDITCARD_HELP}, then reload this page. When this machine is online, "
+            "the button below fetches it from OpenML (data id 1597, ~150 MB).",
+            icon="ℹ️",
+        )
+        if st.button("Fetch from OpenML", key="fetch_creditcard"):
+            session.put(session.CREDITCARD_FETCHED, True)
+        if not session.get(session.CREDITCARD_FETCHED):
+            return
+    with (
+        friendly_errors("Reading the creditcard data"),
+        st.spinner("Reading the creditcard data…"),
+    ):
+        picked.frame = loaders.raw_frame(CREDITCARD, file_stamp=picked.file_stamp)
+    if picked.frame is None:  # the fetch failed: let the user try again
+        session.put(session.CREDITCARD_FETCHED, False)
+
+
+def _upload(current: Dataset, picked: Picked) -> None:
+    st.caption(
+        f"Comma, semicolon, tab or pipe separated; UTF-8 or latin-1; up to {data.MAX_UPLOAD_MB} MB. "
+        "The file stays in memory for this session and is never written to disk."
+    )
+    uploaded = st.file_uploader("CSV file", type=["csv", "txt"], key=session.UPLOAD)
+    if uploaded is not None:
+        # Kept for the session: a file widget forgets its file when the page changes.
+        session.put(session.PENDING_UPLOAD, (uploaded.name, uploaded.getvalue()))
+    pending = session.get(session.PENDING_UPLOAD)
+    if pending is None:
+        if source_of(current) == UPLOAD:
+            st.caption(
+                f"In use: {plain(current.source)}, uploaded earlier (see below)."
+            )
+        return
+    picked.upload_name, picked.raw = pending
+    if uploaded is None:
+        st.caption(
+            f"Using {plain(picked.upload_name)}, uploaded earlier; upload another to replace it."
+        )
+    with friendly_errors("Reading the file"), st.spinner("Reading the file…"):
+        digest = loaders.upload_digest(picked.raw)
+        picked.frame = loaders.upload_frame(digest, picked.upload_name, picked.raw)
 
 
 def preview(frame: pd.DataFrame) -> None:
@@ -145,12 +161,14 @@ def target_and_split(picked: Picked) -> dict[str, Any]:
     frame = picked.frame
     columns = [str(c) for c in frame.columns]
     col_target, col_positive = st.columns(2)
+    default_target = "Class" if "Class" in columns else columns[-1]
+    if session.get(session.TARGET) not in columns:  # kept from another file
+        session.put(session.TARGET, default_target)
     target = col_target.selectbox(
         "Target column",
         columns,
-        index=columns.index("Class") if "Class" in columns else len(columns) - 1,
         help="The label to predict. Two classes, or pick a positive label for one-vs-rest.",
-        key=session.TARGET,
+        **session.keep(session.TARGET, default_target),
     )
     labels = frame[frame.columns[columns.index(target)]]
     values = labels.dropna().unique()
@@ -159,6 +177,9 @@ def target_and_split(picked: Picked) -> dict[str, Any]:
         options += sorted(
             (v.item() if hasattr(v, "item") else v for v in values), key=str
         )
+    positive_key = session.positive_key(target)
+    if session.get(positive_key) not in options:
+        session.put(positive_key, None)
     positive = col_positive.selectbox(
         "Positive label",
         options,
@@ -166,44 +187,50 @@ def target_and_split(picked: Picked) -> dict[str, Any]:
             "auto (1 for 0/1 labels, else the minority class)" if v is None else str(v)
         ),
         help="The class the techniques should find (e.g. fraud).",
-        key=session.positive_key(target),
+        key=positive_key,
+        persist_state=session.KEEP,
     )
-    log_raw = st.toggle("Log-scale counts", value=True, key="log_raw")
+    log_raw = st.toggle("Log-scale counts", **session.keep("log_raw", True))
     counts = labels.astype(str).value_counts(dropna=False)
     st.plotly_chart(
         figures.value_count_figure(counts, target, log_raw),
         width="stretch",
         key="raw_counts",
     )
-
     col_test, col_drop = st.columns(2)
     test_size = col_test.slider(
         "Test size",
         0.05,
         0.5,
-        0.2,
-        0.05,
+        step=0.05,
         help="Share held out for the final, untouched test split. Validation (20% of the rest) is used to pick thresholds.",
-        key=session.TEST_SIZE,
+        **session.keep(session.TEST_SIZE, 0.2),
     )
-    default_drop = [
-        c for c in ("Time",) if c in columns and c != target and picked.source != UPLOAD
-    ]
+    candidates = [c for c in columns if c != target]
+    drop_key = session.drop_key(picked.source, target)
+    default_drop = [c for c in ("Time",) if c in candidates and picked.source != UPLOAD]
+    if not set(session.get(drop_key) or []) <= set(candidates):
+        session.put(drop_key, default_drop)
     drop = col_drop.multiselect(
         "Columns that are not features",
-        [c for c in columns if c != target],
-        default=default_drop,
+        candidates,
         help="Dropped before training (the seed notebook drops Time for the creditcard data). IDs belong here too.",
-        key=session.drop_key(picked.source, target),
+        **session.keep(drop_key, default_drop),
     )
     time_column = None
     time_columns = [c for c in loaders.time_like_columns(frame) if c != target]
     if time_columns and st.checkbox(
         "Split by time (oldest rows train, newest rows test)",
         help="Fraud patterns drift: a time-ordered split is the honest test of a deployed model.",
-        key=session.SPLIT_BY_TIME,
+        **session.keep(session.SPLIT_BY_TIME, False),
     ):
-        time_column = st.selectbox("Time column", time_columns, key=session.TIME_COLUMN)
+        if session.get(session.TIME_COLUMN) not in time_columns:
+            session.put(session.TIME_COLUMN, time_columns[0])
+        time_column = st.selectbox(
+            "Time column",
+            time_columns,
+            **session.keep(session.TIME_COLUMN, time_columns[0]),
+        )
     return dict(
         target=target,
         positive=positive,
@@ -221,9 +248,15 @@ def data_in_use(current: Dataset) -> None:
         comparison is not None
         and comparison.dataset.get("fingerprint") != current.fingerprint
     ):
+        where = (
+            "were opened from a saved file"
+            if comparison.config.get("saved")
+            else "belong to the previous data"
+        )
         st.info(
-            "The results on the Compare and Report pages belong to the previous data "
-            f"({plain(comparison.dataset.get('source', '?'))}); train again to compare on this data.",
+            f"The results on the Compare and Report pages {where} "
+            f"({plain(comparison.dataset.get('source', '?'))}); press Train to compare "
+            "on the data in use.",
             icon="ℹ️",
         )
     c1, c2, c3, c4 = st.columns(4)
@@ -234,26 +267,21 @@ def data_in_use(current: Dataset) -> None:
     st.caption(
         f"Positive label: {plain(current.positive_label)} · split: {plain(current.split)} · fingerprint {current.fingerprint}"
     )
-    counts = current.class_counts()
+    summary = current.summary()
     left, right = st.columns([3, 2])
     with left:
         log_split = st.toggle(
             "Log scale",
-            value=True,
-            key="log_split",
             help="Positives are invisible on a linear scale.",
+            **session.keep("log_split", True),
         )
         st.plotly_chart(
-            figures.class_count_figure(counts, log_split),
+            figures.class_counts_figure(summary, None, log_split),
             width="stretch",
             key="split_counts",
         )
     with right:
-        table = pd.DataFrame(counts).T
-        table["positive rate"] = (
-            table["positive"] / (table["positive"] + table["negative"])
-        ).map("{:.3%}".format)
-        st.dataframe(table, width="stretch")
+        widgets.table(tables.class_counts_table(summary))
         st.caption(
             "Validation and test keep the natural class ratio; techniques resample the training split only."
         )
@@ -263,9 +291,6 @@ def data_in_use(current: Dataset) -> None:
         if current.notes
         else "Nothing: every column was numeric and complete."
     )
-
-
-__all__ = ["Picked", "data_in_use", "pick_source", "preview", "target_and_split"]
 
 
 def open_saved() -> None:

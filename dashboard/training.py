@@ -1,82 +1,43 @@
-"""Training from the dashboard: runs go to the server's executor (worker processes or
-a Ray cluster) and stream back; each finished run is cached by (data fingerprint,
-technique, params, seed), so it is never trained twice and survives a Cancel.
-The server process itself never loads TensorFlow.
+"""Training from the dashboard: the engine's one pipeline with the server's executor
+(worker processes or a Ray cluster) and run cache, shared by every session; the
+Train page's live board is the pipeline's listener. The server process itself
+never loads TensorFlow.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import session
-from dashboard.widgets import plain
-from imbal_core import results, techniques
+from dashboard.widgets import plain, table
+from imbal_core import results, tables, techniques
 from imbal_core.data import Dataset
-from imbal_core.errors import CANCELLED
 from imbal_core.execution import (
     Executor,
-    RunSpec,
-    attach,
-    check_sweeps,
-    failed,
+    Listener,
+    Plan,
     make_executor,
-    parse_sweep,
+    outcome,
+    parse_values,
     plan_runs,
+    run_comparison,
 )
 from imbal_core.results import Comparison, Run
+from imbal_core.store import MemoryCache
 
-# A run keeps its validation and test probabilities: ~0.8 MB at full creditcard size,
-# so 140 runs (20 configurations of all seven techniques) stay near 120 MB.
-RUN_CACHE_ENTRIES = 140
-RUN_CACHE_SECONDS = 24 * 3600  # a day of demoing without retraining
 EXECUTORS = {"local": "This machine", "ray": "Ray cluster"}
 EXECUTOR_VARIABLE = "IMBAL_EXECUTOR"  # "ray" makes the Ray cluster the default
 
 
-class RunCache:
-    """Finished, successful runs by (fingerprint, technique, params, seed); LRU with a TTL.
-
-    Failures are never cached: a retry may succeed.
-    """
-
-    def __init__(
-        self, entries: int = RUN_CACHE_ENTRIES, seconds: float = RUN_CACHE_SECONDS
-    ):
-        self.entries, self.seconds = entries, seconds
-        self._runs: OrderedDict[tuple, tuple[float, Run]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.trained = 0  # runs actually trained by this server (tests read it)
-
-    def get(self, fingerprint: str, spec: RunSpec) -> Run | None:
-        key = (fingerprint, spec.cache_key)
-        with self._lock:
-            stored = self._runs.get(key)
-            if stored is None or time.time() - stored[0] > self.seconds:
-                self._runs.pop(key, None)
-                return None
-            self._runs.move_to_end(key)
-            return stored[1]
-
-    def put(self, fingerprint: str, spec: RunSpec, run: Run) -> None:
-        with self._lock:
-            self.trained += 1
-            if run.ok:
-                self._runs[(fingerprint, spec.cache_key)] = (time.time(), run)
-                while len(self._runs) > self.entries:
-                    self._runs.popitem(last=False)
-
-
 @st.cache_resource(show_spinner=False)
-def run_cache() -> RunCache:
-    return RunCache()
+def run_cache() -> MemoryCache:
+    """Finished runs by (data, split, model, technique, params, seed), for every session."""
+    return MemoryCache()
 
 
 def training_count() -> int:
@@ -112,7 +73,7 @@ def options_and_sweeps(
     sweeps: dict[str, list[float]] = {}
     for name, value in values.items():
         if name in own:
-            found = parse_sweep(f"{name}={value}")[1] if sweep else [value]
+            found = parse_values(value) if sweep else [value]
             if len(found) == 1:
                 options[name] = found[0]
             else:
@@ -120,123 +81,82 @@ def options_and_sweeps(
     return options, sweeps
 
 
-def train_comparison(
-    dataset: Dataset,
+def plan(
     names: Sequence[str],
-    options: dict[str, Any],
+    values: Mapping[str, Any],
+    sweep: bool,
+    shared: Mapping[str, Any],
     seeds: Sequence[int],
-    sweeps: Mapping[str, Sequence[float]] | None = None,
-    kind: str = "local",
-) -> tuple[Comparison, int]:
-    """Train every (technique or variant, seed) not in the cache, concurrently,
-    drawing one progress bar per technique and the runs table as runs finish.
+) -> Plan:
+    """The Train form's runs: its techniques, their values (lists in sweep mode), the
+    shared settings and seeds. A bad value raises :class:`InputError` first."""
+    options, sweeps = options_and_sweeps(names, values, sweep)
+    return plan_runs(names, {**options, **shared}, seeds, sweeps)
 
-    Returns the comparison and how many runs came from the cache. Bad
-    hyperparameters raise :class:`InputError` before anything trains. Each finished
-    run goes to the cache and the session's comparison at once, so if the script is
+
+def train(dataset: Dataset, plan: Plan, kind: str = "local") -> tuple[Comparison, int]:
+    """Every run of ``plan`` not in the cache, on the server's executor, drawn live
+    where this is called. Returns the comparison and how many runs were cached.
+
+    Each finished run is cached and put in the session at once: if the script is
     stopped (Cancel, or the user leaves the page) queued and running runs stop and
     the finished ones are kept.
     """
-    sweeps = check_sweeps(names, sweeps)
-    specs = plan_runs(names, options, seeds, sweeps, len(dataset.y_train))
-    cache = run_cache()
-    finished: dict[int, Run] = {}
-    for index, spec in enumerate(specs):
-        hit = cache.get(dataset.fingerprint, spec)
-        if hit is not None:
-            finished[index] = hit
-    cached = len(finished)
-    todo = [i for i in range(len(specs)) if i not in finished]
-    board = _Board(specs, finished)
-    started = time.perf_counter()
-    stream = (
-        executor(kind).stream(dataset, [specs[i] for i in todo]) if todo else iter(())
-    )
-    try:
-        for event in stream:
-            if event.index is not None:
-                index = todo[event.index]
-                if event.run is not None:
-                    finished[index] = event.run
-                    cache.put(dataset.fingerprint, specs[index], event.run)
-                    board.finished(index)
-                    partial = _assemble(
-                        dataset, specs, finished, options, seeds, sweeps
-                    )
-                    # In the session at once: Cancel stops this script and starts the
-                    # next run concurrently, so only what is stored already is kept.
-                    session.set_comparison(partial)
-                    board.table(partial)
-                else:
-                    board.progress(index, event.fraction, event.message)
-            board.tick(elapsed(started))
-    finally:
-        close = getattr(stream, "close", None)
-        if close is not None:
-            close()  # cancels queued runs and stops running ones at their next epoch
-    return _assemble(dataset, specs, finished, options, seeds, sweeps), cached
+    board = Board()
+    comparison = run_comparison(dataset, plan, executor(kind), run_cache(), board)
+    session.set_comparison(comparison)  # also when every run came from the cache
+    return comparison, len(board.cached)
 
 
-def _assemble(
-    dataset: Dataset,
-    specs: Sequence[RunSpec],
-    finished: dict[int, Run],
-    options: dict[str, Any],
-    seeds: Sequence[int],
-    sweeps: Mapping[str, Sequence[float]] | None,
-) -> Comparison:
-    """The comparison of the runs finished so far; unfinished ones count as cancelled."""
-    runs: dict[str, list[Run]] = {}
-    for index, spec in enumerate(specs):
-        run = finished.get(index)
-        if run is None:
-            run = attach(failed(spec, CANCELLED), dataset)
-        runs.setdefault(spec.name, []).append(run)
-    return results.comparison_of(dataset, list(runs), options, seeds, runs, sweeps)
+class Board(Listener):
+    """The live view of a training: a clock, a progress bar per technique, failures
+    as they happen and the runs table."""
 
-
-class _Board:
-    """The live view of a training: a progress bar per technique, the runs table."""
-
-    def __init__(self, specs: Sequence[RunSpec], finished: dict[int, Run]):
-        self.specs, self.done = specs, finished
+    def started(self, plan: Plan, cached: Sequence[int], notes: Sequence[str]) -> None:
+        self.specs, self.cached, self.clock_started = (
+            plan.specs,
+            set(cached),
+            time.perf_counter(),
+        )
+        self.done: set[int] = set(cached)
         self.fraction: dict[int, float] = {}
-        self.message: dict[int, str] = {}
-        self.names = list(dict.fromkeys(s.name for s in specs))
+        self.message = {index: "cached, no training" for index in cached}
         self.clock = st.empty()
         self.bars = {
-            n: st.progress(0.0, text=f"{results.label(n)}: waiting") for n in self.names
+            name: st.progress(0.0, text=f"{results.label(name)}: waiting")
+            for name in plan.names
         }
+        self.failures = st.container()
         self.runs = st.empty()
-        for index in finished:
-            self.message[index] = "cached, no training"
-        for name in self.names:
+        for name in plan.names:
             self._draw(name)
+        self.tick()
 
     def progress(self, index: int, fraction: float, message: str) -> None:
         self.fraction[index], self.message[index] = fraction, message
         self._draw(self.specs[index].name)
 
-    def finished(self, index: int) -> None:
-        run = self.done[index]
-        self.message[index] = (
-            f"done in {run.fit_seconds:.1f} s" if run.ok else f"failed: {run.error}"
-        )
+    def finished(self, index: int, run: Run, so_far: Callable[[], Comparison]) -> None:
+        partial = so_far()
+        # In the session at once: Cancel stops this script and starts the next run
+        # concurrently, so only what is stored already is kept.
+        session.set_comparison(partial)
+        self.done.add(index)
+        self.message[index] = outcome(run)
+        spec = self.specs[index]
         if not run.ok:
-            st.error(
-                f"{results.label(self.specs[index].name)}, seed {self.specs[index].seed} "
-                f"failed: {plain(run.error)}",
+            self.failures.error(
+                f"{results.label(spec.name)}, seed {spec.seed} failed: {plain(run.error)}",
                 icon="⚠️",
             )
-        self._draw(self.specs[index].name)
+        self._draw(spec.name)
+        with self.runs.container():
+            table(tables.runs_table(partial))
 
-    def tick(self, elapsed_text: str) -> None:
+    def tick(self) -> None:
         self.clock.caption(
-            f"{len(self.done)} of {len(self.specs)} run(s) finished · {elapsed_text}"
+            f"{len(self.done)} of {len(self.specs)} run(s) finished · {elapsed(self.clock_started)}"
         )
-
-    def table(self, comparison: Comparison) -> None:
-        self.runs.dataframe(runs_table(comparison), width="stretch", hide_index=True)
 
     def _draw(self, name: str) -> None:
         mine = [i for i, s in enumerate(self.specs) if s.name == name]
@@ -257,45 +177,32 @@ def elapsed(started: float) -> str:
     return f"{time.perf_counter() - started:.0f} s"
 
 
-def runs_table(comparison: Comparison) -> pd.DataFrame:
-    """One row per technique or variant: status, seeds, mean fit seconds, mean test PR-AUC."""
-    rows = []
-    for name, runs in comparison.runs.items():
-        ok = comparison.ok_runs(name)
-        failed_runs = [r for r in runs if not r.ok]
-        if ok:
-            status = (
-                "ok"
-                if not failed_runs
-                else f"ok ({len(failed_runs)} of {len(runs)} seeds failed or cancelled)"
-            )
-            unlearned = sum(1 for r in ok if r.warnings)
-            if unlearned:  # shown, but flagged: "did not learn: try more epochs…"
-                status += f" · did not learn ({unlearned} of {len(ok)} seeds)"
-        elif comparison.error(name) == CANCELLED:
-            status = "cancelled"
-        else:
-            status = f"failed: {comparison.error(name)}"
-        rows.append(
-            {
-                "technique": results.label(name),
-                "status": status,
-                "seeds": len(runs),
-                "fit seconds": round(sum(r.fit_seconds for r in ok) / len(ok), 1)
-                if ok
-                else None,
-                "epochs run": _mean([r.epochs_run for r in ok]),
-                "best epoch": _mean([r.best_epoch for r in ok]),
-                "PR-AUC (test)": round(
-                    sum(r.threshold_free["pr_auc"] for r in ok) / len(ok), 4
-                )
-                if ok
-                else None,
-            }
+def report(status: Any, comparison: Comparison, cached: int) -> None:
+    """Close the training's status box and say in one line how it went."""
+    runs = [run for column in comparison.runs.values() for run in column]
+    failed = [n for n in comparison.runs if not comparison.ok_runs(n)]
+    everything = len(failed) == len(comparison.runs)
+    status.update(
+        label=f"Done: {len(comparison.runs)} technique(s) or variant(s), {cached} run(s) "
+        "from the cache" + (f" · {len(failed)} failed" if failed else ""),
+        state="error" if everything else "complete",
+        expanded=bool(failed),
+    )
+    if everything:
+        st.error(
+            "No technique trained: every run failed (the reasons are above). Change the "
+            "settings and press Train again.",
+            icon="🚫",
         )
-    return pd.DataFrame(rows)
-
-
-def _mean(values: list[float | None]) -> float | None:
-    known = [v for v in values if v is not None]
-    return round(sum(known) / len(known), 1) if known else None
+    elif failed:
+        st.warning(
+            f"{len(failed)} of {len(comparison.runs)} failed (see above); the others "
+            "trained and are on the Compare page.",
+            icon="⚠️",
+        )
+    else:
+        st.success(
+            f"{len(runs)} run(s): {cached} from the cache (same data, technique, "
+            f"parameters and seed), {len(runs) - cached} trained now.",
+            icon="✅",
+        )

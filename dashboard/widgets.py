@@ -1,4 +1,5 @@
-"""Widgets every page shares: escaping, one-line errors, links, the data badge, charts."""
+"""Widgets every page shares: escaping, one-line errors, links, the data badge,
+tables and charts, and the settings inputs."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import session
+from imbal_core import tables
 from imbal_core.data import Dataset
 from imbal_core.errors import InputError, first_line
 from imbal_core.results import is_synthetic, save_comparison
@@ -21,15 +23,33 @@ from imbal_core.techniques import Param
 
 ROOT = Path(__file__).resolve().parents[1]
 LOG = logging.getLogger("imbal_dashboard")
+PRODUCT = "imbalance-compare"
 
 # What Markdown would interpret; Streamlit's :color[...] needs "[" (escaped), and a
 # stray :emoji: shortcode is harmless, so ":" stays readable in messages.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
 
+WHERE = {
+    "target": "in Target column on the Data page",
+    "positive": "in Positive label on the Data page",
+    "time_column": "in Time column on the Data page",
+}
+"""Where an engine message's fix is made in the dashboard."""
+
+
+def page_setup(title: str, icon: str) -> None:
+    """The browser tab's title and icon, and the wide layout, for one page."""
+    st.set_page_config(page_title=f"{title} · {PRODUCT}", page_icon=icon, layout="wide")
+
 
 def plain(text: Any) -> str:
     """Escape Markdown so user-supplied text (column names, file names) shows literally."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def error_text(exc: InputError) -> str:
+    """An engine error in the dashboard's words (where to change the setting)."""
+    return exc.told(WHERE)
 
 
 @contextlib.contextmanager
@@ -42,7 +62,7 @@ def friendly_errors(action: str = "That") -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        st.error(plain(str(exc)), icon="⚠️")
+        st.error(plain(error_text(exc)), icon="⚠️")
     except Exception as exc:  # the UI must never show a traceback
         LOG.exception("%s failed", action)
         detail = first_line(exc, 160)
@@ -79,12 +99,13 @@ def stop_without_results(what: str) -> None:
 
 def recommendation(point: dict) -> None:
     """The report's recommendation (chosen on validation, figures on test), or a tie."""
+    threshold = tables.column("Threshold")
 
     def figures(p: dict) -> str:
         return (
-            f"at threshold {p['threshold']:.2f} flags {p['alerts_per_1000']:.1f} of every 1,000 test "
-            f"cases; {p['precision']:.1%} of its alerts are real positives, it catches "
-            f"{p['recall']:.1%} of them, total cost {p['cost']:,.0f}"
+            f"at threshold {threshold.text(p['threshold'])} flags {p['alerts_per_1000']:.1f} "
+            f"of every 1,000 test cases; {p['precision']:.1%} of its alerts are real "
+            f"positives, it catches {p['recall']:.1%} of them, total cost {p['cost']:,.0f}"
         )
 
     how = (
@@ -98,11 +119,14 @@ def recommendation(point: dict) -> None:
         second = f"**{plain(runner['label'])}**"
         st.info(
             f"{first} and {second} cannot be told apart by {point['criterion']} "
-            f"({plain(point['indistinguishable'])}), so neither is recommended over the other ({how}). "
-            f"{first} {figures(point)}. {second} {figures(runner)}."
+            f"({plain(point['indistinguishable'])}), so neither is recommended over the "
+            f"other ({how}). {first} {figures(point)}. {second} {figures(runner)}."
         )
-    else:
-        st.success(f"{first} ({point['criterion']}; {how}) {figures(point)}.")
+        return
+    clear = ""
+    if point.get("decided_by") and runner:
+        clear = f"; clearly ahead of **{plain(runner['label'])}**: {plain(point['decided_by'])}"
+    st.success(f"{first} ({point['criterion']}{clear}; {how}) {figures(point)}.")
 
 
 def dataset_badge(dataset: Dataset) -> None:
@@ -128,28 +152,56 @@ def show(figure: Any, key: str) -> None:
     )
 
 
+BEST_CELL = "font-weight: 700; background-color: #e3ecfb"
+
+
+def table(
+    frame: Any,
+    *,
+    best: bool = False,
+    height: int | str = "auto",
+    key: str | None = None,
+) -> None:
+    """A table from :mod:`imbal_core.tables` at full width, each column formatted and
+    explained by the one column spec (the HTML report and the CLI use it too).
+    ``best``: highlight each column's best value (:func:`tables.best_per_column`)."""
+    config: dict[str, Any] = {}
+    for label in [frame.index.name, *frame.columns]:
+        spec = tables.COLUMNS.get(str(label))
+        if spec is None:
+            continue
+        text = spec.kind == "text" or (
+            label in frame.columns and frame[label].dtype == object
+        )
+        config[str(label)] = (
+            st.column_config.TextColumn(help=spec.help or None)
+            if text
+            else st.column_config.NumberColumn(
+                format=spec.streamlit_format, help=spec.help or None
+            )
+        )
+    data = frame
+    if best and not frame.empty:
+        winners = tables.best_per_column(frame)
+        data = frame.style.apply(
+            lambda column: [
+                BEST_CELL if row == winners.get(column.name) else ""
+                for row in column.index
+            ]
+        )
+    st.dataframe(data, width="stretch", height=height, column_config=config, key=key)
+
+
 def number_input(param: Param, key: str, container: Any = st) -> float | int:
     """A number input from a declared hyperparameter's range, default and help."""
     if param.integer:
-        return container.number_input(
-            param.label,
-            int(param.low),
-            int(param.high),
-            int(param.default),
-            1,
-            help=param.help,
-            key=key,
-        )
-    # About 100 steps across the declared range: 0.1 for gamma, 0.01 for alpha.
-    step = 10 ** math.floor(math.log10((param.high - param.low) / 100))
+        low, high, value, step = int(param.low), int(param.high), int(param.default), 1
+    else:
+        # About 100 steps across the declared range: 0.1 for gamma, 0.01 for alpha.
+        step = float(10 ** math.floor(math.log10((param.high - param.low) / 100)))
+        low, high, value = float(param.low), float(param.high), float(param.default)
     return container.number_input(
-        param.label,
-        float(param.low),
-        float(param.high),
-        float(param.default),
-        float(step),
-        help=param.help,
-        key=key,
+        param.label, low, high, step=step, help=param.help, **session.keep(key, value)
     )
 
 
@@ -157,26 +209,9 @@ def values_input(param: Param, key: str, container: Any = st) -> str:
     """Comma-separated values of a hyperparameter, for a sweep (parsed on submit)."""
     return container.text_input(
         f"{param.label} values",
-        f"{param.default:g}",
         help=f"{param.help} Several values, comma-separated (e.g. 0.5, 1, 2), make one "
         f"variant per value; allowed {param.low:g} to {param.high:g}.",
-        key=key,
-    )
-
-
-def config_caption(config: dict[str, Any]) -> None:
-    """The training settings of a comparison, and any notes about them, as captions."""
-    for note in config.get("notes", []):
-        st.caption(f"Note: {plain(note)}.")
-    sweeps = config.get("sweeps") or {}
-    swept = "".join(
-        f" · swept {name.replace('_', ' ')}: {', '.join(f'{v:g}' for v in values)}"
-        for name, values in sweeps.items()
-    )
-    st.caption(
-        f"Epochs {config.get('epochs')} · batch size {config.get('batch_size')} · seeds "
-        f"{', '.join(map(str, config.get('seeds', [])))}{swept}. "
-        "PR-AUC is on the test split (threshold-free)."
+        **session.keep(key, f"{param.default:g}"),
     )
 
 
@@ -189,21 +224,40 @@ def early_stopping(patience: Param) -> int:
     left, right = st.columns([3, 1])
     on = left.checkbox(
         "Early stopping on validation PR-AUC (a fair training budget)",
-        key=session.EARLY_STOPPING,
         help="Fixed epochs are not a fixed budget: oversampling doubles the rows, so it gets "
         "twice the gradient steps. With early stopping each run trains until its validation "
         "PR-AUC stops improving (Epochs is then the maximum) and keeps its best epoch.",
+        **session.keep(session.EARLY_STOPPING),
     )
-    session.default(session.PATIENCE, 3)
     value = right.number_input(
         "Patience (epochs)",
         1,
         int(patience.high),
         step=1,
-        key=session.PATIENCE,
         help="Used with early stopping: " + patience.help,
+        **session.keep(session.PATIENCE),
     )
     return int(value) if on else 0
+
+
+def config_caption(config: dict[str, Any]) -> None:
+    """The training settings of a comparison, and any notes about them, as captions."""
+    for note in config.get("notes", []):
+        st.caption(f"Note: {plain(note)}.")
+    sweeps = config.get("sweeps") or {}
+    swept = "".join(
+        f" · swept {name.replace('_', ' ')}: {', '.join(f'{v:g}' for v in values)}"
+        for name, values in sweeps.items()
+    )
+    patience = config.get("patience") or 0
+    stopping = (
+        f" · early stopping (patience {patience})" if patience else " · fixed epochs"
+    )
+    st.caption(
+        f"Epochs {config.get('epochs')} · batch size {config.get('batch_size')}{stopping} · "
+        f"seeds {', '.join(map(str, config.get('seeds', [])))}{swept}. "
+        "PR-AUC is on the test split (threshold-free)."
+    )
 
 
 def provenance(config: dict[str, Any], dataset: dict[str, Any]) -> None:

@@ -27,7 +27,7 @@ def train_one(
     progress: Progress | None = None,
 ) -> Run:
     """Train one technique with one seed; a failure is recorded on the run, never raised."""
-    run = Run(technique, seed, dict(params), dataset.y_val, dataset.y_test)
+    run = Run(technique, seed, dict(params))
     try:
         model = techniques.create(technique, seed=seed, **params)
         model.fit(
@@ -46,7 +46,8 @@ def train_one(
         run.epochs_run, run.best_epoch = model.epochs_run_, model.best_epoch_
         if not np.all(np.isfinite(run.proba_test)):
             raise InputError(
-                "training diverged (probabilities are not finite); lower the learning load or epochs."
+                "training diverged (the network's outputs are not finite numbers); "
+                "try fewer epochs or a larger batch size."
             )
         problem = evaluate.did_not_learn(dataset.y_val, run.proba_val, run.proba_test)
         run.warnings = [problem] if problem else []

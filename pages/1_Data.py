@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import data_sections, loaders, session, widgets
 
-st.set_page_config(page_title="Data · Imbalance lab", page_icon="📊", layout="wide")
+widgets.page_setup("Data", "📊")
 st.title("Data")
 current = loaders.current_dataset()
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
 from dashboard import loaders, session, training, widgets
-from imbal_core import results, techniques
+from imbal_core import results, tables, techniques
 from imbal_core.techniques import SHARED_PARAMS
 
-st.set_page_config(page_title="Train · Imbalance lab", page_icon="🏋️", layout="wide")
+widgets.page_setup("Train", "🏋️")
 st.title("Train")
 
 dataset = loaders.current_dataset()
@@ -21,20 +19,20 @@ st.caption(
     "change it on the Data page."
 )
 SHARED = {p.name: p for p in SHARED_PARAMS}
+live = st.container()  # progress and its outcome, on the first screen
 sweep = st.toggle(
     "Sweep: several values per hyperparameter",
-    key=session.SWEEP_MODE,
     help="Each value (or combination of values) becomes its own variant, e.g. Focal loss (γ=1, α=0.25).",
+    **session.keep(session.SWEEP_MODE, False),
 )
 
 with st.form("train_form"):
     names = st.multiselect(
         "Techniques",
         list(techniques.REGISTRY),
-        default=list(techniques.REGISTRY),
         format_func=results.label,
         help="Every registered technique; each trains the same seed MLP on the same split.",
-        key=session.TECHNIQUES,
+        **session.keep(session.TECHNIQUES, list(techniques.REGISTRY)),
     )
     c1, c2, c3, c4, c5 = st.columns(5)
     epochs = widgets.number_input(SHARED["epochs"], session.EPOCHS, c1)
@@ -43,54 +41,51 @@ with st.form("train_form"):
         "Seed",
         0,
         2**31 - 1,
-        42,
-        1,
+        step=1,
         help="Seeds every random generator; the same seed gives the same model.",
-        key=session.SEED,
+        **session.keep(session.SEED, 42),
     )
     n_seeds = c4.number_input(
         "Number of seeds",
         1,
         10,
-        1,
-        1,
+        step=1,
         help="Train each technique with seeds seed, seed+1, …; several seeds give means and 95% confidence intervals.",
-        key=session.N_SEEDS,
+        **session.keep(session.N_SEEDS, 1),
     )
     run_on = c5.selectbox(
         "Run on",
         list(training.EXECUTORS),
-        index=list(training.EXECUTORS).index(training.default_executor_kind()),
         format_func=training.EXECUTORS.get,
         help="This machine: one worker process per core. Ray cluster: the cluster at "
         "$IMBAL_RAY_ADDRESS (a local Ray if unset); see the README.",
-        key=session.RUN_ON,
+        **session.keep(session.RUN_ON, training.default_executor_kind()),
     )
     patience = widgets.early_stopping(SHARED["patience"])
-    st.markdown(
-        "**Technique hyperparameters** (used only when the technique is selected)"
-    )
     own_values: dict[str, float | int | str] = {}
-    with_params = [cls for cls in techniques.REGISTRY.values() if cls.params]
-    for column, cls in zip(
-        st.columns(max(1, len(with_params))), with_params, strict=False
+    with st.expander(
+        "Technique hyperparameters (used only when the technique is selected)"
     ):
-        with column.expander(cls.label, expanded=True):
-            st.caption(cls.summary)
+        with_params = [cls for cls in techniques.REGISTRY.values() if cls.params]
+        for column, cls in zip(st.columns(len(with_params)), with_params, strict=True):
+            column.markdown(f"**{cls.label}**")
+            column.caption(cls.summary)
             for param in cls.params:
                 own_values[param.name] = (
-                    widgets.values_input(param, session.sweep_key(cls.name, param.name))
+                    widgets.values_input(
+                        param, session.sweep_key(cls.name, param.name), column
+                    )
                     if sweep
                     else widgets.number_input(
-                        param, session.param_key(cls.name, param.name)
+                        param, session.param_key(cls.name, param.name), column
                     )
                 )
     submitted = st.form_submit_button("Train", type="primary")
 
 training.warm_up()  # workers load TensorFlow while the form is filled in
-if session.get(session.CANCELLED):
-    session.put(session.CANCELLED, False)
-    st.warning(
+if session.get(session.CANCEL_REQUESTED):
+    session.put(session.CANCEL_REQUESTED, False)
+    live.warning(
         "Training cancelled: queued and running runs were stopped; the finished ones "
         "are kept below (and cached, so they won't train again).",
         icon="⏹️",
@@ -98,40 +93,25 @@ if session.get(session.CANCELLED):
 
 if submitted:
     seeds = [int(seed) + i for i in range(int(n_seeds))]
-    with widgets.friendly_errors("Training"):
-        options, sweeps = training.options_and_sweeps(names, own_values, sweep)
-        options.update(
-            epochs=int(epochs),
-            batch_size=int(batch_size),
-            patience=patience,
-        )
-        st.button(
+    shared = {
+        "epochs": int(epochs),
+        "batch_size": int(batch_size),
+        "patience": patience,
+    }
+    with live, widgets.friendly_errors("Training"):
+        plan = training.plan(names, own_values, sweep, shared, seeds)
+        cancel = st.empty()
+        cancel.button(
             "Cancel",
             on_click=session.put,
-            args=(session.CANCELLED, True),
+            args=(session.CANCEL_REQUESTED, True),
             help="Stop queued and running runs; the finished ones are kept.",
             key=session.CANCEL,
         )
-        started = time.perf_counter()
         with st.status("Training…", expanded=True) as status:
-            comparison, cached = training.train_comparison(
-                dataset, names, options, seeds, sweeps, run_on
-            )
-            failed = [n for n in comparison.runs if not comparison.ok_runs(n)]
-            status.update(
-                label=f"Done in {training.elapsed(started)}: {len(comparison.runs)} "
-                f"technique(s) or variant(s), {cached} run(s) from the cache"
-                + (f" · {len(failed)} failed" if failed else ""),
-                state="error" if len(failed) == len(comparison.runs) else "complete",
-                expanded=bool(failed),
-            )
-        session.set_comparison(comparison)
-        total = sum(len(v) for v in comparison.runs.values())
-        st.success(
-            f"{total} run(s): {cached} from the cache (same data, technique, parameters and seed), "
-            f"{total - cached} trained now.",
-            icon="✅",
-        )
+            comparison, cached = training.train(dataset, plan, run_on)
+        cancel.empty()
+        training.report(status, comparison, cached)  # below the box, which may fold
 
 comparison = session.comparison()
 if comparison is None:
@@ -145,5 +125,5 @@ if comparison.dataset.get("fingerprint") != dataset.fingerprint:
         icon="ℹ️",
     )
 widgets.config_caption(comparison.config)
-st.dataframe(training.runs_table(comparison), width="stretch", hide_index=True)
+widgets.table(tables.runs_table(comparison))
 widgets.page_link("pages/3_Compare.py", "Next: compare the techniques", icon="⚖️")

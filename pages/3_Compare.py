@@ -12,10 +12,9 @@ import time
 import streamlit as st
 
 from dashboard import compare, session, widgets
-from dashboard.widgets import show
-from imbal_core import figures, results, tables
+from imbal_core import results
 
-st.set_page_config(page_title="Compare · Imbalance lab", page_icon="⚖️", layout="wide")
+widgets.page_setup("Compare", "⚖️")
 st.title("Compare techniques")
 
 view = session.view()
@@ -57,44 +56,23 @@ if not done:
     st.stop()
 
 with headline:
-    compare.headline(done, point)
+    compare.headline(done, point, costs)
 with tabs["Metrics"]:
-    compare.overview(done, None)
+    compare.metrics(done)
 with tabs["Curves"]:
-    compare.curves(done, None)
+    compare.curves(done)
 with tabs["Costs"]:
-    left, right = st.columns(2)
-    with left:
-        show(figures.cost_bars(done, None), "cost_bars")
-    with right:
-        show(figures.cost_curves(done, None), "cost_curves")
-    st.caption(
-        f"Costs: {costs.describe()}. The star marks each technique's cheapest threshold on test "
-        "(for reading only; suggestions come from validation)."
-    )
-    compare.workload(view, done)
+    compare.costs_tab(view, done, costs)
 with tabs["Suggested thresholds"]:
     compare.suggestions(done)
 with tabs["Calibration"]:
-    show(
-        view.once("calibration", lambda: figures.reliability_curves(done)),
-        "calibration",
-    )
-    st.caption(
-        "Are the probabilities honest? On the diagonal, '0.3' means 30 % of such cases are positive. "
-        "Resampling and class weights push probabilities up, so the same threshold (e.g. 0.5) means something "
-        "different for each technique: compare at the same recall or alert budget instead. "
-        "Brier score: mean squared error of the probabilities (lower is better)."
-    )
+    compare.calibration(view, done)
 with tabs["Seeds"]:
     compare.seeds(done)
 with tabs["Class counts"]:
     compare.class_counts(view, done)
 with tabs["Reports"]:
-    st.caption("Both classes, as in the seed notebook (first seed, at its threshold).")
-    for name, summary in done.items():
-        st.markdown(f"**{widgets.plain(results.label(name))}**")
-        st.code(tables.classification_report_text(summary), language=None)
+    compare.reports(done)
 with tabs["Glossary"]:
     compare.glossary()
 

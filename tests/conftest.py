@@ -24,7 +24,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from imbal_core import techniques  # noqa: E402
 from imbal_core.data import Dataset, make_demo, prepare  # noqa: E402
-from imbal_core.execution import run_comparison  # noqa: E402
+from imbal_core.execution import plan_runs, run_comparison  # noqa: E402
 from imbal_core.results import Comparison  # noqa: E402
 
 TINY_OPTIONS = {"epochs": 1, "batch_size": 256, "n_estimators": 2}
@@ -41,6 +41,5 @@ def tiny_dataset() -> Dataset:
 @pytest.fixture(scope="session")
 def tiny_comparison(tiny_dataset: Dataset) -> Comparison:
     """All registered techniques, 1 epoch, one seed: real training, ~20-30 s once per session."""
-    return run_comparison(
-        tiny_dataset, list(techniques.REGISTRY), dict(TINY_OPTIONS), seeds=(42,)
-    )
+    plan = plan_runs(list(techniques.REGISTRY), dict(TINY_OPTIONS), seeds=(42,))
+    return run_comparison(tiny_dataset, plan)

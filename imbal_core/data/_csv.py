@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,6 +19,8 @@ import pandas as pd
 from imbal_core.errors import InputError
 
 MAX_UPLOAD_MB = 200
+MAX_COLUMNS = 50_000  # far beyond a tabular model's features; a header is read in O(n)
+MAX_FIELD = csv.field_size_limit()  # 131,072 characters: longer is not a table's cell
 _DELIMITERS = ",;\t|"
 
 
@@ -71,21 +74,28 @@ def read_csv(
         else [f"{label} is not UTF-8: read it as {_ENCODINGS[encoding]}"]
     )
     delimiter = _sniff_delimiter(text)
-    rows = (row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row)
+    rows = (row for row in _reader(text, delimiter) if row)
     try:
         header, first = next(rows, []), next(rows, [])
     except csv.Error as exc:  # e.g. a bare carriage return inside a field
+        raise InputError(_csv_error(label, exc)) from None
+    if len(header) > MAX_COLUMNS:
         raise InputError(
-            f"{label} could not be read as CSV ({exc}); check its format."
-        ) from None
-    named = [c.strip() for c in header if c.strip()]
-    duplicates = sorted({c for c in named if named.count(c) > 1})
+            f"{label} has {len(header):,} columns, more than the {MAX_COLUMNS:,} this tool "
+            "reads; keep the feature columns that matter (or check the delimiter)."
+        )
+    named = Counter(c.strip() for c in header if c.strip())
+    duplicates = sorted(c for c, n in named.items() if n > 1)
     if duplicates:
         raise InputError(
             f"{label} has duplicate column names {duplicates}; rename them so each is unique."
         )
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True)
+        # One chunk (low_memory=False): chunks are joined column by column, which
+        # costs more than the parse on wide files, and types stay one per column.
+        frame = pd.read_csv(
+            io.StringIO(text), sep=delimiter, skipinitialspace=True, low_memory=False
+        )
     except pd.errors.ParserError as exc:
         raise InputError(
             _ragged_message(label, str(exc), len(header), delimiter)
@@ -119,7 +129,7 @@ def read_csv(
             "separated by commas, semicolons, tabs or |."
         )
     if frame.iloc[:, -1].isna().any():
-        short = _short_row(text, delimiter, len(header))
+        short = _short_row(text, delimiter, len(header), label)
         if short:
             raise InputError(
                 f"{label} line {short[0]} has {short[1]} fields but the header has {len(header)}; "
@@ -141,8 +151,8 @@ def _read_bytes(source: Any, label: str) -> bytes:
     max_mb = MAX_UPLOAD_MB
     limit = max_mb * 1024 * 1024
     too_big = (
-        f"{label} is over the {max_mb} MB limit; use a sample of the rows or pass the file's "
-        "path to the command line instead."
+        f"{label} is over the {max_mb} MB limit; use a sample of its rows (keep every "
+        "positive row and a random share of the others)."
     )
     if isinstance(source, (bytes, bytearray, memoryview)):
         raw = bytes(source)
@@ -212,9 +222,7 @@ def _sniff_delimiter(text: str) -> str:
 
     def score(delimiter: str) -> tuple[bool, float, int]:
         try:
-            rows = [
-                r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r
-            ][:50]
+            rows = [r for r in _reader(sample, delimiter) if r][:50]
         except csv.Error:
             return (False, 0.0, 0)
         if not rows:
@@ -238,13 +246,33 @@ def _ragged_message(label: str, error: str, header_fields: int, delimiter: str) 
     return f"{label} has rows of different lengths ({detail}); fix those rows."
 
 
-def _short_row(text: str, delimiter: str, width: int) -> tuple[int, int] | None:
+def _reader(text: str, delimiter: str, **options: Any) -> Any:
+    """csv's reader over text (``newline=""``: a lone carriage return ends a line, as
+    it does for pandas, instead of an error inside a field)."""
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, **options)
+
+
+def _csv_error(label: str, exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return (
+            f"{label} has a field longer than {MAX_FIELD:,} characters; a table's cells "
+            "are short, so check that it is the right file and that its quotes are balanced."
+        )
+    return f"{label} could not be read as CSV ({exc}); check its format."
+
+
+def _short_row(
+    text: str, delimiter: str, width: int, label: str
+) -> tuple[int, int] | None:
     """The first data row with fewer fields than the header (pandas pads those silently)."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
-    next(reader, None)
-    for row in reader:
-        if row and len(row) < width:
-            return reader.line_num, len(row)
+    reader = _reader(text, delimiter, skipinitialspace=True)
+    try:
+        next(reader, None)
+        for row in reader:
+            if row and len(row) < width:
+                return reader.line_num, len(row)
+    except csv.Error as exc:
+        raise InputError(_csv_error(label, exc)) from None
     return None
 
 

@@ -107,7 +107,8 @@ def prepare(
             " …" if frame.shape[1] > 30 else ""
         )
         raise InputError(
-            f"target column {target!r} not found; the columns are: {shown}. Choose one with --target."
+            f"target column {target!r} not found; the columns are: {shown}; choose one of them",
+            option="target",
         )
     if len(frame) < 2 * MIN_ROWS_PER_CLASS:
         raise InputError(
@@ -123,7 +124,8 @@ def prepare(
     labels = frame[target]
     if labels.isna().all():
         raise InputError(
-            f"target column {target!r} is empty; choose the label column with --target."
+            f"target column {target!r} is empty; choose the label column",
+            option="target",
         )
     if labels.isna().any():
         first = int(np.flatnonzero(labels.isna().to_numpy())[0]) + 1
@@ -229,7 +231,8 @@ def _binary_target(
     if len(classes) < 2:
         raise InputError(
             f"{target!r} has one class only ({_label_text(classes[0])!r}); it needs two, e.g. fraud and "
-            "not fraud. Choose another label column with --target or add rows of the other class."
+            "not fraud; add rows of the other class or choose another label column",
+            option="target",
         )
     if numeric and (
         len(classes) > MAX_CATEGORIES
@@ -238,7 +241,8 @@ def _binary_target(
         examples = ", ".join(f"{float(c):g}" for c in classes[:3])
         raise InputError(
             f"{target!r} looks continuous ({len(classes)} distinct numbers such as {examples}); "
-            "choose a column of class labels with --target."
+            "choose a column of class labels",
+            option="target",
         )
     shown = ", ".join(repr(_label_text(c)) for c in classes[:MAX_CATEGORIES]) + (
         " …" if len(classes) > MAX_CATEGORIES else ""
@@ -255,13 +259,16 @@ def _binary_target(
         ]
         if not match:
             raise InputError(
-                f"positive label {wanted!r} is not in {target!r}; its labels are {shown}."
+                f"positive label {wanted!r} is not in {target!r}; its labels are {shown}; "
+                "choose one of them",
+                option="positive",
             )
         positive_label = match[0]
     elif len(classes) > 2:
         raise InputError(
-            f"{target!r} has {len(classes)} classes ({shown}); choose the positive one with --positive "
-            "(the rest become negative)."
+            f"{target!r} has {len(classes)} classes ({shown}); the rest become negative when "
+            "you choose the positive one",
+            option="positive",
         )
     elif {_label_text(c).lower() for c in classes} in ({"0", "1"}, {"false", "true"}):
         positive_label = next(

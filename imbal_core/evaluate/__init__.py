@@ -39,6 +39,8 @@ from imbal_core.evaluate._intervals import (
     interval,
     interval_kind,
     interval_scale,
+    paired_bootstrap,
+    paired_bootstrap_kind,
     paired_comparison,
     seed_intervals_kind,
 )
@@ -70,6 +72,8 @@ __all__ = [
     "interval",
     "interval_kind",
     "interval_scale",
+    "paired_bootstrap",
+    "paired_bootstrap_kind",
     "paired_comparison",
     "pr_point",
     "precision_at_top",

@@ -1,12 +1,13 @@
-"""Execution: a comparison as independent runs, executed by one executor layer.
+"""Execution: a comparison as independent runs, through one pipeline.
 
-- :func:`plan_runs` turns techniques, hyperparameters, sweeps and seeds into
-  :class:`RunSpec` s (variants x seeds), checking every value first;
+- :func:`plan_runs` turns techniques, hyperparameters, sweeps and seeds into a
+  :class:`Plan` of :class:`RunSpec` s (variants x seeds), checking every value once;
+- :func:`run_comparison` executes a plan (a run cache first, then an executor)
+  and assembles the Comparison, telling a :class:`Listener` as runs progress —
+  the one path of the CLI, the dashboard, the benchmark and the tests;
 - an :class:`Executor` streams :class:`Event` s as runs progress and finish:
-  :class:`LocalExecutor` (a process pool, the default), :class:`RayExecutor`
-  (a Ray cluster), :class:`InlineExecutor` (this process);
-- :func:`run_comparison` is the one path from a Dataset to a Comparison that the
-  CLI, the benchmark and the tests share (the dashboard streams itself, to draw).
+  :class:`LocalExecutor` (a process pool, the default), ``RayExecutor``
+  (a Ray cluster), :class:`InlineExecutor` (this process).
 
 The same seed gives the same run whichever executor and however many workers.
 Nothing here loads TensorFlow in the calling process, except the inline executor.
@@ -14,17 +15,17 @@ Nothing here loads TensorFlow in the calling process, except the inline executor
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
-
 from imbal_core.execution._executor import Event, Executor, InlineExecutor, outcome
 from imbal_core.execution._local import LocalExecutor
-from imbal_core.execution._plan import RunSpec, check_sweeps, parse_sweep, plan_runs
-from imbal_core.execution._task import attach, failed
-from imbal_core.results import Comparison, Run, comparison_of
-
-if TYPE_CHECKING:
-    from imbal_core.data import Dataset
+from imbal_core.execution._pipeline import Listener, assemble, run_comparison
+from imbal_core.execution._plan import (
+    DEFAULT_MODEL,
+    Plan,
+    RunSpec,
+    parse_sweep,
+    parse_values,
+    plan_runs,
+)
 
 KINDS = ("local", "ray", "inline")
 
@@ -44,60 +45,21 @@ def make_executor(
     raise ValueError(f"unknown executor {kind!r}; choose from {', '.join(KINDS)}")
 
 
-def collect(
-    executor: Executor,
-    dataset: Dataset,
-    specs: Sequence[RunSpec],
-    on_event: Callable[[RunSpec, Event], None] | None = None,
-) -> dict[str, list[Run]]:
-    """Every spec's run, grouped by technique or variant in the specs' order."""
-    finished: dict[int, Run] = {}
-    for event in executor.stream(dataset, specs):
-        if event.index is None:
-            continue
-        if event.run is not None:
-            finished[event.index] = event.run
-        if on_event is not None:
-            on_event(specs[event.index], event)
-    runs: dict[str, list[Run]] = {}
-    for index, spec in enumerate(specs):
-        runs.setdefault(spec.name, []).append(finished[index])
-    return runs
-
-
-def run_comparison(
-    dataset: Dataset,
-    names: Sequence[str],
-    options: dict[str, Any],
-    seeds: Sequence[int] = (42,),
-    executor: Executor | None = None,
-    sweeps: Mapping[str, Sequence[float]] | None = None,
-    on_event: Callable[[RunSpec, Event], None] | None = None,
-) -> Comparison:
-    """Train every technique (or variant) with every seed; failures stay per run.
-
-    Without an executor, runs train in this process (:class:`InlineExecutor`).
-    """
-    sweeps = check_sweeps(names, sweeps)
-    specs = plan_runs(names, options, seeds, sweeps, len(dataset.y_train))
-    runs = collect(executor or InlineExecutor(), dataset, specs, on_event)
-    return comparison_of(dataset, list(runs), options, seeds, runs, sweeps)
-
-
 __all__ = [
-    "attach",
+    "DEFAULT_MODEL",
     "KINDS",
     "Event",
     "Executor",
     "InlineExecutor",
+    "Listener",
     "LocalExecutor",
+    "Plan",
     "RunSpec",
-    "check_sweeps",
-    "collect",
-    "failed",
+    "assemble",
     "make_executor",
     "outcome",
     "parse_sweep",
+    "parse_values",
     "plan_runs",
     "run_comparison",
 ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from imbal_core.execution._plan import RunSpec
-from imbal_core.execution._task import attach, execute
+from imbal_core.execution._task import execute
 from imbal_core.results import Run
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class InlineExecutor(Executor):
                     lambda f, m, i=index: events.put(Event(i, f, m)),
                     stop.is_set,
                 )
-                events.put(Event(index, 1.0, outcome(run), attach(run, dataset)))
+                events.put(Event(index, 1.0, outcome(run), run))
 
         worker = threading.Thread(target=work, name="imbal-inline", daemon=True)
         worker.start()

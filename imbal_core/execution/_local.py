@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from imbal_core.errors import first_line
 from imbal_core.execution._executor import TICK_SECONDS, Event, Executor, outcome
 from imbal_core.execution._plan import RunSpec
-from imbal_core.execution._task import attach, configure_tensorflow, execute, failed
+from imbal_core.execution._task import configure_tensorflow, execute, failed
 from imbal_core.results import Run
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ class LocalExecutor(Executor):
                 for future in done:
                     index = futures[future]
                     finished.add(index)
-                    run = attach(self._result(future, specs[index], pool), dataset)
+                    run = self._result(future, specs[index], pool)
                     ticked = True
                     yield Event(index, 1.0, outcome(run), run)
                 if not ticked:

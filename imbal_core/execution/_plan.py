@@ -1,4 +1,9 @@
-"""Runs to execute: (technique or variant, hyperparameters, seed), planned before training.
+"""A comparison's runs, planned and checked before anything trains.
+
+A run is (data split, model, technique, hyperparameters, seed): independent of
+every other, keyed for a cache by all of them and the data's fingerprint. Today
+there is one split (the holdout split, split 0 of 1) and one model (the seed's
+MLP); cross-validation folds and reference models add values, not executors.
 
 A sweep (``gamma=0.5,1,2``) turns every selected technique that owns the parameter
 into variants, one per combination of values; each variant is its own column in
@@ -17,20 +22,58 @@ from imbal_core import techniques
 from imbal_core.errors import InputError
 from imbal_core.techniques import variant_name
 
+DEFAULT_MODEL = "mlp"  # the seed notebook's network
+
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One independent run: what trains, with which hyperparameters and seed."""
+    """One independent run: what trains, on which split, with which values and seed."""
 
-    name: str  # the technique, or a variant such as "focal_loss[gamma=1,alpha=0.25]"
+    name: str  # its column: the technique, or a variant such as "focal_loss[gamma=1,alpha=0.25]"
     technique: str
     params: dict[str, Any] = field(hash=False)
     seed: int
+    model: str = DEFAULT_MODEL
+    split: int = 0  # the data split it trains and is scored on (0: the holdout split)
 
-    @property
-    def cache_key(self) -> tuple[str, tuple[tuple[str, Any], ...], int]:
-        """(technique, params, seed): with the data's fingerprint, what a cache is keyed by."""
-        return self.technique, tuple(sorted(self.params.items())), self.seed
+    def key(self, fingerprint: str) -> tuple:
+        """What a run cache is keyed by: the data and every dimension of the run."""
+        params = tuple(sorted(self.params.items()))
+        return fingerprint, self.split, self.model, self.technique, params, self.seed
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every run of a comparison, in the order they are shown, and the settings
+    that produced them (what ``results.json`` records as its configuration)."""
+
+    names: list[str]  # the columns: techniques or variants, in order
+    specs: list[RunSpec]
+    options: dict[str, Any]
+    seeds: list[int]
+    sweeps: dict[str, list[float | int]]
+
+    def config(self, notes: Sequence[str] = ()) -> dict[str, Any]:
+        config = {
+            "techniques": list(self.names),
+            "seeds": list(self.seeds),
+            **self.options,
+            "notes": list(notes),
+        }
+        if self.sweeps:
+            config["sweeps"] = {k: list(v) for k, v in self.sweeps.items()}
+        return config
+
+
+def parse_values(text: str) -> list[float]:
+    """``"0.5, 1, 2"`` -> ``[0.5, 1.0, 2.0]`` (repeats dropped), or a one-line error."""
+    try:
+        numbers = [float(v) for v in str(text).split(",") if v.strip()]
+    except ValueError:
+        numbers = []
+    if not numbers:
+        raise InputError(f"{text!r} is not a list of numbers such as 0.5, 1, 2.")
+    return list(dict.fromkeys(numbers))  # repeated values would be one variant
 
 
 def parse_sweep(text: str) -> tuple[str, list[float]]:
@@ -38,17 +81,51 @@ def parse_sweep(text: str) -> tuple[str, list[float]]:
     name, sep, values = text.partition("=")
     name = name.strip().replace("-", "_")
     try:
-        numbers = [float(v) for v in values.split(",") if v.strip()]
-    except ValueError:
+        numbers = parse_values(values) if sep and name else []
+    except InputError:
         numbers = []
-    if not sep or not name or not numbers:
-        raise InputError(
-            f"--sweep {text!r} is not NAME=V1,V2,...; e.g. --sweep gamma=0.5,1,2."
-        )
-    return name, list(dict.fromkeys(numbers))  # repeated values would be one variant
+    if not numbers:
+        raise InputError(f"sweep {text!r} is not NAME=V1,V2,... such as gamma=0.5,1,2.")
+    return name, numbers
 
 
-def check_sweeps(
+def plan_runs(
+    names: Sequence[str],
+    options: Mapping[str, Any],
+    seeds: Sequence[int],
+    sweeps: Mapping[str, Sequence[float]] | None = None,
+) -> Plan:
+    """Every run of a comparison, variants x seeds, in the order they are shown.
+
+    Names, hyperparameters and sweep values are checked here, once: a bad one
+    raises :class:`InputError` before anything trains.
+    """
+    per_technique = techniques.validate_options(names, dict(options))
+    sweeps = _checked_sweeps(names, sweeps)
+    if not seeds:
+        raise InputError("no seed given; train with at least one seed.")
+    shared = {p.name for p in techniques.SHARED_PARAMS}
+    specs = []
+    columns = []
+    for name in names:
+        own = [p.name for p in techniques.get(name).params]
+        swept = [p for p in (*shared, *own) if p in sweeps]
+        if not swept:
+            variants = [(name, per_technique[name])]
+        else:
+            variants = []
+            for combo in itertools.product(*(sweeps[p] for p in swept)):
+                params = {**per_technique[name], **dict(zip(swept, combo, strict=True))}
+                shown = {p: combo[swept.index(p)] for p in swept if p in shared}
+                shown.update({p: params.get(p, _default(name, p)) for p in own})
+                variants.append((variant_name(name, shown), params))
+        for variant, params in variants:
+            columns.append(variant)
+            specs.extend(RunSpec(variant, name, dict(params), int(s)) for s in seeds)
+    return Plan(columns, specs, dict(options), [int(s) for s in seeds], sweeps)
+
+
+def _checked_sweeps(
     names: Sequence[str], sweeps: Mapping[str, Sequence[float]] | None
 ) -> dict[str, list[float | int]]:
     """Sweep values checked against the selected techniques' parameters (whole
@@ -74,39 +151,6 @@ def check_sweeps(
             )
         sweeps[param] = [declared[param].check(v) for v in values]
     return sweeps
-
-
-def plan_runs(
-    names: Sequence[str],
-    options: Mapping[str, Any],
-    seeds: Sequence[int],
-    sweeps: Mapping[str, Sequence[float]] | None = None,
-    train_rows: int = 0,
-) -> list[RunSpec]:
-    """Every run of a comparison, variants x seeds, in the order they are shown.
-
-    Hyperparameters and sweep values are checked first: a bad one raises
-    :class:`InputError` before anything trains.
-    """
-    per_technique = techniques.validate_options(train_rows, names, dict(options))
-    sweeps = check_sweeps(names, sweeps)
-    shared = {p.name for p in techniques.SHARED_PARAMS}
-    specs = []
-    for name in names:
-        own = [p.name for p in techniques.get(name).params]
-        swept = [p for p in (*shared, *own) if p in sweeps]
-        if not swept:
-            variants = [(name, per_technique[name])]
-        else:
-            variants = []
-            for combo in itertools.product(*(sweeps[p] for p in swept)):
-                params = {**per_technique[name], **dict(zip(swept, combo, strict=True))}
-                shown = {p: combo[swept.index(p)] for p in swept if p in shared}
-                shown.update({p: params.get(p, _default(name, p)) for p in own})
-                variants.append((variant_name(name, shown), params))
-        for variant, params in variants:
-            specs.extend(RunSpec(variant, name, dict(params), int(s)) for s in seeds)
-    return specs
 
 
 def _default(technique: str, param: str) -> Any:

@@ -2,14 +2,17 @@
 
 The Dataset goes to the object store once (``ray.put``) and every task receives the
 reference; each task asks for one CPU (TensorFlow runs one thread per run, see
-:mod:`imbal_core.execution._task`); results stream back with ``ray.wait`` as they finish. Ray reuses its worker
-processes, so they keep their compiled networks warm between runs. The package
+:mod:`imbal_core.execution._task`); results stream back with ``ray.wait`` as they
+finish, and each epoch's progress through one small actor the driver reads every
+tick. Ray reuses its worker processes, so they keep their compiled networks warm
+between runs. The package
 itself ships with the job (``runtime_env`` ``py_modules``): a cluster's workers need
 only the requirements installed.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -19,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from imbal_core.errors import InputError, first_line
 from imbal_core.execution._executor import TICK_SECONDS, Event, Executor, outcome
 from imbal_core.execution._plan import RunSpec
-from imbal_core.execution._task import attach, configure_tensorflow, execute, failed
+from imbal_core.execution._task import configure_tensorflow, execute, failed
 from imbal_core.results import Run
 
 if TYPE_CHECKING:
@@ -28,9 +31,32 @@ if TYPE_CHECKING:
 ADDRESS_VARIABLE = "IMBAL_RAY_ADDRESS"
 
 
-def _run_on_ray(dataset: Dataset, spec: RunSpec) -> Run:
+def _run_on_ray(
+    dataset: Dataset, spec: RunSpec, board: Any, job: int, index: int
+) -> Run:
     configure_tensorflow()
-    return execute(dataset, spec)
+
+    def progress(fraction: float, message: str) -> None:
+        board.put.remote(job, index, fraction, message)  # no wait: training goes on
+
+    return execute(dataset, spec, progress)
+
+
+class _Board:
+    """A Ray actor holding progress messages until the driver collects them.
+
+    An actor rather than Ray's queue: tasks post without waiting for an answer,
+    and the driver takes all of a job's messages in one call per tick.
+    """
+
+    def __init__(self) -> None:
+        self.events: dict[int, list[tuple[int, float, str]]] = {}
+
+    def put(self, job: int, index: int, fraction: float, message: str) -> None:
+        self.events.setdefault(job, []).append((index, fraction, message))
+
+    def take(self, job: int) -> list[tuple[int, float, str]]:
+        return self.events.pop(job, [])
 
 
 class RayExecutor(Executor):
@@ -65,7 +91,13 @@ class RayExecutor(Executor):
                     "to start a local Ray."
                 ) from None
         self.workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
-        self._task = ray.remote(num_cpus=1, max_retries=0)(_run_on_ray)
+        # A task whose worker died (killed, out of memory) runs once more; a run's own
+        # error is already a failed Run, never an exception, so it is not retried.
+        self._task = ray.remote(num_cpus=1, max_retries=1, retry_exceptions=False)(
+            _run_on_ray
+        )
+        self._board = ray.remote(num_cpus=0)(_Board).remote()
+        self._jobs = itertools.count(1)
         self._stored: OrderedDict[str, Any] = OrderedDict()  # fingerprint -> ObjectRef
 
     def describe(self) -> str:
@@ -82,27 +114,34 @@ class RayExecutor(Executor):
     def stream(self, dataset: Dataset, specs: Sequence[RunSpec]) -> Iterator[Event]:
         ray = self._ray
         reference = self._reference(dataset)
+        job = next(self._jobs)
         tasks = {
-            self._task.remote(reference, spec): index
+            self._task.remote(reference, spec, self._board, job, index): index
             for index, spec in enumerate(specs)
         }
         pending = list(tasks)
+        finished: set[int] = set()
         try:
             while pending:
                 done, pending = ray.wait(pending, num_returns=1, timeout=TICK_SECONDS)
-                if not done:
+                news = ray.get(self._board.take.remote(job))
+                for index, fraction, message in news:
+                    if index not in finished:
+                        yield Event(index, fraction, message)
+                if not done and not news:
                     yield Event(None)
                 for ref in done:
                     index = tasks[ref]
+                    finished.add(index)
                     try:
                         run = ray.get(ref)
-                    except Exception as exc:  # the task or its worker died: fail alone
+                    except Exception as exc:  # its worker died twice: fail alone
                         run = failed(specs[index], f"on Ray: {first_line(exc)}")
-                    run = attach(run, dataset)
                     yield Event(index, 1.0, outcome(run), run)
         finally:
             for ref in pending:
                 ray.cancel(ref)  # queued tasks are dropped, running ones interrupted
+            self._board.take.remote(job)  # drop what came after
 
     def close(self) -> None:
         self._stored.clear()

@@ -66,7 +66,6 @@ def execute(
     """Train ``spec`` on ``dataset``; never raises for a failing or cancelled run.
 
     ``stopped`` is asked between epochs; when it says so the run ends as cancelled.
-    The labels are not sent back: the caller has them (see :func:`attach`).
     """
     configure_tensorflow()
     from imbal_core.training import train_one
@@ -78,24 +77,17 @@ def execute(
             progress(fraction, message)
 
     if stopped is not None and stopped():
-        return cancelled(spec)
-    run = train_one(dataset, spec.technique, spec.params, spec.seed, report)
-    run.y_val = run.y_test = None
-    return run
-
-
-def cancelled(spec: RunSpec) -> Run:
-    return failed(spec, CANCELLED)
+        return failed(spec, CANCELLED)
+    return train_one(dataset, spec.technique, spec.params, spec.seed, report)
 
 
 def failed(spec: RunSpec, reason: str) -> Run:
     """A run that never trained, with its reason."""
-    run = Run(spec.technique, spec.seed, dict(spec.params), None, None)
-    run.error = reason
-    return run
-
-
-def attach(run: Run, dataset: Dataset) -> Run:
-    """Give a run back its labels (they stay in the caller, not on the wire)."""
-    run.y_val, run.y_test = dataset.y_val, dataset.y_test
-    return run
+    return Run(
+        spec.technique,
+        spec.seed,
+        dict(spec.params),
+        error=reason,
+        model=spec.model,
+        split=spec.split,
+    )

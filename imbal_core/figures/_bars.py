@@ -12,18 +12,24 @@ import plotly.graph_objects as go
 
 from imbal_core.figures._style import (
     COLORSCALE,
+    METRIC_COLORS,
+    NEGATIVE_COLOR,
+    PALETTE,
+    POSITIVE_COLOR,
     axis,
+    common_threshold,
     domain,
     empty,
     error_bars,
     escape,
     figure,
+    log_axis,
     shown,
     technique_colors,
-    threshold_of,
+    threshold_text,
 )
 from imbal_core.results import Techniques, metric_ci, n_seeds, ok
-from imbal_core.tables import METRIC_LABELS, class_counts_table
+from imbal_core.tables import METRIC_COLUMNS, class_counts_table
 
 TITLE = "Confusion matrices on the test split (colour = share of the actual class)"
 
@@ -36,9 +42,7 @@ def _wrapped(label: str, width: int = 16) -> str:
     return f"{head}<br>{tail}"
 
 
-def confusion_matrices(
-    techniques: Techniques, threshold: float | None = None, compact: bool = False
-) -> go.Figure:
+def confusion_matrices(techniques: Techniques, compact: bool = False) -> go.Figure:
     """Side-by-side confusion matrices on ONE colour axis coloured by row rate (0-1).
 
     Colouring by the share of the actual class keeps the rare positive row readable
@@ -51,16 +55,16 @@ def confusion_matrices(
     columns = len(done) if compact else min(4, len(done))
     rows = math.ceil(len(done) / columns)
     # Gaps in pixels, turned into paper fractions: room for tick labels and the next title.
-    top, bottom = (60, 20) if compact else (100, 60)
-    height_px = (125 if compact else 260) * rows + top + bottom
+    top, bottom = (60, 25) if compact else (100, 60)
+    height_px = (120 if compact else 260) * rows + top + bottom
     plot_px = height_px - top - bottom
     h_gap, v_gap = (0.035 if compact else 0.07), 80 / plot_px
     width = (1 - h_gap * (columns - 1)) / columns
     height = (1 - v_gap * (rows - 1)) / rows
+    # Compact: seven matrices side by side leave ~50 px per cell, so a cell holds its
+    # count and rate only (the axes say which cell it is) at a readable size.
     x_labels = (
-        ["pred. neg", "pred. pos"]
-        if compact
-        else ["predicted negative", "predicted positive"]
+        ["neg", "pos"] if compact else ["predicted negative", "predicted positive"]
     )
     y_labels = (
         ["actual neg", "actual pos"]
@@ -78,7 +82,14 @@ def confusion_matrices(
         totals = counts.sum(axis=1, keepdims=True)
         rates = np.divide(counts, totals, out=np.zeros(counts.shape), where=totals > 0)
         text = [
-            [f"{cells[r][c]} {counts[r, c]:,}<br>{rates[r, c]:.1%}" for c in range(2)]
+            [
+                f"{'' if compact else cells[r][c] + ' '}{counts[r, c]:,}<br>{rates[r, c]:.1%}"
+                for c in range(2)
+            ]
+            for r in range(2)
+        ]
+        hover = [
+            [f"{cells[r][c]} {counts[r, c]:,} ({rates[r, c]:.1%})" for c in range(2)]
             for r in range(2)
         ]
         label = shown(name)
@@ -90,30 +101,37 @@ def confusion_matrices(
                 "y": y_labels,
                 "text": text,
                 "texttemplate": "%{text}",
+                # A fixed size: plotly would shrink the text to ~8 px in seven
+                # side-by-side matrices, unreadable on a projector.
+                "textfont": {"size": 13 if compact else 15},
                 "coloraxis": "coloraxis",
                 "name": label,
                 "xaxis": f"x{suffix}",
                 "yaxis": f"y{suffix}",
-                "hovertemplate": "%{y}, %{x}<br>%{text}<extra>" + label + "</extra>",
+                "customdata": hover,
+                "hovertemplate": "%{y}, predicted %{x}<br>%{customdata}<extra>"
+                + label
+                + "</extra>",
             }
         )
         layout[f"xaxis{suffix}"] = {
             "domain": domain(x0, x0 + width),
             "anchor": f"y{suffix}",
-            "tickfont": {"size": 10},
+            "tickfont": {"size": 12},
+            "tickangle": 0,
         }
         layout[f"yaxis{suffix}"] = {
             "domain": domain(y1 - height, y1),
             "anchor": f"x{suffix}",
             "autorange": "reversed",
             "showticklabels": col == 0,
-            "tickfont": {"size": 10},
+            "tickfont": {"size": 12},
         }
         annotations.append(
             {
                 "text": f"{_wrapped(label) if compact else label}"
-                f"{'<br>' if compact else ' ('}t = "
-                f"{threshold_of(summary, threshold):.2f}{'' if compact else ')'}",
+                f"{'<br>' if compact else ' ('}threshold "
+                f"{threshold_text(float(summary['threshold']))}{'' if compact else ')'}",
                 "x": x0 + width / 2,
                 "y": y1,
                 "xref": "paper",
@@ -121,7 +139,7 @@ def confusion_matrices(
                 "xanchor": "center",
                 "yanchor": "bottom",
                 "showarrow": False,
-                "font": {"size": 11 if compact else 13},
+                "font": {"size": 13 if compact else 14},
             }
         )
     return figure(
@@ -142,9 +160,7 @@ def confusion_matrices(
 
 
 def metric_bars(
-    techniques: Techniques,
-    threshold: float | None = None,
-    metrics: Iterable[str] = ("precision", "recall", "f1"),
+    techniques: Techniques, metrics: Iterable[str] = ("precision", "recall", "f1")
 ) -> go.Figure:
     """Grouped bars of positive-class metrics; 95 % CI error bars only with several seeds."""
     done = ok(techniques)
@@ -161,21 +177,20 @@ def metric_bars(
                 "type": "bar",
                 "x": labels,
                 "y": means,
-                "name": METRIC_LABELS.get(metric, escape(metric)),
+                "name": METRIC_COLUMNS.get(metric, escape(metric)),
+                "marker": {"color": METRIC_COLORS.get(metric, PALETTE[0])},
                 "error_y": error_bars(stats, several),
                 "text": [f"{m:.2f}" for m in means],
                 "textposition": "outside",
             }
         )
-    title = "Positive class: precision, recall and F1"
-    if threshold is not None:
-        title += f" at threshold {threshold:.2f}"
+    title = "Positive class: precision, recall and F1" + common_threshold(done)
     if several:
         title += f" (mean of {n_seeds(done)} seeds, bars = 95 % CI)"
     return figure(data, title, barmode="group", yaxis=axis("score", range=[0, 1.15]))
 
 
-def cost_bars(techniques: Techniques, threshold: float | None = None) -> go.Figure:
+def cost_bars(techniques: Techniques) -> go.Figure:
     """Total test cost per technique at the threshold: missed positives + reviewed alerts."""
     done = ok(techniques)
     if not done:
@@ -194,9 +209,7 @@ def cost_bars(techniques: Techniques, threshold: float | None = None) -> go.Figu
             "name": "cost",
         }
     ]
-    title = "Total cost on the test split"
-    if threshold is not None:
-        title += f" at threshold {threshold:.2f}"
+    title = "Total cost on the test split" + common_threshold(done)
     top = max((mean for mean, _, _ in stats), default=0.0)
     top = max([top, *(high for _, _, high in stats)]) if stats else top
     return figure(
@@ -205,9 +218,13 @@ def cost_bars(techniques: Techniques, threshold: float | None = None) -> go.Figu
 
 
 def class_counts_figure(
-    dataset: Mapping[str, Any], techniques: Techniques
+    dataset: Mapping[str, Any],
+    techniques: Techniques | None = None,
+    log_scale: bool = True,
 ) -> go.Figure:
-    """Class counts of each split and each technique's resampled training set (log axis)."""
+    """Class counts of each split and, given techniques, of each one's resampled
+    training set. On a log axis by default: the positives are invisible on a
+    linear one."""
     table = class_counts_table(dataset, techniques)
     if table.empty:
         return empty("Class counts", "No class counts were recorded.")
@@ -217,49 +234,35 @@ def class_counts_figure(
             "type": "bar",
             "x": labels,
             "y": table[column].tolist(),
-            "name": column,
+            "name": column.lower(),
             "marker": {"color": color},
-            "hovertemplate": "%{x}: %{y:,} " + column + "<extra></extra>",
+            "text": [f"{v:,}" for v in table[column]],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "hovertemplate": "%{x}: %{y:,} " + column.lower() + "<extra></extra>",
         }
-        for column, color in (("negative", "#9db4d4"), ("positive", "#d62728"))
+        for column, color in (
+            ("Negative", NEGATIVE_COLOR),
+            ("Positive", POSITIVE_COLOR),
+        )
     ]
+    top = float(table[["Negative", "Positive"]].to_numpy().max())
+    scale = " (log scale)" if log_scale else ""
     return figure(
         data,
-        "Class counts per split and per resampled training set (log scale)",
+        (
+            "Class counts per split and per resampled training set"
+            if techniques
+            else "Class counts per split"
+        )
+        + scale,
         barmode="group",
-        yaxis=axis("rows", type="log"),
-        xaxis=axis(None, tickangle=-30),
-        height=460,
+        yaxis=log_axis("rows", top)
+        if log_scale
+        else axis("rows", range=[0, top * 1.15]),
+        xaxis=axis(None, tickangle=-30 if techniques else 0),
+        height=460 if techniques else 340,
     )
-
-
-def class_count_figure(
-    counts: dict[str, dict[str, int]], log_scale: bool = False
-) -> go.Figure:
-    """Grouped bars of negatives/positives per split (log scale shows the minority)."""
-    splits = list(counts)
-    result = go.Figure(
-        [
-            go.Bar(
-                name=cls,
-                x=splits,
-                y=[counts[s][cls] for s in splits],
-                text=[f"{counts[s][cls]:,}" for s in splits],
-            )
-            for cls in ("negative", "positive")
-        ]
-    )
-    result.update_layout(
-        barmode="group",
-        height=320,
-        margin=dict(l=10, r=10, t=30, b=10),
-        yaxis_title="rows (log scale)" if log_scale else "rows",
-        legend_title_text="class",
-    )
-    result.update_traces(textposition="outside", cliponaxis=False)
-    if log_scale:
-        result.update_yaxes(type="log")
-    return result
 
 
 def value_count_figure(
@@ -270,21 +273,27 @@ def value_count_figure(
     Labels and the column name come from the user's file: plotly reads a subset of
     HTML in text, so they are entity-escaped to show literally.
     """
-    result = go.Figure(
-        go.Bar(
-            x=[escape(v) for v in counts.index],
-            y=list(counts.values),
-            text=[f"{v:,}" for v in counts.values],
-        )
-    )
-    result.update_layout(
+    values = [int(v) for v in counts.values]
+    top = float(max(values, default=1))
+    data = [
+        {
+            "type": "bar",
+            "x": [escape(v) for v in counts.index],
+            "y": values,
+            "text": [f"{v:,}" for v in values],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "marker": {"color": PALETTE[0]},
+            "hovertemplate": "%{x}: %{y:,} rows<extra></extra>",
+        }
+    ]
+    return figure(
+        data,
+        "",
         height=260,
-        margin=dict(l=10, r=10, t=30, b=10),
-        xaxis_title=f"values of {escape(column)}",
-        yaxis_title="rows",
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis=axis(f"values of {escape(column)}", type="category"),
+        yaxis=log_axis("rows", top)
+        if log_scale
+        else axis("rows", range=[0, top * 1.15]),
     )
-    result.update_xaxes(type="category")  # 0/1 labels are classes, not a number line
-    result.update_traces(textposition="outside", cliponaxis=False)
-    if log_scale:
-        result.update_yaxes(type="log")
-    return result

@@ -10,16 +10,15 @@ import plotly.graph_objects as go
 
 from imbal_core import evaluate
 from imbal_core.figures._style import (
-    LEGEND_BELOW,
     array,
     axis,
     diagonal,
     empty,
     figure,
+    legend_below,
     marker,
     shown,
     technique_colors,
-    threshold_of,
 )
 from imbal_core.results import Techniques, first_seed, ok
 
@@ -38,9 +37,7 @@ class _Curve(NamedTuple):
     reference: Callable[[Techniques], dict[str, Any]]  # the line of no skill
 
 
-def _with_dots(
-    techniques: Techniques, threshold: float | None, curve: _Curve
-) -> go.Figure:
+def _with_dots(techniques: Techniques, curve: _Curve) -> go.Figure:
     """Per technique, a line through its curve's vertices and a dot at its first
     seed's operating point.
 
@@ -69,17 +66,15 @@ def _with_dots(
             }
         )
         first = first_seed(summary)
-        at = threshold_of(first, threshold)
         dot = curve.dot(first, points)
-        data.append(marker(name, *dot, colors[name], at, curve.hover))
+        data.append(marker(name, *dot, colors[name], first["threshold"], curve.hover))
     data.append(curve.reference(done))
     return figure(
         data,
-        f"{curve.title} (dot = current threshold)",
+        f"{curve.title} (dot = operating point)",
         xaxis=axis(x_title, range=x_range),
         yaxis=axis(y_title, range=y_range),
-        legend=LEGEND_BELOW,
-        height=480,
+        **legend_below(len(done) + 1),
     )
 
 
@@ -124,19 +119,17 @@ _ROC = _Curve(
 )
 
 
-def pr_curves(techniques: Techniques, threshold: float | None = None) -> go.Figure:
-    """Precision-recall curves overlaid, each with its operating point at the threshold."""
-    return _with_dots(techniques, threshold, _PR)
+def pr_curves(techniques: Techniques) -> go.Figure:
+    """Precision-recall curves overlaid, each with its operating point at its threshold."""
+    return _with_dots(techniques, _PR)
 
 
-def roc_curves(techniques: Techniques, threshold: float | None = None) -> go.Figure:
-    """ROC curves overlaid, each with its operating point at the threshold."""
-    return _with_dots(techniques, threshold, _ROC)
+def roc_curves(techniques: Techniques) -> go.Figure:
+    """ROC curves overlaid, each with its operating point at its threshold."""
+    return _with_dots(techniques, _ROC)
 
 
-def reliability_curves(
-    techniques: Techniques, threshold: float | None = None
-) -> go.Figure:
+def reliability_curves(techniques: Techniques) -> go.Figure:
     """Mean predicted probability against the observed share of positives, per bin."""
     done = ok(techniques)
     if not done:
@@ -164,13 +157,13 @@ def reliability_curves(
         "Calibration: predicted probability vs observed share of positives",
         xaxis=axis("mean predicted probability (bin)", range=[0, 1]),
         yaxis=axis("observed share of positives", range=[0, 1.02]),
-        legend=LEGEND_BELOW,
-        height=480,
+        **legend_below(len(done) + 1, per_row=3),
     )
 
 
-def cost_curves(techniques: Techniques, threshold: float | None = None) -> go.Figure:
-    """Cost against threshold per technique (first seed), each minimum marked with a star."""
+def cost_curves(techniques: Techniques) -> go.Figure:
+    """Cost against threshold per technique (first seed): each minimum a star, each
+    operating point (its own threshold) a dot."""
     done = ok(techniques)
     if not done:
         return empty("Cost against threshold")
@@ -218,37 +211,22 @@ def cost_curves(techniques: Techniques, threshold: float | None = None) -> go.Fi
                 + "</extra>",
             }
         )
-    extra: dict[str, Any] = {}
-    if threshold is not None:
-        extra["shapes"] = [
-            {
-                "type": "line",
-                "x0": threshold,
-                "x1": threshold,
-                "y0": 0,
-                "y1": 1,
-                "xref": "x",
-                "yref": "paper",
-                "line": {"dash": "dash", "color": "black", "width": 1},
-            }
-        ]
-        extra["annotations"] = [
-            {
-                "text": f"current {threshold:.2f}",
-                "x": threshold,
-                "y": 1,
-                "xref": "x",
-                "yref": "paper",
-                "yanchor": "bottom",
-                "showarrow": False,
-            }
-        ]
+        first = first_seed(summary)
+        hover = "threshold %{x:.3f}<br>cost %{y:,.0f}"
+        data.append(
+            marker(
+                name,
+                first["threshold"],
+                first["cost"],
+                colors[name],
+                first["threshold"],
+                hover,
+            )
+        )
     return figure(
         data,
-        "Cost against threshold on the test split (star = lowest)",
+        "Cost against threshold on the test split (star = lowest, dot = operating point)",
         xaxis=axis("decision threshold", range=[0, 1]),
         yaxis=axis("total cost"),
-        legend=LEGEND_BELOW,
-        height=480,
-        **extra,
+        **legend_below(len(done)),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -27,7 +28,31 @@ PALETTE = (
 COLORSCALE = [[0.0, "#f7fbff"], [0.5, "#6baed6"], [1.0, "#08306b"]]
 GRID = "#e8e8e8"
 AXIS = {"gridcolor": GRID, "zerolinecolor": "#cccccc", "automargin": True}
-LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0}
+# Below the plot, measured from the figure's bottom edge (not the plot's), with the
+# margin made for it: a legend at a paper fraction lands on the x title of short plots.
+LEGEND_BELOW = {
+    "orientation": "h",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+    "x": 0,
+}
+
+
+def legend_below(entries: int, per_row: int = 1, plot: int = 340) -> dict[str, Any]:
+    """Layout for a legend under a ``plot``-px-tall plot: the legend, a bottom margin
+    that holds the x title and ``entries`` legend items (``per_row`` to a row: long
+    labels at half width fit one), and the figure's height."""
+    bottom = 70 + 22 * math.ceil(entries / per_row)
+    return {
+        "legend": LEGEND_BELOW,
+        "margin": {"b": bottom},
+        "height": 70 + plot + bottom,
+    }
+
+
+METRIC_COLORS = {"precision": "#1f77b4", "recall": "#ff7f0e", "f1": "#2ca02c"}
+NEGATIVE_COLOR, POSITIVE_COLOR = "#9db4d4", "#d62728"
 
 
 def escape(text: Any) -> str:
@@ -61,8 +86,29 @@ def technique_colors(names: Iterable[str]) -> dict[str, str]:
     return colors
 
 
-def threshold_of(summary: Mapping[str, Any], threshold: float | None) -> float:
-    return float(summary["threshold"] if threshold is None else threshold)
+def common_threshold(done: Mapping[str, Mapping[str, Any]]) -> str:
+    """ " at threshold 0.50" when every technique shares one threshold, else ""."""
+    found = {round(float(s["threshold"]), 6) for s in done.values()}
+    return f" at threshold {threshold_text(found.pop())}" if len(found) == 1 else ""
+
+
+def threshold_text(value: float) -> str:
+    """A threshold as every table shows it: 0.500, 0.0371, 0.000120."""
+    from imbal_core.tables import column
+
+    return column("Threshold").text(value)
+
+
+def log_axis(title: str, top: float) -> dict[str, Any]:
+    """A log axis for counts from 1 to ``top``: ticks at powers of ten only, and the
+    range pinned at 1 so the smallest bar has height (autorange ends at its top)."""
+    return axis(
+        title,
+        type="log",
+        range=[0, math.log10(max(top, 1.0)) + 0.3],
+        dtick=1,
+        minor={"showgrid": False, "ticks": ""},
+    )
 
 
 def axis(title: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -144,7 +190,7 @@ def marker(
         "x": [x],
         "y": [y],
         "mode": "markers",
-        "name": f"{shown(name)} @ {threshold:.2f}",
+        "name": f"{shown(name)} @ {threshold_text(threshold)}",
         "legendgroup": name,
         "showlegend": False,
         "marker": {"size": 12, "color": color, "line": {"width": 2, "color": "black"}},

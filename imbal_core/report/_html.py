@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from imbal_core import figures, tables
+from imbal_core.atomic import write_atomic
 from imbal_core.figures import escape
 from imbal_core.report._text import (
     CSS,
@@ -23,7 +25,6 @@ from imbal_core.report._text import (
     threshold_text,
 )
 from imbal_core.results import (
-    alerts_per_thousand,
     at_threshold,
     check_results,
     failed,
@@ -51,57 +52,69 @@ def _table(header: list[str], rows: list[list[str]], cls: str = "") -> str:
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _overview_html(results: Mapping[str, Any], threshold: float | None) -> str:
+def frame_html(frame: pd.DataFrame, cls: str = "", best: bool = False) -> str:
+    """A table built by :mod:`imbal_core.tables`, formatted by its column spec,
+    every cell escaped, numbers right-aligned, each column's help as a tooltip;
+    ``best``: each column's best value in bold (★)."""
+    header, rows = tables.formatted(frame)
+    winners = tables.best_per_column(frame) if best and not frame.empty else {}
+    for row, index in zip(rows, frame.index, strict=True):
+        for position, column in enumerate(frame.columns, start=1):
+            if winners.get(str(column)) == index:
+                row[position] = f"\u2605 {row[position]}"
+    specs = [tables.COLUMNS.get(str(c)) for c in frame.columns]
+    head = f"<th>{escape(header[0])}</th>" + "".join(
+        f'<th title="{escape(spec.help)}">{escape(h)}</th>'
+        if spec is not None and spec.help
+        else f"<th>{escape(h)}</th>"
+        for h, spec in zip(header[1:], specs, strict=True)
+    )
+    numeric = [spec is not None and spec.kind != "text" for spec in specs]
+
+    def cell(text: str, is_number: bool) -> str:
+        shown = escape(text)
+        if text.startswith("\u2605"):
+            shown = f"<strong>{shown}</strong>"
+        return f'<td class="n">{shown}</td>' if is_number else f"<td>{shown}</td>"
+
+    body = "".join(
+        f"<tr><td>{escape(row[0])}</td>"
+        + "".join(cell(c, n) for c, n in zip(row[1:], numeric, strict=True))
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<div class="wide"><table class="{cls}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _overview_html(results: Mapping[str, Any]) -> str:
     """What the Compare page shows first: the operating point, each technique's
     threshold, recall, precision, workload, cost and PR-AUC, and the matrices."""
     techniques = results["techniques"]
     point = (results["config"].get("operating_point") or {}).get("description")
     if point is None:  # results written before operating points had a name
         point = threshold_text(results["config"]).rstrip(".")
-    frame = tables.headline_table(techniques)
-    rows = [
-        [escape(name)]
-        + [
-            num(r["Threshold"], 3),
-            num(r["Recall"]),
-            num(r["Precision"]),
-            num(r["Alerts per 1k"], 1),
-            num(r["Cost"], 0),
-            num(r["PR-AUC"]),
-            escape(r["PR-AUC 95% interval"]),
-        ]
-        for name, r in frame.iterrows()
-    ]
-    header = [
-        "Technique",
-        "Threshold (chosen on validation)",
-        "Recall",
-        "Precision",
-        "Alerts per 1,000",
-        "Cost",
-        "PR-AUC",
-        "PR-AUC 95 % interval",
-    ]
-    matrices = figures.confusion_matrices(techniques, threshold, compact=True)
+    matrices = figures.confusion_matrices(techniques, compact=True)
     return (
         f"<h2>Overview: each technique at {escape(point)}</h2>"
-        + _table(header, rows, "overview")
+        + frame_html(tables.headline_table(techniques), "overview")
+        + f"<p>Cost: {escape(costs_text(results['config']))}.</p>"
         + _figure_html([("Confusion matrices", matrices)])
     )
 
 
-def _figures(
-    results: Mapping[str, Any], threshold: float | None
-) -> list[tuple[str, Any]]:
+def _figures(results: Mapping[str, Any]) -> list[tuple[str, Any]]:
     techniques = results["techniques"]
     return [
-        ("Confusion matrices", figures.confusion_matrices(techniques, threshold)),
-        ("Precision, recall and F1", figures.metric_bars(techniques, threshold)),
-        ("Precision-recall curves", figures.pr_curves(techniques, threshold)),
-        ("ROC curves", figures.roc_curves(techniques, threshold)),
-        ("Cost", figures.cost_bars(techniques, threshold)),
-        ("Cost against threshold", figures.cost_curves(techniques, threshold)),
-        ("Calibration", figures.reliability_curves(techniques, threshold)),
+        ("Confusion matrices", figures.confusion_matrices(techniques)),
+        ("Precision, recall and F1", figures.metric_bars(techniques)),
+        ("Precision-recall curves", figures.pr_curves(techniques)),
+        ("ROC curves", figures.roc_curves(techniques)),
+        ("Cost", figures.cost_bars(techniques)),
+        ("Cost against threshold", figures.cost_curves(techniques)),
+        ("Calibration", figures.reliability_curves(techniques)),
         ("Class counts", figures.class_counts_figure(results["dataset"], techniques)),
     ]
 
@@ -120,98 +133,53 @@ def _figure_html(figures: list[tuple[str, Any]], first: bool = True) -> str:
     return "\n".join(parts)
 
 
-def _metrics_table_html(results: Mapping[str, Any]) -> str:
-    """The metrics as an HTML table: positive-class metrics first, accuracy last."""
+def _metrics_html(results: Mapping[str, Any]) -> str:
+    """Every metric at the operating point (positive-class metrics first, accuracy
+    last), their intervals, and how each technique trained."""
+    techniques = results["techniques"]
+    parts = [
+        frame_html(tables.metrics_table(techniques), best=True),
+        "<p>★ each column's best value on the test split (a description, not a "
+        "recommendation: that is made on validation).</p>",
+    ]
+    intervals = tables.metrics_ci_table(techniques)
+    if not intervals.empty:
+        seeds = tables.seed_count(results)
+        means = f"Means over {seeds} seeds" if seeds > 1 else "One seed"
+        parts.append(
+            f"<p>{means}: 95 % CI of each metric, and what it covers.</p>"
+            + frame_html(intervals)
+        )
     frame = tables.metrics_frame(results)
-    several = "PR-AUC 95% CI low" in frame.columns
-    alerts = [
-        alerts_per_thousand(s) if s.get("status") == "ok" else math.nan
-        for s in results["techniques"].values()
-    ]
-    header = [
-        "Technique",
-        "Precision",
-        "Recall",
-        "F1",
-        "MCC",
-        "PR-AUC (95 % CI)" if several else "PR-AUC",
-        "ROC-AUC",
-        "Brier",
-        "Cost",
-        "Alerts per 1,000",
-        "Threshold (suggested on validation)",
-        "Accuracy",
-        "Fit seconds",
-        "Epochs run (best)",
-    ]
-    rows_html = []
-    for record, per_1000 in zip(frame.to_dict("records"), alerts, strict=True):
-        name = f"<td>{escape(record['Technique'])}</td>"
-        if record["Status"] != "ok":
-            error = escape(record["Error"] or "unknown error")
-            rows_html.append(
-                f'<tr class="failed">{name}<td colspan="{len(header) - 1}">failed: {error}</td></tr>'
-            )
-            continue
-        pr_auc = num(record["PR-AUC"])
-        if several:
-            pr_auc += f"<br><small>{num(record['PR-AUC 95% CI low'])} to {num(record['PR-AUC 95% CI high'])}</small>"
-        cells = [
-            num(record["Precision"]),
-            num(record["Recall"]),
-            num(record["F1"]),
-            num(record["MCC"]),
-            pr_auc,
-            num(record["ROC-AUC"]),
-            num(record["Brier"], 4),
-            num(record["Cost"], 0),
-            num(per_1000, 1),
-            f"{num(record['Threshold'], 2)} ({num(record['Suggested threshold'], 2)})",
-            num(record["Accuracy"]),
-            num(record["Fit seconds"], 1),
-            f"{num(record['Epochs run'], 1)} ({num(record['Best epoch'], 1)})",
-        ]
-        row = name + "".join(f'<td class="n">{c}</td>' for c in cells)
-        if record["Error"]:  # e.g. some seeds failed
-            row += f'</tr><tr><td></td><td colspan="{len(header) - 1}"><small>{escape(record["Error"])}</small></td>'
-        rows_html.append(f"<tr>{row}</tr>")
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    seeds = tables.seed_count(results)
-    kinds = {
-        str(s.get("pr_auc_ci_kind") or "95 % confidence interval over seeds")
-        for s in ok(results["techniques"]).values()
-    }
-    means = f"Means over {seeds} seeds" if seeds > 1 else "One seed"
-    note = (
-        f"<p>{means}; under PR-AUC, its {escape('; '.join(sorted(kinds)))}.</p>"
-        if several
-        else ""
+    trained = frame[frame["Status"] == "ok"].set_index("Technique")
+    parts.append(
+        "<p>Training: the threshold each technique would pick on the validation split, "
+        "its fit time and epochs (means over seeds).</p>"
+        + frame_html(
+            trained[["Suggested threshold", "Fit seconds", "Epochs run", "Best epoch"]]
+        )
     )
-    return (
-        f'{note}<div class="wide"><table><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows_html)}</tbody></table></div>"
-    )
+    notes = [
+        f"{escape(label(n, s))}: {escape(s['error'])}"
+        for n, s in ok(techniques).items()
+        if s.get("error")
+    ] + [
+        f"{escape(label(n))}: failed: {escape(e)}"
+        for n, e in failed(techniques).items()
+    ]
+    if notes:
+        parts.append("<p><small>" + "; ".join(notes) + "</small></p>")
+    return "".join(parts)
 
 
 def _classification_reports_html(results: Mapping[str, Any]) -> str:
     """The seed notebook's per-class report for each technique, folded away by default."""
-    parts = []
-    for name, summary in ok(results["techniques"]).items():
-        if not summary.get("classification_report"):
-            continue
-        table = tables.classification_report_table(summary)
-        rows = [
-            [
-                escape(index),
-                *(num(row[c]) for c in ("precision", "recall", "f1-score")),
-                f"{int(row['support']):,}",
-            ]
-            for index, row in table.iterrows()
-        ]
-        parts.append(
-            f"<h3>{escape(label(name))}</h3>"
-            + _table(["", "Precision", "Recall", "F1", "Support"], rows)
-        )
+    parts = [
+        f"<h3>{escape(label(name, summary))}</h3>"
+        + frame_html(tables.classification_report_table(summary))
+        for name, summary in ok(results["techniques"]).items()
+        if summary.get("classification_report")
+    ]
     if not parts:
         return ""
     return (
@@ -223,17 +191,15 @@ def _classification_reports_html(results: Mapping[str, Any]) -> str:
 
 def _data_section(results: Mapping[str, Any]) -> str:
     data = results["dataset"]
-    techniques = results["techniques"]
     source = data.get("source", "unknown")
     badge = (
         ' <span class="synthetic">SYNTHETIC data: generated stand-in, not real transactions</span>'
         if is_synthetic(source)
         else ""
     )
-    rows = data.get("rows")
-    positives = data.get("positives")
+    rows, positives = data.get("rows"), data.get("positives")
     share = (
-        f" ({pct(positives / rows)})"
+        f" ({pct(positives / rows, 3)})"
         if isinstance(rows, numbers.Real)
         and rows
         and isinstance(positives, numbers.Real)
@@ -253,18 +219,6 @@ def _data_section(results: Mapping[str, Any]) -> str:
             f"validation {num(data.get('validation_rows'), 0)}, test {num(data.get('test_rows'), 0)} rows",
         ),
     ]
-    table = _table(["", ""], [[f"<strong>{k}</strong>", v] for k, v in facts])
-    counts = tables.class_counts_table(data, techniques)
-    count_rows = [
-        [
-            escape(index),
-            f"{int(row['negative']):,}",
-            f"{int(row['positive']):,}",
-            pct(row["positive share"]),
-        ]
-        for index, row in counts.iterrows()
-    ]
-    counts_html = _table(["Set", "Negative", "Positive", "Positive share"], count_rows)
     notes = data.get("notes") or []
     notes_html = (
         "<p>Preparation notes:</p><ul>"
@@ -274,29 +228,31 @@ def _data_section(results: Mapping[str, Any]) -> str:
         else ""
     )
     return (
-        f"<h2>Data</h2>{table}"
-        "<p>Validation and test keep the natural class ratio; only each technique's own training set "
-        "is resampled.</p>"
-        f"{counts_html}{notes_html}"
+        "<h2>Data</h2>"
+        + _table(["", ""], [[f"<strong>{k}</strong>", v] for k, v in facts])
+        + "<p>Validation and test keep the natural class ratio; only each technique's own "
+        "training set is resampled.</p>"
+        + frame_html(tables.class_counts_table(data, results["techniques"]))
+        + notes_html
     )
 
 
 def _config_section(results: Mapping[str, Any]) -> str:
     config = results["config"]
-    techniques = results["techniques"]
     seeds = config.get("seeds") or []
     seeds_text = (
         ", ".join(escape(s) for s in seeds)
         if isinstance(seeds, list)
         else escape(seeds)
     )
+    count = len(seeds) if isinstance(seeds, list) else 1
     rows = [
-        ("Techniques", ", ".join(escape(label(n)) for n in techniques)),
+        ("Techniques", ", ".join(escape(label(n)) for n in results["techniques"])),
         *[(escape(k), escape(v)) for k, v in params_rows(config)],
         (
             "Seeds",
-            f"{seeds_text} ({len(seeds) if isinstance(seeds, list) else 1} per technique; "
-            "metrics are means over seeds)",
+            f"{seeds_text} ({count} per technique"
+            + ("; metrics are means over seeds)" if count > 1 else ")"),
         ),
         ("Decision threshold", threshold_text(config)),
         ("Costs", escape(costs_text(config))),
@@ -304,6 +260,28 @@ def _config_section(results: Mapping[str, Any]) -> str:
     return "<h2>Configuration</h2>" + _table(
         ["Setting", "Value"], [[f"<strong>{k}</strong>", v] for k, v in rows]
     )
+
+
+def _cautions_html(results: Mapping[str, Any]) -> str:
+    techniques = results["techniques"]
+    parts = []
+    failures = failed(techniques)
+    if failures:
+        parts.append(
+            '<p class="callout">Failed: '
+            + "; ".join(f"{escape(label(n))}: {escape(e)}" for n, e in failures.items())
+            + "</p>"
+        )
+    cautions = [
+        f"{escape(label(n, s))}: {escape(w)}"
+        for n, s in ok(techniques).items()
+        for w in s.get("warnings") or []
+    ] + [escape(note) for note in results["config"].get("notes") or []]
+    if cautions:
+        parts.append(
+            '<p class="callout">Read with care: ' + "; ".join(cautions) + ".</p>"
+        )
+    return "".join(parts)
 
 
 def html_report(results: Mapping[str, Any], threshold: float | None = None) -> str:
@@ -323,33 +301,9 @@ def html_report(results: Mapping[str, Any], threshold: float | None = None) -> s
         if threshold is None
         else at_threshold(results, threshold)
     )
-    techniques = results["techniques"]
-    chart_threshold = results["config"].get("threshold")
-    chart_threshold = (
-        float(chart_threshold) if isinstance(chart_threshold, numbers.Real) else None
-    )
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     source = results["dataset"].get("source", "unknown")
     title = f"Imbalance techniques compared on {source}"
-    point = operating_point(results)
-    failures = failed(techniques)
-    failed_html = (
-        '<p class="callout">Failed: '
-        + "; ".join(f"{escape(label(n))}: {escape(err)}" for n, err in failures.items())
-        + "</p>"
-        if failures
-        else ""
-    )
-    cautions = [
-        f"{escape(label(n, s))}: {escape(w)}"
-        for n, s in ok(techniques).items()
-        for w in s.get("warnings") or []
-    ] + [escape(note) for note in results["config"].get("notes") or []]
-    cautions_html = (
-        '<p class="callout">Read with care: ' + "; ".join(cautions) + ".</p>"
-        if cautions
-        else ""
-    )
     explanations = "".join(
         f"<dt>{escape(term)}</dt><dd>{escape(text)}</dd>" for term, text in EXPLANATIONS
     )
@@ -370,23 +324,22 @@ def html_report(results: Mapping[str, Any], threshold: float | None = None) -> s
 </head>
 <body>
 <h1>{escape(title)}</h1>
-<p class="meta">Generated {now} · {len(techniques)} technique(s) · Keras MLP · imbalanced binary classification</p>
+<p class="meta">Generated {now} · {len(results["techniques"])} technique(s) · Keras MLP · imbalanced binary classification</p>
 {synthetic_note}
-{_overview_html(results, chart_threshold)}
+{_overview_html(results)}
 <h2>Recommended operating point</h2>
-<p class="callout">{operating_sentence(point)}</p>
-<p>All numbers are measured on the held-out test split; thresholds are chosen on the validation split.
-Other operating points are in the charts below: moving the threshold trades missed positives against
-false alarms.</p>
-{failed_html}
-{cautions_html}
+<p class="callout">{operating_sentence(operating_point(results))}</p>
+<p>All numbers are measured on the held-out test split; thresholds are set by the user or
+chosen on the validation split (see the configuration). Other operating points are in the
+charts below: moving the threshold trades missed positives against false alarms.</p>
+{_cautions_html(results)}
 {_config_section(results)}
 {_data_section(results)}
 <h2>Metrics</h2>
-{_metrics_table_html(results)}
+{_metrics_html(results)}
 {_classification_reports_html(results)}
 <h2>Charts</h2>
-{_figure_html(_figures(results, chart_threshold), first=False)}
+{_figure_html(_figures(results), first=False)}
 <h2>What the numbers mean</h2>
 <dl>{explanations}</dl>
 </body>
@@ -405,12 +358,6 @@ def write_report(
     table = tables.metrics_csv(
         results if threshold is None else at_threshold(results, threshold)
     )
-    out_html = Path(out_html)
-    out_html.parent.mkdir(parents=True, exist_ok=True)
-    out_html.write_text(page, encoding="utf-8")
+    write_atomic(out_html, page.encode("utf-8"))
     if csv_path is not None:
-        csv_path = Path(csv_path)
-        csv_path.parent.mkdir(parents=True, exist_ok=True)
-        # newline="" keeps the csv module's own \r\n line ends intact.
-        with open(csv_path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(table)
+        write_atomic(csv_path, table.encode("utf-8"))  # the csv module's \r\n kept

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import math
 import numbers
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from imbal_core import evaluate
 from imbal_core.figures import escape
 from imbal_core.results import alerts_per_thousand, label, ok
+from imbal_core.tables import column
 
 
 def num(value: Any, digits: int = 3) -> str:
@@ -18,10 +21,10 @@ def num(value: Any, digits: int = 3) -> str:
     return f"{float(value):,.{digits}f}"
 
 
-def pct(value: Any) -> str:
+def pct(value: Any, digits: int = 1) -> str:
     if not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
         return "–"
-    return f"{100 * float(value):.1f} %"
+    return f"{100 * float(value):.{digits}f} %"
 
 
 def costs_text(config: Mapping[str, Any]) -> str:
@@ -53,7 +56,7 @@ def threshold_text(config: Mapping[str, Any]) -> str:
         )
     return (
         f"{num(threshold, 2)} for every technique, as set by the user. The threshold each technique "
-        f"would pick on the validation split (for {goal}) is in brackets in the metrics table."
+        f"would pick on the validation split (for {goal}) is in the training table."
     )
 
 
@@ -99,6 +102,10 @@ def operating_point(results: Mapping[str, Any]) -> dict[str, Any] | None:
     done = ok(results["techniques"])
     if not done:
         return None
+    stored = results.get("recommendation") or {}
+    by_cost = results["config"].get("threshold_objective") == "cost"
+    if _consistent(stored, done) and stored["criterion"].endswith("cost") == by_cost:
+        return _stored(stored, done)
     by_cost = results["config"].get("threshold_objective") == "cost"
     validated = all("validation" in s for s in done.values())
     if validated and by_cost and all("cost" in s["validation"] for s in done.values()):
@@ -130,6 +137,7 @@ def operating_point(results: Mapping[str, Any]) -> dict[str, Any] | None:
         score=score(ranked[0]),
         runner_up=None,
         indistinguishable=None,
+        decided_by=None,
     )
     if len(ranked) > 1:
         point["runner_up"] = {
@@ -137,6 +145,58 @@ def operating_point(results: Mapping[str, Any]) -> dict[str, Any] | None:
             "score": score(ranked[1]),
         }
         point["indistinguishable"] = _tie(done[ranked[0]], done[ranked[1]], seed_key)
+    return point
+
+
+def _consistent(found: Mapping[str, Any], done: Mapping[str, Any]) -> bool:
+    """Whether a stored recommendation still names the top two of the summaries by
+    its criterion (an edited file does not get to keep a verdict it no longer earns)."""
+    if found.get("name") not in done or found.get("runner_up") not in (None, *done):
+        return False
+    by_cost = str(found.get("criterion", "")).endswith("cost")
+    key = "cost" if by_cost else "pr_auc"
+    try:
+        ranked = sorted(
+            done, key=lambda n: float(done[n]["validation"][key]), reverse=not by_cost
+        )
+    except (KeyError, TypeError, ValueError):
+        return False
+    return ranked[:2] == [found["name"], found["runner_up"]][: len(ranked[:2])]
+
+
+def _stored(found: Mapping[str, Any], done: Mapping[str, Any]) -> dict[str, Any]:
+    """The recommendation the engine made with the probabilities at hand."""
+    by_cost = found["criterion"].endswith("cost")
+    key = "cost" if by_cost else "pr_auc"
+    point = _figures(found["name"], done[found["name"]])
+    point.update(
+        criterion=found["criterion"],
+        chosen_on="validation",
+        score=float(done[found["name"]]["validation"][key]),
+        runner_up=None,
+        indistinguishable=None,
+        decided_by=None,
+    )
+    runner = found.get("runner_up")
+    if runner is None:
+        return point
+    point["runner_up"] = {
+        **_figures(runner, done[runner]),
+        "score": float(done[runner]["validation"][key]),
+    }
+    if found.get("ci95") is None:  # no interval could be computed: say why
+        point["indistinguishable"] = found.get("interval") or "no interval"
+        return point
+    low, high = found["ci95"]
+    digits = 0 if by_cost else 3
+    gap = (
+        f"difference {found['difference']:+,.{digits}f}, 95 % interval "
+        f"{low:+,.{digits}f} to {high:+,.{digits}f}, by {found['interval']}"
+    )
+    if found["decided"]:
+        point["decided_by"] = gap
+    else:
+        point["indistinguishable"] = f"{gap}: the interval includes 0"
     return point
 
 
@@ -173,11 +233,16 @@ def _tie(best: Mapping[str, Any], runner: Mapping[str, Any], key: str) -> str | 
 
 def _at(point: Mapping[str, Any]) -> str:
     return (
-        f"at a threshold of {num(point['threshold'], 2)} flags {num(point['alerts_per_1000'], 1)} of "
+        f"at a threshold of {column('Threshold').text(point['threshold'])} flags {num(point['alerts_per_1000'], 1)} of "
         f"every 1,000 test cases for review; {pct(point['precision'])} of those alerts are real "
         f"positives (precision), it catches {pct(point['recall'])} of all positives (recall), "
         f"and the total cost on the test split is {num(point['cost'], 0)}"
     )
+
+
+def plain_sentence(point: dict[str, Any] | None) -> str:
+    """The recommendation as plain text (the CLI's last word), from the same sentence."""
+    return html.unescape(re.sub(r"<[^>]+>", "", operating_sentence(point)))
 
 
 def operating_sentence(point: dict[str, Any] | None) -> str:
@@ -200,7 +265,16 @@ def operating_sentence(point: dict[str, Any] | None) -> str:
             f"{escape(point['indistinguishable'])}), so neither is recommended over the other "
             f"({how}). {first} {_at(point)}. {second} {_at(runner)}."
         )
-    return f"{first} ({point['criterion']}, {num(point['score'], digits)}; {how}) {_at(point)}."
+    clear = ""
+    if point.get("decided_by") and point.get("runner_up"):
+        clear = (
+            f"; clearly ahead of {escape(point['runner_up']['label'])} "
+            f"({escape(point['decided_by'])})"
+        )
+    return (
+        f"{first} ({point['criterion']}, {num(point['score'], digits)}{clear}; {how}) "
+        f"{_at(point)}."
+    )
 
 
 EXPLANATIONS: tuple[tuple[str, str], ...] = (

@@ -1,6 +1,7 @@
 """Trained runs and the results contract every view reads.
 
-- :class:`Run` / :class:`Comparison`: probabilities of trained runs (no TensorFlow).
+- :class:`Run` / :class:`Comparison` (with its :class:`Split` s, and each run
+  :class:`Scored` against its split): probabilities of trained runs (no TensorFlow).
 - :class:`ComparisonView`: a comparison at any threshold, memoised (the Compare
   page's, the report's and the benchmark's one re-scoring path).
 - :func:`results_json`, :func:`technique_summary`, :func:`rescore`,
@@ -29,12 +30,11 @@ from imbal_core.results._contract import (
     n_seeds,
     ok,
 )
-from imbal_core.results._runs import Comparison, Run
+from imbal_core.results._runs import Comparison, Run, Scored, Split
 from imbal_core.results._saved import load_comparison, save_comparison, saved_results
 from imbal_core.results._summary import (
     AT_THRESHOLD,
     at_threshold,
-    comparison_of,
     fields_at,
     rescore,
     results_json,
@@ -52,13 +52,14 @@ __all__ = [
     "Curves",
     "Results",
     "Run",
+    "Scored",
     "SeedResult",
+    "Split",
     "TechniqueSummary",
     "Techniques",
     "alerts_per_thousand",
     "at_threshold",
     "check_results",
-    "comparison_of",
     "dump_results",
     "failed",
     "fields_at",

@@ -89,12 +89,25 @@ class TechniqueSummary(TypedDict):
     curves: NotRequired[Curves]
 
 
+class Recommendation(TypedDict):
+    """The technique recommended on validation, and whether the gap is clear."""
+
+    name: str
+    criterion: str  # "highest validation PR-AUC" or "lowest validation cost"
+    runner_up: str | None
+    decided: bool  # False: the paired 95 % interval of the difference includes 0
+    difference: float | None  # leader minus runner-up, on the criterion
+    ci95: list[float] | None
+    interval: str | None  # which interval decided: over seeds, or a bootstrap over rows
+
+
 class Results(TypedDict):
     """The whole comparison (the CLI's ``results.json``)."""
 
     dataset: dict[str, Any]  # Dataset.summary(): source, rows, positives, splits, …
     config: dict[str, Any]  # techniques, seeds, hyperparameters, threshold, costs
     techniques: dict[str, TechniqueSummary]
+    recommendation: NotRequired[Recommendation]  # absent in files before it existed
 
 
 Techniques = Mapping[str, Mapping[str, Any]]

@@ -22,9 +22,10 @@ from typing import IO, Any
 import numpy as np
 
 from imbal_core import evaluate
+from imbal_core.atomic import atomic_file
 from imbal_core.errors import InputError
 from imbal_core.results._contract import Results, check_results, dump_results
-from imbal_core.results._runs import Comparison, Run
+from imbal_core.results._runs import Comparison, Run, Split
 
 FORMAT = "imbal-comparison"
 FORMAT_VERSION = 1
@@ -46,7 +47,6 @@ def save_comparison(
 ) -> None:
     """Write ``comparison`` (and its ``results`` JSON) as a saved-comparison zip."""
     arrays: dict[str, np.ndarray] = {}
-    y_val = y_test = None
     runs = []
     for name, name_runs in comparison.runs.items():
         for run in name_runs:
@@ -59,18 +59,18 @@ def save_comparison(
                 **{key: getattr(run, key) for key in _RUN_FIELDS},
             }
             if run.ok:
-                y_val, y_test = run.y_val, run.y_test
                 index = len(runs)
                 arrays[f"runs/{index:04d}_val.npy"] = run.proba_val.astype(np.float32)
                 arrays[f"runs/{index:04d}_test.npy"] = run.proba_test.astype(np.float32)
             runs.append(entry)
-    if y_val is None:
+    if not arrays:
         raise InputError("nothing to save: no technique finished training.")
-    arrays["y_val.npy"] = np.asarray(y_val, dtype=np.int8)
-    arrays["y_test.npy"] = np.asarray(y_test, dtype=np.int8)
-    if comparison.amounts_test is not None:
-        arrays["amounts_val.npy"] = np.asarray(comparison.amounts_val, np.float64)
-        arrays["amounts_test.npy"] = np.asarray(comparison.amounts_test, np.float64)
+    (split,) = comparison.splits  # one holdout split per saved file (format 1)
+    arrays["y_val.npy"] = np.asarray(split.y_val, dtype=np.int8)
+    arrays["y_test.npy"] = np.asarray(split.y_test, dtype=np.int8)
+    if split.amounts_test is not None:
+        arrays["amounts_val.npy"] = np.asarray(split.amounts_val, np.float64)
+        arrays["amounts_test.npy"] = np.asarray(split.amounts_test, np.float64)
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -81,6 +81,14 @@ def save_comparison(
         "runs": runs,
         "results": results,
     }
+    if isinstance(target, str | Path):
+        with atomic_file(target) as handle:  # a killed save never leaves half a file
+            _write(handle, manifest, arrays)
+    else:
+        _write(target, manifest, arrays)
+
+
+def _write(target: IO[bytes], manifest: dict, arrays: dict[str, np.ndarray]) -> None:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MANIFEST, dump_results(manifest))
         for member, array in arrays.items():
@@ -114,7 +122,7 @@ def load_comparison(source: str | Path | IO[bytes], name: str = "") -> Compariso
         )
         runs: dict[str, list[Run]] = {}
         for index, entry in enumerate(manifest["runs"]):
-            run = _run(entry, y_val, y_test, name)
+            run = _run(entry, name)
             if run.error is None:
                 run.proba_val = reader.probabilities(
                     f"runs/{index:04d}_val.npy", len(y_val)
@@ -123,7 +131,9 @@ def load_comparison(source: str | Path | IO[bytes], name: str = "") -> Compariso
                     f"runs/{index:04d}_test.npy", len(y_test)
                 )
             runs.setdefault(str(entry["name"]), []).append(run)
-    comparison = Comparison(dataset, manifest["config"], runs, *amounts)
+    comparison = Comparison(
+        dataset, manifest["config"], runs, [Split(y_val, y_test, *amounts)]
+    )
     _check_agreement(comparison, manifest["results"], name)
     comparison.config = {**comparison.config, "saved": _provenance(manifest, name)}
     return comparison
@@ -225,7 +235,7 @@ class _Reader:
         return array.astype(np.float64)
 
 
-def _run(entry: Any, y_val: np.ndarray, y_test: np.ndarray, name: str) -> Run:
+def _run(entry: Any, name: str) -> Run:
     if not isinstance(entry, Mapping) or not {"name", "technique", "seed"} <= set(
         entry
     ):
@@ -236,8 +246,6 @@ def _run(entry: Any, y_val: np.ndarray, y_test: np.ndarray, name: str) -> Run:
         str(entry["technique"]),
         int(entry["seed"]),
         dict(entry.get("params") or {}),
-        y_val,
-        y_test,
         error=entry.get("error"),
     )
     for key in _RUN_FIELDS:
@@ -270,10 +278,16 @@ def _check_agreement(
 
 
 def _provenance(manifest: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """Where the file came from, and the settings it was saved at (so a reopened
+    comparison shows what was exported: its operating point, costs, objective)."""
+    config = manifest["results"]["config"]
     return {
         "file": name,
         "created_utc": manifest.get("created_utc"),
         "versions": manifest.get("versions") or {},
+        "operating_point": config.get("operating_point"),
+        "costs": config.get("costs"),
+        "threshold_objective": config.get("threshold_objective"),
     }
 
 

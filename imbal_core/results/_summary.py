@@ -26,7 +26,8 @@ from imbal_core.results._contract import (
     check_results,
     label,
 )
-from imbal_core.results._runs import Comparison, Run
+from imbal_core.results._recommend import recommend
+from imbal_core.results._runs import Comparison, Scored
 
 AT_THRESHOLD = ("precision", "recall", "f1", "accuracy", "mcc", "cost")
 """The metrics that change with the threshold (means over seeds in a summary)."""
@@ -59,9 +60,7 @@ def technique_summary(
     per_seed = [
         {
             "seed": run.seed,
-            "suggested_threshold": run.suggested_threshold(
-                objective, costs, comparison.amounts_val
-            ),
+            "suggested_threshold": run.suggested_threshold(objective, costs),
             **run.threshold_free,
             "validation_pr_auc": run.validation_pr_auc,
             "train_class_counts": run.train_class_counts,
@@ -96,20 +95,20 @@ def technique_summary(
         "pr_auc_ci95": list(pr_auc_ci),
         "pr_auc_ci_kind": pr_auc_ci_kind,
         "seeds": per_seed,
-        "curves": _curves_json(runs[0], costs, comparison.amounts_test),
+        "curves": _curves_json(runs[0], costs),
     }
     return rescore(
         base,
         runs,
         thresholds_at(OperatingPoint.parse(threshold), runs, per_seed),
         costs,
-        comparison.amounts_test,
-        comparison.amounts_val,
     )
 
 
 def thresholds_at(
-    point: OperatingPoint, runs: Sequence[Run], per_seed: Sequence[Mapping[str, Any]]
+    point: OperatingPoint,
+    runs: Sequence[Scored],
+    per_seed: Sequence[Mapping[str, Any]],
 ) -> list[float]:
     """Each run's threshold at ``point``, from its validation split only."""
     return [
@@ -130,7 +129,7 @@ def _epochs(per_seed: Sequence[Mapping[str, Any]]) -> dict[str, float]:
 
 
 def _pr_auc_interval(
-    runs: Sequence[Run], per_seed: Sequence[Mapping[str, Any]]
+    runs: Sequence[Scored], per_seed: Sequence[Mapping[str, Any]]
 ) -> tuple[float, tuple[float, float], str]:
     """Mean PR-AUC, its 95 % interval and what kind of interval it is.
 
@@ -149,11 +148,9 @@ def _pr_auc_interval(
 
 def rescore(
     summary: Mapping[str, Any],
-    runs: Sequence[Run],
+    runs: Sequence[Scored],
     threshold: float | Sequence[float],
     costs: Costs,
-    amounts_test: np.ndarray | None = None,
-    amounts_val: np.ndarray | None = None,
 ) -> TechniqueSummary:
     """``summary`` with its threshold-dependent fields recomputed at ``threshold``.
 
@@ -167,17 +164,12 @@ def rescore(
     thresholds = [threshold] * len(runs) if np.isscalar(threshold) else list(threshold)
     seeds, report = [], None
     for run, old, used in zip(runs, summary["seeds"], thresholds, strict=True):
-        cost = evaluate.cost_curve(
-            run.y_test, run.proba_test, used, costs, amounts_test
-        )[0]
-        at = fields_at(run.counts_at(used), cost)
+        at = fields_at(run.counts_at(used), run.cost_at(used, costs))
         seed_report = at.pop("classification_report")  # the first seed's is kept
         report = report or seed_report
-        val_cost = evaluate.cost_curve(
-            run.y_val, run.proba_val, used, costs, amounts_val
-        )[0]
+        val_cost = run.cost_at(used, costs, on="validation")
         seeds.append(
-            {**old, "threshold": float(used), **at, "validation_cost": float(val_cost)}
+            {**old, "threshold": float(used), **at, "validation_cost": val_cost}
         )
     return {
         **summary,
@@ -226,6 +218,9 @@ def at_threshold(results: Mapping[str, Any], threshold: float) -> Results:
                 }
             )
             summary["seeds"] = [first]
+    if (results.get("recommendation") or {}).get("criterion", "").endswith("cost"):
+        # Chosen by validation cost at the old thresholds: no longer what it says.
+        results.pop("recommendation")
     config = results["config"]
     config["threshold"] = used if used is not None else float(threshold)
     config["operating_point"] = OperatingPoint(
@@ -237,9 +232,7 @@ def at_threshold(results: Mapping[str, Any], threshold: float) -> Results:
     return results
 
 
-def _curves_json(
-    run: Run, costs: Costs, amounts_test: np.ndarray | None
-) -> dict[str, Any]:
+def _curves_json(run: Scored, costs: Costs) -> dict[str, Any]:
     """Enough of the first seed's test curves to redraw every chart from the JSON alone."""
     grid = evaluate.THRESHOLD_GRID
     curves = run.curves
@@ -261,7 +254,7 @@ def _curves_json(
             ).tolist(),
             "cost": rounded(
                 evaluate.cost_curve(
-                    run.y_test, run.proba_test, grid, costs, amounts_test
+                    run.y_test, run.proba_test, grid, costs, run.split.amounts_test
                 )
             ),
         },
@@ -303,31 +296,8 @@ def results_json(
             for name in comparison.runs
         },
     }
+    recommendation = recommend(comparison, result["techniques"], costs, objective)
+    if recommendation is not None:
+        result["recommendation"] = recommendation
     result["config"]["evaluation_seconds"] = round(time.perf_counter() - started, 4)
     return result
-
-
-def comparison_of(
-    dataset: Any,
-    names: Sequence[str],
-    options: dict[str, Any],
-    seeds: Sequence[int],
-    runs: dict[str, list[Run]],
-    sweeps: Mapping[str, Sequence[float]] | None = None,
-) -> Comparison:
-    """The one way a Comparison is assembled from a prepared Dataset and its runs
-    (CLI, dashboard and benchmark alike). ``names`` are techniques or variants."""
-    from imbal_core import techniques  # metadata only
-
-    notes = techniques.option_notes(len(dataset.y_train), options)
-    config = {
-        "techniques": list(names),
-        "seeds": list(seeds),
-        **options,
-        "notes": notes,
-    }
-    if sweeps:
-        config["sweeps"] = {k: list(v) for k, v in sweeps.items()}
-    return Comparison(
-        dataset.summary(), config, runs, dataset.amount_val, dataset.amount_test
-    )

@@ -65,14 +65,7 @@ class ComparisonView:
         if base.get("status") != "ok":
             return base
         runs = self.comparison.ok_runs(name)
-        return rescore(
-            base,
-            runs,
-            thresholds_at(point, runs, base["seeds"]),
-            costs,
-            self.comparison.amounts_test,
-            self.comparison.amounts_val,
-        )
+        return rescore(base, runs, thresholds_at(point, runs, base["seeds"]), costs)
 
     def results_json(
         self, threshold: float | OperatingPoint, costs: Costs, objective: str = "f1"

@@ -96,7 +96,7 @@ def split_params(
 
 
 def validate_options(
-    train_rows: int, names: Sequence[str], options: dict[str, Any]
+    names: Sequence[str], options: dict[str, Any]
 ) -> dict[str, dict[str, Any]]:
     """Check names and hyperparameters before any training; returns each technique's share."""
     if not names:

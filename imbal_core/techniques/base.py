@@ -108,10 +108,6 @@ class Technique:
         for param in self.params:
             setattr(self, param.name, params.get(param.name, param.default))
 
-    def get_params(self) -> dict[str, Any]:
-        """Own hyperparameters, with defaults filled in."""
-        return {p.name: getattr(self, p.name) for p in self.params}
-
     def fit(
         self,
         X: np.ndarray,
@@ -184,7 +180,8 @@ class MLPTechnique(Technique):
         return X, y
 
     def loss(self) -> Any:
-        return "binary_crossentropy"
+        """The Keras loss on logits (None: cross-entropy, the seed's)."""
+        return None
 
     def class_weight(self, y: np.ndarray) -> dict[int, float] | None:
         return None

@@ -13,7 +13,7 @@ import pytest
 from contract.test_bad_input import DATA_CASES
 from streamlit.testing.v1 import AppTest
 
-from imbal_core.results import Comparison
+from imbal_core.results import Comparison, Split
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -28,7 +28,8 @@ UI_CASES = [
 
 @pytest.fixture(scope="module")
 def earlier(tiny_dataset):
-    return Comparison(tiny_dataset.summary(), {"techniques": []}, {})
+    split = Split(tiny_dataset.y_val, tiny_dataset.y_test)
+    return Comparison(tiny_dataset.summary(), {"techniques": []}, {}, [split])
 
 
 def open_data_page(**state) -> AppTest:

@@ -20,7 +20,9 @@ from imbal_core.evaluate import Costs
 from imbal_core.results import Comparison, Run
 from imbal_core.techniques import REGISTRY, base
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "3_Compare.py")
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "3_Compare.py")
+APP = str(ROOT / "app.py")
 HOSTILE = "<script>alert(1)</script>**bold** [x](javascript:alert(1))"
 
 
@@ -35,6 +37,15 @@ def open_page(comparison: Comparison | None = None, **state) -> AppTest:
     return at
 
 
+def page_costs(at: AppTest) -> Costs:
+    """The costs the page's widgets hold (what every figure and table used)."""
+    by_amount = at.session_state["cost_mode"] == "amount"
+    return Costs(
+        missed=None if by_amount else float(at.session_state["cost_missed"]),
+        review=float(at.session_state["cost_review"]),
+    )
+
+
 def figure(at: AppTest, title: str) -> dict:
     """The plotly JSON the page sent, found by the start of its title."""
     for element in at.get("plotly_chart"):
@@ -45,26 +56,29 @@ def figure(at: AppTest, title: str) -> dict:
 
 
 def matrix_figure(at: AppTest) -> dict:
-    """The overview's confusion matrices (untitled, to fit one screen): the heatmaps
-    whose cells read "TN ..."."""
+    """The overview's confusion matrices (untitled, to fit one screen): the first
+    figure of heatmaps."""
     for element in at.get("plotly_chart"):
         spec = json.loads(element.proto.spec)
-        if str(spec["data"][0].get("text", [[""]])[0][0]).startswith("TN "):
+        if spec["data"] and spec["data"][0].get("type") == "heatmap":
             return spec
     raise AssertionError("no confusion matrices on the page")
 
 
 def matrices(at: AppTest) -> dict[str, list[list[int]]]:
-    """Confusion matrices as drawn: label → [[tn, fp], [fn, tp]] read back from the cell text."""
+    """Confusion matrices as drawn: label → [[tn, fp], [fn, tp]], read back from each
+    cell's text (its count) and checked against its hover ("TN 1,234 (…)")."""
     result = {}
     for trace in matrix_figure(at)["data"]:
-        cells = [
-            [
-                int(re.match(r"[A-Z]{2} ([\d,]+)<br>", c).group(1).replace(",", ""))
-                for c in row
-            ]
-            for row in trace["text"]
-        ]
+        cells = []
+        for r, row in enumerate(trace["text"]):
+            counts = []
+            for c, text in enumerate(row):
+                count = int(re.match(r"([\d,]+)<br>", text).group(1).replace(",", ""))
+                kind = (("TN", "FP"), ("FN", "TP"))[r][c]
+                assert trace["customdata"][r][c].startswith(f"{kind} {count:,} (")
+                counts.append(count)
+            cells.append(counts)
         result[trace["name"]] = cells
     return result
 
@@ -87,13 +101,16 @@ def rendered(markdown: str) -> str:
 
 
 def with_runs(comparison: Comparison, runs: dict[str, list[Run]]) -> Comparison:
-    return Comparison(
-        comparison.dataset,
-        comparison.config,
-        runs,
-        comparison.amounts_val,
-        comparison.amounts_test,
-    )
+    return Comparison(comparison.dataset, comparison.config, runs, comparison.splits)
+
+
+def scored(comparison: Comparison) -> dict:
+    """Each technique's finished runs, scored against the comparison's labels."""
+    return {name: comparison.ok_runs(name) for name in comparison.runs}
+
+
+def at_threshold(run, threshold: float) -> dict:
+    return evaluate.at_counts(run.counts_at(threshold))
 
 
 @pytest.fixture
@@ -135,7 +152,7 @@ def test_renders_every_section_with_a_comparison(tiny_comparison):
     assert (slider.min, slider.max, slider.step) == (0.0, 1.0, 0.01)
     # The answer first: the operating point, the headline table, the matrices.
     assert at.radio(key="compare_at").value == "threshold"
-    assert "#### At threshold 0.50" in text_of(at.markdown)
+    assert "#### At the same threshold (0.50)" in text_of(at.markdown)
     headline = at.dataframe[0].value
     assert list(headline.columns) == [
         "Threshold",
@@ -170,11 +187,11 @@ def test_renders_every_section_with_a_comparison(tiny_comparison):
         "Class counts",
     ):
         figure(at, title)
-    suggested = frame(at, "Suggested (validation)")
+    suggested = frame(at, "Suggested threshold")
     for name in names:
-        run = tiny_comparison.runs[name][0]
+        run = tiny_comparison.ok_runs(name)[0]
         assert suggested.loc[
-            results.label(name), "Suggested (validation)"
+            results.label(name), "Suggested threshold"
         ] == pytest.approx(run.suggested_threshold("f1"))
     reports = [c.value for c in at.code]
     assert len(reports) == len(names) and all(
@@ -182,15 +199,14 @@ def test_renders_every_section_with_a_comparison(tiny_comparison):
     )
     metrics = frame(at, "Accuracy")
     assert list(metrics.columns)[-1] == "Accuracy"
-    assert metrics["Best on test"].str.contains("★ PR-AUC").sum() == 1
+    assert "Best on test" not in metrics.columns  # best values are highlighted instead
     assert {n.label for n in at.number_input} >= {
         "Cost per alert reviewed",
         "Analyst capacity: alerts reviewed (k)",
     }
-    counts = frame(at, "positive share")
+    counts = frame(at, "Positive share")
     assert {"train", "validation", "test"} <= set(counts.index)
     assert "**Recall**" in text_of(at.markdown)
-    assert isinstance(at.session_state["costs"], Costs)
 
 
 # ------------------------------------------------------------------ threshold
@@ -203,14 +219,14 @@ def test_moving_the_threshold_rescores_every_technique_without_training(
         at.slider(key="threshold").set_value(threshold).run()
         assert not at.exception
         drawn = matrices(at)
-        for name, runs in tiny_comparison.runs.items():
+        for name, runs in scored(tiny_comparison).items():
             assert (
-                drawn[results.label(name)] == runs[0].at(threshold)["confusion_matrix"]
+                drawn[results.label(name)]
+                == at_threshold(runs[0], threshold)["confusion_matrix"]
             ), (name, threshold)
         table = frame(at, "Accuracy")
-        assert (table["Threshold"] == threshold).all()
-        assert (at.dataframe[0].value["Threshold"] == threshold).all()
-        costs = at.session_state["costs"]
+        assert (at.dataframe[0].value["Threshold"] == threshold).all()  # the headline
+        costs = page_costs(at)
         for name in (
             tiny_comparison.runs
         ):  # the page's fast re-scoring agrees with the engine's summary
@@ -241,7 +257,7 @@ def test_moving_the_threshold_rescores_every_technique_without_training(
 def test_applying_a_suggested_threshold_moves_the_slider(tiny_comparison):
     at = open_page(tiny_comparison)
     suggestions = {
-        n: r[0].suggested_threshold("f1") for n, r in tiny_comparison.runs.items()
+        n: r[0].suggested_threshold("f1") for n, r in scored(tiny_comparison).items()
     }
     pick = max(suggestions, key=lambda n: abs(suggestions[n] - 0.5))
     assert suggestions[pick] != 0.5
@@ -250,32 +266,30 @@ def test_applying_a_suggested_threshold_moves_the_slider(tiny_comparison):
     assert not at.exception
     assert at.slider(key="threshold").value == pytest.approx(suggestions[pick])
     drawn = matrices(at)
-    for name, runs in tiny_comparison.runs.items():
+    for name, runs in scored(tiny_comparison).items():
         assert (
             drawn[results.label(name)]
-            == runs[0].at(suggestions[pick])["confusion_matrix"]
+            == at_threshold(runs[0], suggestions[pick])["confusion_matrix"]
         )
 
 
 def test_cost_panel_drives_costs_and_cost_based_suggestions(tiny_comparison):
     at = open_page(tiny_comparison)
-    if tiny_comparison.amounts_test is not None:
-        at.radio(key="cost_mode").set_value(
-            "A fixed amount"
-        ).run()  # enables the fixed amount
+    if tiny_comparison.has_amounts:
+        at.radio(key="cost_mode").set_value("fixed").run()  # enables the fixed amount
     at.number_input(key="cost_missed").set_value(500.0)
     at.number_input(key="cost_review").set_value(1.0)
     at.radio(key="objective").set_value("cost").run()
     assert not at.exception
     costs = Costs(missed=500.0, review=1.0)
-    assert at.session_state["costs"] == costs
-    suggested = frame(at, "Suggested (validation)")
+    assert page_costs(at) == costs
+    suggested = frame(at, "Suggested threshold")
     bars = figure(at, "Total cost")["data"][0]
-    for i, (name, runs) in enumerate(tiny_comparison.runs.items()):
+    for i, (name, runs) in enumerate(scored(tiny_comparison).items()):
         run = runs[0]
-        expected = run.suggested_threshold("cost", costs, tiny_comparison.amounts_val)
+        expected = run.suggested_threshold("cost", costs)
         assert suggested.loc[
-            results.label(name), "Suggested (validation)"
+            results.label(name), "Suggested threshold"
         ] == pytest.approx(expected)
         cost = evaluate.cost_curve(run.y_test, run.proba_test, 0.5, costs)[0]
         assert bars["y"][i] == pytest.approx(cost)
@@ -284,10 +298,10 @@ def test_cost_panel_drives_costs_and_cost_based_suggestions(tiny_comparison):
 def test_precision_at_top_k_follows_the_analyst_capacity(tiny_comparison):
     at = open_page(tiny_comparison)
     at.number_input(key="top_k").set_value(10).run()
-    table = frame(at, "Precision in top 10")
-    for name, runs in tiny_comparison.runs.items():
+    table = frame(at, "Precision in top k")
+    for name, runs in scored(tiny_comparison).items():
         expected = evaluate.precision_at_top(runs[0].y_test, runs[0].proba_test, 10)
-        assert table.loc[results.label(name), "Precision in top 10"] == pytest.approx(
+        assert table.loc[results.label(name), "Precision in top k"] == pytest.approx(
             expected
         )
 
@@ -295,17 +309,7 @@ def test_precision_at_top_k_follows_the_analyst_capacity(tiny_comparison):
 # ------------------------------------------------------------ failures, seeds
 def test_a_failed_technique_shows_its_error_while_the_others_render(tiny_comparison):
     runs = dict(tiny_comparison.runs)
-    good = runs["smote"][0]
-    runs["smote"] = [
-        Run(
-            "smote",
-            42,
-            {},
-            good.y_val,
-            good.y_test,
-            error="MemoryError: too big (in _resample)",
-        )
-    ]
+    runs["smote"] = [Run("smote", 42, {}, error="MemoryError: too big (in _resample)")]
     at = open_page(with_runs(tiny_comparison, runs))
     warning = rendered(text_of(at.warning))
     assert "**SMOTE** failed: MemoryError: too big (in _resample)" in warning
@@ -324,8 +328,6 @@ def _jittered(run: Run, seed: int, scale: float) -> Run:
         run.technique,
         seed,
         run.params,
-        run.y_val,
-        run.y_test,
         jitter(run.proba_val),
         jitter(run.proba_test),
         run.train_class_counts,
@@ -342,14 +344,15 @@ def test_several_seeds_show_confidence_intervals_and_a_paired_verdict(tiny_compa
         for name in ("baseline", "class_weight")
     }
     at = open_page(with_runs(tiny_comparison, runs))
+    y = tiny_comparison.splits[0].y_test
     ci = frame(at, "Seeds")
     assert (ci["Seeds"] == 3).all() and " to " in ci.loc["Baseline", "PR-AUC"]
     assert figure(at, "Positive class")["data"][0]["error_y"]["array"] is not None
     at.selectbox(key="paired_a").set_value("class_weight").run()
     at.selectbox(key="paired_b").set_value("baseline").run()
     verdict = evaluate.paired_comparison(
-        [r.threshold_free["pr_auc"] for r in runs["class_weight"]],
-        [r.threshold_free["pr_auc"] for r in runs["baseline"]],
+        [evaluate.average_precision(y, r.proba_test) for r in runs["class_weight"]],
+        [evaluate.average_precision(y, r.proba_test) for r in runs["baseline"]],
     )["verdict"]
     words = text_of(at.success) + text_of(at.info)
     expected = {
@@ -401,8 +404,8 @@ def test_each_compare_at_mode_sets_every_technique_s_threshold_from_validation(
     assert f"#### At {point.describe()}" in text_of(at.markdown)
     headline = at.dataframe[0].value
     drawn = matrices(at)
-    costs = at.session_state["costs"]
-    for name, runs in tiny_comparison.runs.items():
+    costs = page_costs(at)
+    for name, runs in scored(tiny_comparison).items():
         engine = results.technique_summary(tiny_comparison, name, point, costs)
         expected = point.threshold(
             runs[0].y_val, runs[0].proba_val, runs[0].suggested_threshold("f1")
@@ -410,7 +413,10 @@ def test_each_compare_at_mode_sets_every_technique_s_threshold_from_validation(
         row = headline.loc[results.label(name)]
         assert row["Threshold"] == pytest.approx(expected)
         assert row["Recall"] == pytest.approx(engine["recall"])
-        assert drawn[results.label(name)] == runs[0].at(expected)["confusion_matrix"]
+        assert (
+            drawn[results.label(name)]
+            == at_threshold(runs[0], expected)["confusion_matrix"]
+        )
         if mode == "recall":
             counts = evaluate.confusion_counts(
                 runs[0].y_val, runs[0].proba_val, expected
@@ -421,14 +427,17 @@ def test_each_compare_at_mode_sets_every_technique_s_threshold_from_validation(
 
 
 def test_the_compare_at_setting_survives_a_visit_to_another_page(tiny_comparison):
-    at = open_page(tiny_comparison)
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["comparison"] = tiny_comparison
+    at.run().switch_page("pages/3_Compare.py").run()
     at.radio(key="compare_at").set_value("alerts").run()
     at.number_input(key="alert_budget").set_value(12.5).run()
-    kept = dict(at.session_state["_operating_kept"])
-    # Another page: Streamlit drops the widgets' keys; the kept values bring them back.
-    again = open_page(tiny_comparison, _operating_kept=kept)
-    assert again.radio(key="compare_at").value == "alerts"
-    assert again.number_input(key="alert_budget").value == 12.5
+    at.switch_page("pages/4_Report.py").run()  # the Compare widgets are not drawn here
+    assert "the same alert budget (12.5 per 1,000" in text_of(at.markdown)
+    at.switch_page("pages/3_Compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="compare_at").value == "alerts"
+    assert at.number_input(key="alert_budget").value == 12.5
 
 
 # ------------------------------------------------------------- saved file
@@ -445,14 +454,12 @@ def test_an_opened_saved_comparison_draws_the_same_page(tiny_dataset):
     at three thresholds and in every Compare-at mode."""
     import io
 
-    from imbal_core.execution import run_comparison
+    from imbal_core.execution import plan_runs, run_comparison
 
-    trained = run_comparison(
-        tiny_dataset,
-        ["baseline", "class_weight"],
-        {"epochs": 2, "batch_size": 128},
-        seeds=(1, 2),
+    plan = plan_runs(
+        ["baseline", "class_weight"], {"epochs": 2, "batch_size": 128}, (1, 2)
     )
+    trained = run_comparison(tiny_dataset, plan)
     buffer = io.BytesIO()
     results.save_comparison(trained, results.results_json(trained), buffer)
     buffer.seek(0)

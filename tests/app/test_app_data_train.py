@@ -32,7 +32,7 @@ def small_default(monkeypatch, tmp_path):
 def earlier_comparison(tiny_dataset) -> Comparison:
     """A one-run comparison standing for "results the user already has" (cheap to build)."""
     comparison = run_comparison(
-        tiny_dataset, ["baseline"], {"epochs": 1, "batch_size": 256}, [8]
+        tiny_dataset, plan_runs(["baseline"], {"epochs": 1, "batch_size": 256}, [8])
     )
     assert comparison.ok_runs("baseline"), comparison.error("baseline")
     return comparison
@@ -102,7 +102,7 @@ def test_data_page_shows_the_dataset_in_use(tiny_dataset):
     assert "dropped ['Time']" in texts(at.text)
     split_table = at.dataframe[-1].value
     assert list(split_table.index) == ["train", "validation", "test"]
-    assert int(split_table["positive"].sum()) == 60
+    assert int(split_table["Positive"].sum()) == 60
     assert at.radio(key="data_source").value == "demo"  # no real file here
 
 
@@ -233,8 +233,8 @@ def test_train_stores_a_comparison_and_the_same_config_is_a_cache_hit(tiny_datas
     assert "0 from the cache" in texts(at.success)
     table = at.dataframe[-1].value
     # A 1-epoch baseline on 1,920 rows may rightly be flagged "did not learn".
-    assert all(status.startswith("ok") for status in table["status"])
-    assert table["PR-AUC (test)"].between(0, 1).all()
+    assert all(status.startswith("ok") for status in table["Status"])
+    assert table["PR-AUC"].between(0, 1).all()
 
     submit(at, ["baseline", "class_weight"], seed=7)
     again = at.session_state["comparison"]
@@ -244,8 +244,8 @@ def test_train_stores_a_comparison_and_the_same_config_is_a_cache_hit(tiny_datas
     assert "2 from the cache" in texts(at.success)
 
     options = {"epochs": 1, "batch_size": 256, "patience": 0}
-    (spec,) = plan_runs(["baseline"], options, [7])
-    cached = training.run_cache().get(tiny_dataset.fingerprint, spec)
+    (spec,) = plan_runs(["baseline"], options, [7]).specs
+    cached = training.run_cache().get(spec.key(tiny_dataset.fingerprint))
     assert cached is comparison.runs["baseline"][0]
 
 
@@ -257,7 +257,7 @@ def test_a_failing_technique_shows_its_error_and_the_others_finish(tiny_dataset)
     assert "SMOTE needs more than k" in comparison.error("smote")
     assert comparison.ok_runs("baseline")
     assert "SMOTE, seed 7 failed" in texts(at.error)
-    assert list(at.dataframe[-1].value["status"])[0].startswith("failed: SMOTE needs")
+    assert list(at.dataframe[-1].value["Status"])[0].startswith("failed: SMOTE needs")
 
 
 def test_a_batch_larger_than_the_training_rows_trains_with_a_visible_note(
@@ -334,7 +334,7 @@ def test_sweep_mode_trains_one_variant_per_value_and_caches_each_run(tiny_datase
     assert comparison.config["sweeps"] == {"gamma": [0.5, 1.0]}
     assert training.training_count() == before + 3
     table = at.dataframe[-1].value
-    assert list(table["technique"]) == [
+    assert list(table.index) == [
         "Focal loss (γ=0.5, α=0.25)",
         "Focal loss (γ=1, α=0.25)",
         "Baseline",
@@ -364,7 +364,7 @@ def test_a_bad_sweep_list_is_one_clear_error_and_keeps_the_results(
     at.text_input(key="sweep::focal_loss::gamma").set_value("1, two")
     at.button[0].click().run()
     assert not at.exception
-    assert "is not NAME=V1,V2" in " ".join(e.value for e in at.error)
+    assert "'1, two' is not a list of numbers" in " ".join(e.value for e in at.error)
     assert at.session_state["comparison"] is earlier_comparison
 
 
@@ -379,5 +379,5 @@ def test_early_stopping_checkbox_trains_with_patience_and_reports_epochs(tiny_da
     assert comparison.config["patience"] == 2 and comparison.config["epochs"] == 25
     table = at.dataframe[-1].value
     for _, row in table.iterrows():
-        assert 1 <= row["best epoch"] <= row["epochs run"] <= 25
-        assert row["epochs run"] == 25 or row["epochs run"] == row["best epoch"] + 2
+        assert 1 <= row["Best epoch"] <= row["Epochs run"] <= 25
+        assert row["Epochs run"] == 25 or row["Epochs run"] == row["Best epoch"] + 2

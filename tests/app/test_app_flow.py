@@ -20,11 +20,11 @@ def confusion_counts(at: AppTest) -> list[tuple[int, ...]]:
     """(tn, fp, fn, tp) per technique, read back from the drawn heatmaps' cell text."""
     for element in at.get("plotly_chart"):
         spec = json.loads(element.proto.spec)
-        if str(spec["data"][0].get("text", [[""]])[0][0]).startswith("TN "):
+        if spec["data"] and spec["data"][0].get("type") == "heatmap":
             return [
                 tuple(
                     int(re.match(r"[A-Z]{2} ([\d,]+)", c).group(1).replace(",", ""))
-                    for row in t["text"]
+                    for row in t["customdata"]
                     for c in row
                 )
                 for t in spec["data"]

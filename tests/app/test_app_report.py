@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from imbal_core.evaluate import Costs
 from imbal_core.techniques import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +54,9 @@ def test_with_a_comparison_it_offers_four_safe_downloads(tiny_dataset, tiny_comp
         dataset=tiny_dataset,
         comparison=tiny_comparison,
         threshold=0.3,
-        costs=Costs(missed=250.0, review=2.0),
+        cost_mode="fixed",
+        cost_missed=250.0,
+        cost_review=2.0,
     )
     buttons = downloads(at)
     assert [b.proto.label for b in buttons] == [
@@ -73,7 +74,7 @@ def test_with_a_comparison_it_offers_four_safe_downloads(tiny_dataset, tiny_comp
     assert [r[0] for r in rows[1:]] == [REGISTRY[n].label for n in tiny_comparison.runs]
     # The preview table and the synthetic warning.
     frame = at.dataframe[0].value
-    assert list(frame["Technique"]) == [REGISTRY[n].label for n in tiny_comparison.runs]
+    assert list(frame.index) == [REGISTRY[n].label for n in tiny_comparison.runs]
     assert "Accuracy" in frame.columns and "PR-AUC" in frame.columns
     assert "SYNTHETIC" in " ".join(w.value for w in at.warning)
     assert "0.30" in " ".join(m.value for m in at.markdown)
@@ -86,8 +87,8 @@ def test_a_hostile_technique_error_is_shown_as_text(tiny_dataset, tiny_compariso
     failing.error = "label <script>alert(1)</script> **bold**"
     failing.proba_val = failing.proba_test = None
     broken.runs["smote"] = [failing]
-    # Only Compare's kept copy of the threshold is left after a page switch: the page uses it.
-    at = open_report(dataset=tiny_dataset, comparison=broken, _threshold_kept=0.2)
+    # The Compare page's threshold, kept for the session: the Report page uses it.
+    at = open_report(dataset=tiny_dataset, comparison=broken, threshold=0.2)
     assert at.session_state["_report_exports"][2][0]["config"]["threshold"] == 0.2
     errors = " ".join(e.value for e in at.error)
     assert "SMOTE failed" in errors

@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 
+from benchmarks import harness, measure
 from benchmarks import run as bench
 from imbal_core.data import load_source
 from imbal_core.techniques.balanced_bagging import BalancedBagging
@@ -73,14 +74,14 @@ def test_benchmark_end_to_end_writes_table_json_and_markdown(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_small_csv_cli_measurement_times_the_whole_command():
-    result = bench.measure_cli(rows=600, seeds=1, epochs=1)
+    result = harness.measure_cli(rows=600, seeds=1, epochs=1)
     assert result["wall_s"] > 0 and result["load_before"] >= 0
     assert result["techniques"] == 7 and result["rows"] == 600
     assert result["failed"] == []
 
 
 def test_slider_timing_covers_every_technique(monkeypatch):
-    result = bench._run_slider({"test_rows": 2000})
+    result = measure._run_slider({"test_rows": 2000})
     assert result["techniques"] == 7 and result["test_rows"] == 2000
     assert (
         0 < result["metrics_only_ms"] and 0 < result["move_ms"] <= result["move_max_ms"]

@@ -22,11 +22,17 @@ from imbal_core.data import make_demo, prepare
 from imbal_core.errors import CANCELLED
 from imbal_core.execution import (
     InlineExecutor,
+    Listener,
     LocalExecutor,
-    collect,
     plan_runs,
     run_comparison,
 )
+
+
+def collect(executor, dataset, plan):
+    """Every run of ``plan``, grouped by column (the pipeline, without a cache)."""
+    return run_comparison(dataset, plan, executor).runs
+
 
 pytestmark = pytest.mark.slow  # spawns worker processes that each import TensorFlow
 OPTIONS = {"epochs": 2, "batch_size": 64, "n_estimators": 2, "k_neighbors": 3}
@@ -50,7 +56,7 @@ def dataset():
 
 @pytest.fixture(scope="module")
 def inline_comparison(dataset):
-    return run_comparison(dataset, NAMES, OPTIONS, (3, 4), InlineExecutor())
+    return run_comparison(dataset, plan_runs(NAMES, OPTIONS, (3, 4)), InlineExecutor())
 
 
 def assert_same_runs(a, b):
@@ -71,11 +77,14 @@ def test_a_local_pool_gives_the_inline_runs_whatever_the_worker_count(
 ):
     executor = LocalExecutor(workers)
     try:
-        comparison = run_comparison(dataset, NAMES, OPTIONS, (3, 4), executor)
+        comparison = run_comparison(
+            dataset, plan_runs(NAMES, OPTIONS, (3, 4)), executor
+        )
     finally:
         executor.close()
     assert_same_runs(comparison, inline_comparison)
-    assert comparison.runs["baseline"][0].y_test is dataset.y_test  # not a copy
+    # Labels live on the comparison, once: the dataset's own arrays, never a copy.
+    assert comparison.splits[0].y_test is dataset.y_test
 
 
 def test_the_ray_executor_gives_the_local_runs(dataset, inline_comparison):
@@ -86,12 +95,41 @@ def test_the_ray_executor_gives_the_local_runs(dataset, inline_comparison):
     from imbal_core.execution._ray import RayExecutor
 
     executor = RayExecutor()
-    comparison = run_comparison(dataset, NAMES, OPTIONS, (3, 4), executor)
+    comparison = run_comparison(dataset, plan_runs(NAMES, OPTIONS, (3, 4)), executor)
     assert_same_runs(comparison, inline_comparison)
 
 
+class Recorder(Listener):
+    """Every event the pipeline tells a listener, in order."""
+
+    def __init__(self):
+        self.events = []
+
+    def progress(self, index, fraction, message):
+        self.events.append(("progress", index, message))
+
+    def finished(self, index, run, so_far):
+        self.events.append(("finished", index, run.ok))
+
+
+def test_on_ray_the_listener_hears_each_epoch_before_the_run_finishes(dataset):
+    """Issue #18: Ray streams per-epoch progress like the local pool (an actor the
+    tasks post to and the driver reads each tick)."""
+    if os.environ.get("CI") and not os.environ.get("IMBAL_RAY_ADDRESS"):
+        pytest.fail("CI must start Ray and set IMBAL_RAY_ADDRESS (see .ci/run)")
+    from imbal_core.execution._ray import RayExecutor
+
+    recorder = Recorder()
+    plan = plan_runs(["baseline"], {**OPTIONS, "epochs": 5}, [1])
+    run_comparison(dataset, plan, RayExecutor(), listener=recorder)
+    finished = recorder.events.index(("finished", 0, True))
+    epochs = [e for e in recorder.events[:finished] if e[0] == "progress"]
+    assert [e[2].split(",")[0] for e in epochs] == [f"epoch {i}/5" for i in range(1, 6)]
+    assert not any(e[0] == "progress" for e in recorder.events[finished:])
+
+
 def test_runs_stream_as_they_finish_with_progress(dataset):
-    specs = plan_runs(["baseline", "smote"], OPTIONS, (1, 2, 3))
+    specs = plan_runs(["baseline", "smote"], OPTIONS, (1, 2, 3)).specs
     executor = LocalExecutor(2)
     try:
         events = list(executor.stream(dataset, specs))
@@ -109,8 +147,9 @@ def test_runs_stream_as_they_finish_with_progress(dataset):
 
 def test_closing_a_stream_cancels_queued_and_running_runs(dataset):
     long = {**OPTIONS, "epochs": 1000}  # minutes each if nothing stopped them
-    specs = plan_runs(["baseline"], OPTIONS, [1]) + plan_runs(
-        ["baseline"], long, [2, 3, 4, 5]
+    specs = (
+        plan_runs(["baseline"], OPTIONS, [1]).specs
+        + plan_runs(["baseline"], long, [2, 3, 4, 5]).specs
     )
     executor = LocalExecutor(2)
     try:
@@ -132,13 +171,13 @@ def test_closing_a_stream_cancels_queued_and_running_runs(dataset):
 
 
 def test_a_cancelled_inline_run_reports_why(dataset):
-    specs = plan_runs(["baseline"], {**OPTIONS, "epochs": 1000}, [1, 2])
+    specs = plan_runs(["baseline"], {**OPTIONS, "epochs": 1000}, [1, 2]).specs
     executor = InlineExecutor()
     stream = executor.stream(dataset, specs)
     assert next(stream).index is not None or True  # training has started
     stream.close()  # joins the worker thread: it stops at its next epoch
     events = list(
-        InlineExecutor().stream(dataset, plan_runs(["baseline"], OPTIONS, [1]))
+        InlineExecutor().stream(dataset, plan_runs(["baseline"], OPTIONS, [1]).specs)
     )
     assert events[-1].run.ok
     assert CANCELLED == "cancelled before it finished"

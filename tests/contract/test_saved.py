@@ -19,7 +19,7 @@ import pytest
 from imbal_core import figures, tables
 from imbal_core.errors import InputError
 from imbal_core.evaluate import Costs, OperatingPoint
-from imbal_core.execution import run_comparison
+from imbal_core.execution import plan_runs, run_comparison
 from imbal_core.results import (
     ComparisonView,
     load_comparison,
@@ -41,12 +41,12 @@ POINTS = [
 @pytest.fixture(scope="module")
 def trained(tiny_dataset):
     """2 techniques x 2 seeds, trained in this process, and its saved file."""
-    comparison = run_comparison(
-        tiny_dataset,
+    plan = plan_runs(
         ["baseline", "smote"],
         {"epochs": 2, "batch_size": 128, "k_neighbors": 3},
-        seeds=(1, 2),
+        (1, 2),
     )
+    comparison = run_comparison(tiny_dataset, plan)
     buffer = io.BytesIO()
     save_comparison(comparison, results_json(comparison), buffer)
     return comparison, buffer.getvalue()
@@ -90,7 +90,12 @@ def test_the_file_keeps_probabilities_exactly_and_says_where_it_came_from(traine
             np.testing.assert_array_equal(a.proba_test, b.proba_test)
             np.testing.assert_array_equal(a.proba_val, b.proba_val)
             assert (a.seed, a.params, a.warnings) == (b.seed, b.params, b.warnings)
-    np.testing.assert_array_equal(opened.amounts_test, comparison.amounts_test)
+    for key in ("y_val", "y_test", "amounts_val", "amounts_test"):
+        mine, theirs = (
+            getattr(opened.splits[0], key),
+            getattr(comparison.splits[0], key),
+        )
+        np.testing.assert_array_equal(mine, theirs)
     assert opened.dataset == comparison.dataset
     saved_by = opened.config["saved"]
     assert saved_by["file"] == "night-run.zip" and saved_by["created_utc"]

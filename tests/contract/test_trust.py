@@ -16,7 +16,7 @@ import pytest
 from imbal_core import evaluate, report
 from imbal_core.cli import main
 from imbal_core.data import make_demo, prepare
-from imbal_core.execution import run_comparison
+from imbal_core.execution import plan_runs, run_comparison
 from imbal_core.results import dump_results, results_json
 
 
@@ -66,7 +66,7 @@ def test_missing_amounts_are_imputed_from_training_with_a_note(gappy_amounts):
 
 def test_costs_stay_finite_and_results_are_strict_json(gappy_amounts):
     dataset = prepare(gappy_amounts, source="gappy.csv")
-    comparison = run_comparison(dataset, ["baseline"], {"epochs": 1})
+    comparison = run_comparison(dataset, plan_runs(["baseline"], {"epochs": 1}, [42]))
     results = results_json(comparison, None, objective="cost")
     summary = results["techniques"]["baseline"]
     assert (

@@ -104,6 +104,25 @@ def loaded_libraries(pid: int) -> str:
     return Path(f"/proc/{pid}/maps").read_text()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process ``pid`` has used so far (``/proc/PID/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def horizontally_cut(page: Page) -> list[str]:
+    """The tables on screen whose columns do not fit their width (a scroll bar to the
+    right): the start of each one's text."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+          .filter(frame => frame.offsetParent !== null)
+          .filter(frame => [...frame.querySelectorAll('*')].some(
+              el => el.scrollWidth > el.clientWidth + 2
+                    && getComputedStyle(el).overflowX.match(/auto|scroll/)))
+          .map(frame => frame.innerText.slice(0, 80))"""
+    )
+
+
 def free_port() -> int:
     """A TCP port that was free a moment ago (the OS picks it)."""
     with socket.socket() as sock:
@@ -136,11 +155,9 @@ def streamlit_server(
         "127.0.0.1",
         "--server.headless",
         "true",
-        "--server.fileWatcherType",
-        "none",  # no reruns because a file changed mid-test
         "--browser.gatherUsageStats",
         "false",
-    ]
+    ]  # the file watcher is off by .streamlit/config.toml (what users get), not here
     full_env = {
         **os.environ,
         "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -272,7 +289,7 @@ def open_page(page: Page, name: str, timeout: float = 300_000) -> None:
     """Click the sidebar entry ``name`` (a client-side switch: the session is kept,
     unlike ``page.goto(url + "/Name")``, which would start a new session)."""
     link = page.locator('[data-testid="stSidebarNav"] a').filter(
-        has_text=re.compile(rf"^\s*{re.escape(name)}\s*$")
+        has_text=re.compile(rf"{re.escape(name)}\s*$")  # after the page's icon
     )
     with rerun(page, timeout):
         link.first.click()

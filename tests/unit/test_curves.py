@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from imbal_core import evaluate, figures
-from imbal_core.results import Comparison, Run, results_json
+from imbal_core.results import Comparison, Run, Split, results_json
 
 ROWS, POSITIVES = 60_000, 102  # 0.17 % positives
 TOLERANCE = 0.01  # how far a dot may sit from its line (axes run 0..1)
@@ -179,8 +179,6 @@ def comparison(test_split) -> Comparison:
                 name,
                 42,
                 {},
-                y_val,
-                y_test,
                 _scores(rng, y_val, model),
                 by_model[model],
                 {"negative": 1000, "positive": 10},
@@ -189,7 +187,7 @@ def comparison(test_split) -> Comparison:
         ]
         for name, model in TECHNIQUES.items()
     }
-    return Comparison({"test_rows": ROWS}, {}, runs)
+    return Comparison({"test_rows": ROWS}, {}, runs, [Split(y_val, y_test)])
 
 
 @pytest.mark.parametrize("threshold", [0.01, 0.05, 0.3, 0.5, 0.9, 0.99, None])

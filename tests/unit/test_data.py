@@ -104,7 +104,11 @@ def test_read_csv_accepts_bytes_and_file_objects(tmp_path):
         assert read_csv(handle).shape == (50, 4)
 
 
-def test_a_bare_carriage_return_in_the_header_is_an_input_error():
-    # Found by hypothesis: csv.reader raised its own error, not a one-line InputError.
-    with pytest.raises(InputError, match="could not be read as CSV"):
+def test_a_bare_carriage_return_is_a_line_end_not_a_crash():
+    # Found by hypothesis: csv.reader raised its own error, not a one-line InputError;
+    # read like pandas does, a lone carriage return ends a line.
+    with pytest.raises(InputError, match="has a header but no data rows"):
         read_csv(b"\r!")
+    rows = b"1,2,0\n" * 6 + b"3,4,1\n" * 6
+    with pytest.raises(InputError, match="line 15 has 1 fields but the header has 3"):
+        read_csv(b"a,b,Class\n" + rows + b"\r!")

@@ -16,7 +16,7 @@ import pytest
 
 from imbal_core import evaluate, figures, tables
 from imbal_core.evaluate import Costs
-from imbal_core.results import Comparison, Run, failed, label, ok, results_json
+from imbal_core.results import Comparison, Run, Split, failed, label, ok, results_json
 from imbal_core.techniques import REGISTRY
 
 NAMES = ("baseline", "smote", "focal_loss")
@@ -45,8 +45,6 @@ def make_comparison(
                     name,
                     seed,
                     {},
-                    y_val,
-                    y_test,
                     _probabilities(rng, y_val, skill),
                     _probabilities(rng, y_test, skill),
                     {"negative": 3000 - 100 * i, "positive": 60 + 500 * i},
@@ -55,8 +53,7 @@ def make_comparison(
             )
     for name in failed:
         runs[name] = [
-            Run(name, seed, {}, y_val, y_test, error="ValueError: boom (in fit)")
-            for seed in seeds
+            Run(name, seed, {}, error="ValueError: boom (in fit)") for seed in seeds
         ]
     dataset = {
         "class_counts": {
@@ -73,7 +70,13 @@ def make_comparison(
         "test_rows": size,
     }
     amounts = rng.exponential(80, size)
-    return Comparison(dataset, {}, runs, rng.exponential(80, size), amounts)
+    split = Split(y_val, y_test, rng.exponential(80, size), amounts)
+    return Comparison(dataset, {}, runs, [split])
+
+
+def at(run, threshold: float) -> dict:
+    """Test scores, confusion matrix and classification report at ``threshold``."""
+    return evaluate.at_counts(run.counts_at(threshold))
 
 
 def techniques_of(comparison: Comparison, threshold=0.3, costs=None) -> dict:
@@ -101,7 +104,7 @@ def traces(fig: go.Figure, kind: str) -> list:
 def test_one_heatmap_per_finished_technique_on_one_shared_colour_scale(
     comparison, techniques
 ):
-    fig = figures.confusion_matrices(techniques, 0.3)
+    fig = figures.confusion_matrices(techniques)
     heatmaps = traces(fig, "heatmap")
     assert [h.name for h in heatmaps] == [
         label(n) for n in NAMES
@@ -109,7 +112,7 @@ def test_one_heatmap_per_finished_technique_on_one_shared_colour_scale(
     assert {h.coloraxis for h in heatmaps} == {"coloraxis"}
     assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (0.0, 1.0)
     for name, heatmap in zip(NAMES, heatmaps, strict=True):
-        (tn, fp), (fn, tp) = comparison.runs[name][0].at(0.3)["confusion_matrix"]
+        (tn, fp), (fn, tp) = at(comparison.ok_runs(name)[0], 0.3)["confusion_matrix"]
         assert np.allclose(
             heatmap.z,
             [[tn / (tn + fp), fp / (tn + fp)], [fn / (fn + tp), tp / (fn + tp)]],
@@ -121,7 +124,7 @@ def test_one_heatmap_per_finished_technique_on_one_shared_colour_scale(
     # Every subplot has its own axes, so the matrices sit side by side, not on top of each other.
     assert len({h.xaxis for h in heatmaps}) == len(heatmaps)
     titles = [a.text for a in fig.layout.annotations]
-    assert titles == [f"{label(n)} (t = 0.30)" for n in NAMES]
+    assert titles == [f"{label(n)} (threshold 0.300)" for n in NAMES]
 
 
 def test_confusion_matrices_follow_the_threshold(comparison):
@@ -139,17 +142,16 @@ def test_confusion_matrices_follow_the_threshold(comparison):
 def test_pr_curves_mark_the_threshold_at_its_recall_and_precision(
     comparison, techniques
 ):
-    fig = figures.pr_curves(techniques, 0.3)
+    fig = figures.pr_curves(techniques)
     for name in NAMES:
         shown = label(name)
         curve = next(t for t in fig.data if t.name.startswith(f"{shown} (PR-AUC"))
-        marker = next(t for t in fig.data if t.name == f"{shown} @ 0.30")
-        at = comparison.runs[name][0].at(0.3)
-        assert marker.x[0] == pytest.approx(at["recall"]) and marker.y[
-            0
-        ] == pytest.approx(at["precision"])
+        marker = next(t for t in fig.data if t.name == f"{shown} @ 0.300")
+        scores = at(comparison.ok_runs(name)[0], 0.3)
+        assert marker.x[0] == pytest.approx(scores["recall"])
+        assert marker.y[0] == pytest.approx(scores["precision"])
         assert len(curve.x) > 10 and curve.mode == "lines"
-    prevalence = comparison.runs["baseline"][0].y_test.mean()
+    prevalence = comparison.ok_runs("baseline")[0].y_test.mean()
     no_skill = next(t for t in fig.data if t.name.startswith("no skill"))
     assert list(no_skill.y) == pytest.approx([prevalence, prevalence])
 
@@ -157,10 +159,10 @@ def test_pr_curves_mark_the_threshold_at_its_recall_and_precision(
 def test_roc_curves_mark_the_threshold_at_its_false_positive_rate_and_recall(
     comparison, techniques
 ):
-    fig = figures.roc_curves(techniques, 0.3)
+    fig = figures.roc_curves(techniques)
     for name in NAMES:
-        marker = next(t for t in fig.data if t.name == f"{label(name)} @ 0.30")
-        (tn, fp), (fn, tp) = comparison.runs[name][0].at(0.3)["confusion_matrix"]
+        marker = next(t for t in fig.data if t.name == f"{label(name)} @ 0.300")
+        (tn, fp), (fn, tp) = at(comparison.ok_runs(name)[0], 0.3)["confusion_matrix"]
         assert marker.x[0] == pytest.approx(fp / (fp + tn)) and marker.y[
             0
         ] == pytest.approx(tp / (tp + fn))
@@ -179,7 +181,7 @@ def test_reliability_curves_have_the_diagonal_and_a_brier_score_each(techniques)
 
 # ---------------------------------------------------------- bars and seeds
 def test_metric_bars_have_no_error_bars_with_one_seed(techniques):
-    fig = figures.metric_bars(techniques, 0.3)
+    fig = figures.metric_bars(techniques)
     assert [t.name for t in fig.data] == ["Precision", "Recall", "F1"]
     assert all(t.error_y.array is None for t in fig.data)
     assert list(fig.data[1].y) == pytest.approx(
@@ -189,7 +191,7 @@ def test_metric_bars_have_no_error_bars_with_one_seed(techniques):
 
 def test_metric_and_cost_bars_show_95_ci_error_bars_with_several_seeds():
     techniques = techniques_of(make_comparison(seeds=(1, 2, 3), failed=()))
-    recall = figures.metric_bars(techniques, 0.3).data[1]
+    recall = figures.metric_bars(techniques).data[1]
     for i, name in enumerate(NAMES):
         mean, (low, high) = evaluate.interval(
             [s["recall"] for s in techniques[name]["seeds"]],
@@ -199,8 +201,8 @@ def test_metric_and_cost_bars_show_95_ci_error_bars_with_several_seeds():
         assert recall.error_y.array[i] == pytest.approx(high - mean)
         assert recall.error_y.arrayminus[i] == pytest.approx(mean - low)
     assert max(recall.error_y.array) > 0
-    assert figures.cost_bars(techniques, 0.3).data[0].error_y.array is not None
-    assert "mean of 3 seeds" in figures.metric_bars(techniques, 0.3).layout.title.text
+    assert figures.cost_bars(techniques).data[0].error_y.array is not None
+    assert "mean of 3 seeds" in figures.metric_bars(techniques).layout.title.text
     ci = tables.metrics_ci_table(techniques)
     assert ci.loc["Baseline", "Seeds"] == 3 and " to " in ci.loc["Baseline", "PR-AUC"]
     assert "over 3 seeds" in ci.loc["Baseline", "Interval"]
@@ -209,37 +211,38 @@ def test_metric_and_cost_bars_show_95_ci_error_bars_with_several_seeds():
 # --------------------------------------------------------------------- costs
 def test_cost_curves_star_each_minimum_and_mark_the_current_threshold(comparison):
     techniques = techniques_of(comparison, 0.3, Costs(missed=None, review=5.0))
-    fig = figures.cost_curves(techniques, 0.3)
+    fig = figures.cost_curves(techniques)
     for name in NAMES:
         shown = label(name)
         line = next(t for t in fig.data if t.name == shown)
         star = next(t for t in fig.data if t.name == f"{shown} minimum")
         expected = evaluate.cost_curve(
-            comparison.runs[name][0].y_test,
-            comparison.runs[name][0].proba_test,
+            comparison.ok_runs(name)[0].y_test,
+            comparison.ok_runs(name)[0].proba_test,
             evaluate.THRESHOLD_GRID,
             Costs(missed=None),
-            comparison.amounts_test,
+            comparison.splits[0].amounts_test,
         )
         assert list(line.y) == pytest.approx(expected, rel=1e-4)
         assert star.y[0] == pytest.approx(expected.min(), rel=1e-4)
         assert star.x[0] == pytest.approx(
             evaluate.THRESHOLD_GRID[int(np.argmin(line.y))]
         )
-    assert fig.layout.shapes[0].x0 == 0.3
+        # Each technique's operating point, at its own threshold, on its own curve.
+        dot = next(t for t in fig.data if t.name == f"{shown} @ 0.300")
+        assert (dot.x[0], dot.y[0]) == pytest.approx((0.3, techniques[name]["cost"]))
 
 
 def test_cost_bars_show_each_techniques_total_cost(techniques):
-    bar = figures.cost_bars(techniques, 0.3).data[0]
+    bar = figures.cost_bars(techniques).data[0]
     assert list(bar.y) == pytest.approx([techniques[n]["cost"] for n in NAMES])
 
 
 # -------------------------------------------------------------------- tables
 def test_metrics_table_puts_accuracy_last_and_picks_the_right_best(techniques):
     table = tables.metrics_table(techniques)
-    assert (
-        list(table.columns)[0] == "Precision" and list(table.columns)[-1] == "Accuracy"
-    )
+    assert list(table.columns)[0] == "Precision"
+    assert list(table.columns)[-1] == "Accuracy"
     assert list(table.index) == [label(n) for n in NAMES]
     best = tables.best_per_column(table)
     assert best["PR-AUC"] == table["PR-AUC"].idxmax()
@@ -261,12 +264,14 @@ def test_classification_report_table_has_both_classes_and_both_averages(
         "macro avg",
         "weighted avg",
     ]
-    report = comparison.runs["smote"][0].at(0.3)["classification_report"]
-    assert table.loc["positive (1)", "recall"] == pytest.approx(report["1"]["recall"])
-    assert table.loc["weighted avg", "f1-score"] == pytest.approx(
+    report = at(comparison.ok_runs("smote")[0], 0.3)["classification_report"]
+    assert table.loc["positive (1)", "Recall"] == pytest.approx(report["1"]["recall"])
+    assert table.loc["weighted avg", "F1"] == pytest.approx(
         report["weighted avg"]["f1-score"]
     )
-    assert table.loc["accuracy", "support"] == len(comparison.runs["smote"][0].y_test)
+    assert table.loc["accuracy", "Support"] == len(
+        comparison.ok_runs("smote")[0].y_test
+    )
 
 
 def test_class_counts_cover_every_split_and_resampled_training_set(
@@ -279,7 +284,10 @@ def test_class_counts_cover_every_split_and_resampled_training_set(
         "test",
         *(f"train after {label(n)}" for n in NAMES),
     ]
-    assert table.loc["train after SMOTE", "positive"] == 560
+    assert table.loc["train after SMOTE", "Positive"] == 560
+    assert table.loc["train after SMOTE", "Positive share"] == pytest.approx(
+        100 * 560 / (2900 + 560)
+    )
     fig = figures.class_counts_figure(comparison.dataset, techniques)
     assert fig.layout.yaxis.type == "log" and [t.name for t in fig.data] == [
         "negative",
@@ -290,8 +298,8 @@ def test_class_counts_cover_every_split_and_resampled_training_set(
 def test_suggested_thresholds_table_shows_validation_choices(comparison, techniques):
     table = tables.suggested_thresholds_table(techniques)
     for name in NAMES:
-        assert table.loc[label(name), "Suggested (validation)"] == pytest.approx(
-            comparison.runs[name][0].suggested_threshold("f1")
+        assert table.loc[label(name), "Suggested threshold"] == pytest.approx(
+            comparison.ok_runs(name)[0].suggested_threshold("f1")
         )
 
 
@@ -308,7 +316,7 @@ def test_failed_techniques_are_listed_and_skipped_everywhere(techniques):
         figures.cost_bars,
         figures.cost_curves,
     ):
-        fig = draw(everything_failed, 0.5)
+        fig = draw(everything_failed)
         assert (
             not fig.data and "No technique finished" in fig.layout.annotations[0].text
         )
@@ -327,7 +335,7 @@ def test_hostile_technique_labels_reach_plotly_escaped(comparison, monkeypatch):
         figures.reliability_curves,
         figures.metric_bars,
     ):
-        text = draw(techniques, 0.3).to_json()
+        text = draw(techniques).to_json()
         assert "&lt;img src=x onerror=alert(1)&gt;" in text
         assert "<img" not in text
     assert (
@@ -338,7 +346,7 @@ def test_hostile_technique_labels_reach_plotly_escaped(comparison, monkeypatch):
 def test_every_function_draws_the_real_tiny_comparison(tiny_comparison):
     results = json.loads(json.dumps(results_json(tiny_comparison, 0.5)))
     techniques = results["techniques"]
-    assert len(traces(figures.confusion_matrices(techniques, 0.5), "heatmap")) == len(
+    assert len(traces(figures.confusion_matrices(techniques), "heatmap")) == len(
         ok(techniques)
     )
     for draw in (
@@ -349,7 +357,7 @@ def test_every_function_draws_the_real_tiny_comparison(tiny_comparison):
         figures.cost_bars,
         figures.cost_curves,
     ):
-        assert isinstance(draw(techniques, 0.5), go.Figure)
+        assert isinstance(draw(techniques), go.Figure)
     assert isinstance(
         figures.class_counts_figure(results["dataset"], techniques), go.Figure
     )
@@ -361,7 +369,7 @@ def test_every_figure_is_valid_plotly(techniques, comparison):
     several = techniques_of(make_comparison(seeds=(1, 2), failed=()))
     for data in (techniques, several, {"class_weight": techniques["class_weight"]}):
         drawn = [
-            draw(data, 0.3)
+            draw(data)
             for draw in (
                 figures.confusion_matrices,
                 figures.metric_bars,
@@ -391,13 +399,16 @@ def test_classification_report_text_reads_like_sklearn(techniques):
     assert "accuracy" in text and "macro avg" in text and "weighted avg" in text
 
 
-def test_best_marks_name_the_columns_each_technique_wins(techniques):
+def test_the_report_stars_each_column_s_best_value(techniques):
+    from imbal_core.report._html import frame_html
+
     table = tables.metrics_table(techniques)
-    marks = tables.best_marks(table)
     best = tables.best_per_column(table)
+    page = frame_html(table, best=True)
+    assert page.count("<strong>★ ") == len(best)
     for column, winner in best.items():
-        assert column in marks[winner]
-    assert all(m == "" or m.startswith("★ ") for m in marks)
+        shown = tables.column(column).text(table.loc[winner, column])
+        assert f"<strong>★ {shown}</strong>" in page
 
 
 def test_escape_uses_only_entities_plotly_and_browsers_both_decode():
@@ -418,6 +429,6 @@ def test_data_page_figures_show_user_values_literally():
         "train": {"negative": 900, "positive": 9},
         "test": {"negative": 90, "positive": 1},
     }
-    bars = figures.class_count_figure(split)
+    bars = figures.class_counts_figure({"class_counts": split}, None, log_scale=False)
     assert [t.name for t in bars.data] == ["negative", "positive"]
     assert list(bars.data[1].y) == [9, 1] and bars.layout.yaxis.type is None

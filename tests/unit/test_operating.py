@@ -14,7 +14,7 @@ from imbal_core.evaluate import (
     threshold_for_alerts,
     threshold_for_recall,
 )
-from imbal_core.results import Comparison, ComparisonView, Run, results_json
+from imbal_core.results import Comparison, ComparisonView, Run, Split, results_json
 
 MODES = [
     OperatingPoint("threshold", 0.3),
@@ -24,46 +24,47 @@ MODES = [
 ]
 
 
-def _run(name: str, seed: int, strength: float, rng) -> Run:
-    def split(n: int):
-        y = (rng.random(n) < 0.02).astype(np.int64)
-        y[:3] = 1
-        score = rng.normal(size=n) + strength * y
-        return y, 1 / (1 + np.exp(-(score - 3)))  # skewed low, like a rare class
+def _labels(rng, n: int) -> np.ndarray:
+    y = (rng.random(n) < 0.02).astype(np.int64)
+    y[:3] = 1
+    return y
 
-    y_val, p_val = split(4000)
-    y_test, p_test = split(5000)
-    return Run(name, seed, {}, y_val, y_test, p_val, p_test)
+
+def _scores(rng, y: np.ndarray, strength: float) -> np.ndarray:
+    score = rng.normal(size=len(y)) + strength * y
+    return 1 / (1 + np.exp(-(score - 3)))  # skewed low, like a rare class
 
 
 @pytest.fixture(scope="module")
 def comparison() -> Comparison:
     rng = np.random.default_rng(5)
+    split = Split(_labels(rng, 4000), _labels(rng, 5000))
     runs = {
-        "baseline": [_run("baseline", s, 2.0, rng) for s in (1, 2)],
-        "oversampling": [_run("oversampling", s, 3.0, rng) for s in (1, 2)],
+        name: [
+            Run(
+                name,
+                s,
+                {},
+                _scores(rng, split.y_val, strength),
+                _scores(rng, split.y_test, strength),
+            )
+            for s in (1, 2)
+        ]
+        for name, strength in (("baseline", 2.0), ("oversampling", 3.0))
     }
-    return Comparison({"test_rows": 5000}, {"seeds": [1, 2]}, runs)
+    return Comparison({"test_rows": 5000}, {"seeds": [1, 2]}, runs, [split])
 
 
 def _shuffled_test(comparison: Comparison) -> Comparison:
     rng = np.random.default_rng(0)
     runs = {
         name: [
-            Run(
-                r.technique,
-                r.seed,
-                {},
-                r.y_val,
-                r.y_test,
-                r.proba_val,
-                rng.permutation(r.proba_test),
-            )
+            Run(r.technique, r.seed, {}, r.proba_val, rng.permutation(r.proba_test))
             for r in runs
         ]
         for name, runs in comparison.runs.items()
     }
-    return Comparison(comparison.dataset, comparison.config, runs)
+    return Comparison(comparison.dataset, comparison.config, runs, comparison.splits)
 
 
 @pytest.mark.parametrize("point", MODES, ids=str)
@@ -88,8 +89,10 @@ def test_recall_mode_reaches_the_target_on_validation_with_the_fewest_alerts(
     summaries = ComparisonView(comparison).summaries(
         OperatingPoint("recall", target), Costs()
     )
-    for name, runs in comparison.runs.items():
-        for run, seed in zip(runs, summaries[name]["seeds"], strict=True):
+    for name in comparison.runs:
+        for run, seed in zip(
+            comparison.ok_runs(name), summaries[name]["seeds"], strict=True
+        ):
             t = seed["threshold"]
             tn, fp, fn, tp = confusion_counts(run.y_val, run.proba_val, t)[0]
             assert tp / (tp + fn) >= target
@@ -104,8 +107,10 @@ def test_alert_mode_is_the_closest_rate_not_above_the_budget(comparison, budget)
     summaries = ComparisonView(comparison).summaries(
         OperatingPoint("alerts", budget), Costs()
     )
-    for name, runs in comparison.runs.items():
-        for run, seed in zip(runs, summaries[name]["seeds"], strict=True):
+    for name in comparison.runs:
+        for run, seed in zip(
+            comparison.ok_runs(name), summaries[name]["seeds"], strict=True
+        ):
             t = seed["threshold"]
             flagged = int((run.proba_val > t).sum())
             assert flagged * 1000 / len(run.proba_val) <= budget

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from imbal_core import results, techniques
@@ -15,7 +17,7 @@ def test_a_sweep_expands_only_the_techniques_that_own_the_parameter():
         {"epochs": 3},
         seeds=[1, 2],
         sweeps={"gamma": [0.5, 1, 2], "k_neighbors": [3, 5]},
-    )
+    ).specs
     names = list(dict.fromkeys(s.name for s in specs))
     assert names == [
         "baseline",
@@ -39,7 +41,9 @@ def test_a_sweep_expands_only_the_techniques_that_own_the_parameter():
 
 
 def test_two_swept_parameters_of_one_technique_give_every_combination():
-    specs = plan_runs(["focal_loss"], {}, [0], {"gamma": [1, 2], "alpha": [0.25, 0.5]})
+    specs = plan_runs(
+        ["focal_loss"], {}, [0], {"gamma": [1, 2], "alpha": [0.25, 0.5]}
+    ).specs
     assert [s.name for s in specs] == [
         "focal_loss[gamma=1,alpha=0.25]",
         "focal_loss[gamma=1,alpha=0.5]",
@@ -49,7 +53,7 @@ def test_two_swept_parameters_of_one_technique_give_every_combination():
 
 
 def test_sweeping_a_shared_parameter_makes_variants_of_every_technique():
-    specs = plan_runs(["baseline", "smote"], {}, [0], {"epochs": [5, 10]})
+    specs = plan_runs(["baseline", "smote"], {}, [0], {"epochs": [5, 10]}).specs
     assert [s.name for s in specs] == [
         "baseline[epochs=5]",
         "baseline[epochs=10]",
@@ -60,9 +64,24 @@ def test_sweeping_a_shared_parameter_makes_variants_of_every_technique():
 
 
 def test_the_same_run_has_the_same_cache_key_with_or_without_a_sweep():
-    (plain,) = plan_runs(["focal_loss"], {"gamma": 1.0}, [4])
-    swept = plan_runs(["focal_loss"], {}, [4], {"gamma": [1, 2]})[0]
-    assert plain.cache_key == swept.cache_key and plain.name != swept.name
+    (plain,) = plan_runs(["focal_loss"], {"gamma": 1.0}, [4]).specs
+    swept = plan_runs(["focal_loss"], {}, [4], {"gamma": [1, 2]}).specs[0]
+    assert plain.key("data") == swept.key("data") and plain.name != swept.name
+
+
+def test_a_run_key_covers_every_dimension_of_the_run():
+    """Issue #18: data, split, model, technique, hyperparameters and seed."""
+    (spec,) = plan_runs(["focal_loss"], {"gamma": 1.0}, [4]).specs
+    assert (spec.split, spec.model) == (0, "mlp")
+    others = [
+        dataclasses.replace(spec, split=1),
+        dataclasses.replace(spec, model="logistic"),
+        dataclasses.replace(spec, technique="baseline"),
+        dataclasses.replace(spec, params={**spec.params, "gamma": 2.0}),
+        dataclasses.replace(spec, seed=5),
+    ]
+    keys = {spec.key("data"), spec.key("other data"), *(o.key("data") for o in others)}
+    assert len(keys) == 7
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from imbal_core.evaluate import Costs
 from imbal_core.results import (
     Comparison,
     Run,
+    Split,
     metric_ci,
     rescore,
     results_json,
@@ -33,21 +34,18 @@ def comparison():
         rng, 4000, 0.85
     )  # on test, near 0.85: a test-tuned cut would differ
     run = Run(
-        "baseline",
-        42,
-        {},
-        y_val,
-        y_test,
-        proba_val,
-        proba_test,
-        {"negative": 1, "positive": 1},
-        1.0,
+        "baseline", 42, {}, proba_val, proba_test, {"negative": 1, "positive": 1}, 1.0
     )
-    return Comparison({"rows": 8000}, {"techniques": ["baseline"]}, {"baseline": [run]})
+    return Comparison(
+        {"rows": 8000},
+        {"techniques": ["baseline"]},
+        {"baseline": [run]},
+        [Split(y_val, y_test)],
+    )
 
 
 def test_suggested_threshold_comes_from_validation_only(comparison):
-    run = comparison.runs["baseline"][0]
+    run = comparison.ok_runs("baseline")[0]
     on_validation = evaluate.suggest_threshold(run.y_val, run.proba_val)
     on_test = evaluate.suggest_threshold(run.y_test, run.proba_test)
     assert 0.2 < on_validation < 0.35 < on_test  # the two splits really disagree
@@ -59,10 +57,21 @@ def test_suggested_threshold_comes_from_validation_only(comparison):
         run.y_test, run.proba_test, on_validation
     )
     # Shuffling test probabilities changes the test metrics, never the chosen threshold.
-    run.proba_test = np.random.default_rng(1).permutation(run.proba_test)
-    del run.threshold_free, run.curves  # cached views of the old test probabilities
+    shuffled = Run(
+        "baseline",
+        42,
+        {},
+        run.proba_val,
+        np.random.default_rng(1).permutation(run.proba_test),
+    )
+    again = Comparison(
+        comparison.dataset,
+        comparison.config,
+        {"baseline": [shuffled]},
+        comparison.splits,
+    )
     assert (
-        technique_summary(comparison, "baseline", threshold=None)["threshold"]
+        technique_summary(again, "baseline", threshold=None)["threshold"]
         == on_validation
     )
 
@@ -88,12 +97,14 @@ def test_results_json_records_how_the_threshold_was_chosen(comparison):
 def _overlapping_comparison(seeds):
     """A comparison whose test PR-AUC is far from 1 (~100 test positives)."""
     runs = []
+    y = (np.arange(3000) < 100).astype(int)
     for seed in seeds:
         rng = np.random.default_rng(seed)
-        y = (np.arange(3000) < 100).astype(int)
         proba = np.clip(rng.normal(0.3 + 0.2 * y, 0.15), 0, 1)
-        runs.append(Run("baseline", seed, {}, y, y, proba, proba, {}, 1.0))
-    return Comparison({"rows": 6000}, {"techniques": ["baseline"]}, {"baseline": runs})
+        runs.append(Run("baseline", seed, {}, proba, proba, {}, 1.0))
+    return Comparison(
+        {"rows": 6000}, {"techniques": ["baseline"]}, {"baseline": runs}, [Split(y, y)]
+    )
 
 
 def test_pr_auc_interval_is_a_bootstrap_over_test_rows_with_one_seed():

@@ -1,0 +1,136 @@
+"""The benchmark's harness: every measurement in a fresh interpreter, the CLI timed
+end to end, the machine described, the load average kept with each figure (the
+machine may be shared)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from imbal_core import package_versions
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository: every subprocess's cwd
+# The small-CSV CLI measurement: all techniques x CLI_SEEDS seeds, CLI_EPOCHS epochs.
+CLI_ROWS, CLI_SEEDS, CLI_EPOCHS = 1500, 3, 10
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0"}
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def measure(spec: dict[str, Any], log: Any) -> dict[str, Any]:
+    """Run ``spec`` in a fresh interpreter; its Keras chatter goes to ``log``."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = handle.name
+    load = load_average()
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.measure",
+        json.dumps({**spec, "out": out}),
+    ]
+    done = subprocess.run(command, stdout=log, stderr=log, env=env(), cwd=ROOT)
+    try:
+        if done.returncode != 0:
+            what = spec.get("technique") or f"{spec.get('workers')} worker(s)"
+            raise RuntimeError(
+                f"{spec['impl']} {what} failed (exit {done.returncode}); see the log."
+            )
+        result = json.loads(Path(out).read_text())
+    finally:
+        Path(out).unlink(missing_ok=True)
+    result["load_before"] = load
+    return result
+
+
+def cli(arguments: list[str], log: Any) -> None:
+    """``python -m imbal_core ARGUMENTS`` in a fresh interpreter; raises if it fails."""
+    done = subprocess.run(
+        [sys.executable, "-m", "imbal_core", *arguments],
+        stdout=log or subprocess.DEVNULL,
+        stderr=log or subprocess.PIPE,
+        text=True,
+        env=env(),
+        cwd=ROOT,
+    )
+    if done.returncode != 0:
+        lines = (done.stderr or "").strip().splitlines() or ["see the log"]
+        raise RuntimeError(
+            f"python -m imbal_core {arguments[0]} failed (exit {done.returncode}): "
+            f"{lines[-1]}"
+        )
+
+
+def measure_cli(
+    rows: int = CLI_ROWS,
+    seeds: int = CLI_SEEDS,
+    epochs: int = CLI_EPOCHS,
+    log: Any = None,
+) -> dict[str, Any]:
+    """All techniques x ``seeds`` on a ``rows``-row CSV through ``python -m imbal_core
+    train``: the command's wall clock, interpreter start-up and imports included.
+    The CSV is written first (``demo-data``), outside the clock."""
+    with tempfile.TemporaryDirectory(prefix="imbal-bench-") as folder:
+        csv, out = Path(folder) / "small.csv", Path(folder) / "results.json"
+        cli(["demo-data", "--rows", str(rows), "--out", str(csv)], log)
+        train = ["train", "--data", str(csv), "--seeds", str(seeds)]
+        train += ["--techniques", "all", "--epochs", str(epochs), "--out", str(out)]
+        load = load_average()
+        started = time.perf_counter()
+        cli(train, log)
+        wall_s = time.perf_counter() - started
+        results = json.loads(out.read_text())["techniques"]
+    return {
+        "wall_s": wall_s,
+        "rows": rows,
+        "seeds": seeds,
+        "epochs": epochs,
+        "techniques": len(results),
+        "failed": [n for n, r in results.items() if r.get("status") != "ok"],
+        "command": f"python -m imbal_core train --data <csv> --seeds {seeds} "
+        f"--techniques all --epochs {epochs} --out <json>",
+        "load_before": load,
+    }
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram_gb = None
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        ram_gb = round(int(meminfo.read_text().split()[1]) / 1024**2, 1)
+    versions = package_versions(
+        "tensorflow",
+        "keras",
+        "numpy",
+        "pandas",
+        "scikit-learn",
+        "imbalanced-learn",
+        "scikeras",
+        "streamlit",
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": ram_gb,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "versions": versions,
+    }

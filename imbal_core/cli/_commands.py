@@ -1,0 +1,184 @@
+"""What each subcommand does: demo-data, train (plan, run, summary), report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from imbal_core.cli._parser import EARLY_STOPPING_PATIENCE
+from imbal_core.errors import InputError
+
+
+def demo_data(args: argparse.Namespace) -> int:
+    from imbal_core.atomic import write_atomic
+    from imbal_core.data import make_demo
+
+    frame = make_demo(rows=args.rows, seed=args.seed)
+    write_atomic(args.out, frame.to_csv(index=False).encode("utf-8"))
+    print(
+        f"wrote {len(frame):,} synthetic rows ({int(frame['Class'].sum())} positives) to {args.out}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> Any:
+    """The comparison's runs from the flags, every value checked once."""
+    from imbal_core import techniques
+    from imbal_core.execution import parse_sweep, plan_runs
+
+    if not 1 <= args.seeds <= 50:
+        raise InputError(f"--seeds must be between 1 and 50, got {args.seeds}.")
+    if args.review_cost < 0:
+        raise InputError(f"--review-cost must be >= 0, got {args.review_cost}.")
+    if args.workers is not None and not 1 <= args.workers <= 256:
+        raise InputError(f"--workers must be between 1 and 256, got {args.workers}.")
+    names = (
+        list(techniques.REGISTRY)
+        if args.techniques == "all"
+        else [n.strip() for n in args.techniques.split(",") if n.strip()]
+    )
+    if args.early_stopping and not args.patience:
+        args.patience = EARLY_STOPPING_PATIENCE
+    options = {p.name: getattr(args, p.name) for p in techniques.SHARED_PARAMS}
+    for cls in techniques.REGISTRY.values():
+        options.update({p.name: getattr(args, p.name) for p in cls.params})
+    seeds = [args.seed + i for i in range(args.seeds)]
+    sweeps = dict(parse_sweep(text) for text in args.sweep)
+    return plan_runs(names, options, seeds, sweeps)
+
+
+def train(args: argparse.Namespace) -> int:
+    from imbal_core.atomic import write_atomic
+    from imbal_core.data import load_source
+    from imbal_core.evaluate import Costs
+    from imbal_core.execution import make_executor, run_comparison
+    from imbal_core.results import dump_results, results_json, save_comparison
+
+    plan = _plan(args)  # bad options end here, before any worker starts
+    options: dict[str, Any] = {
+        "target": args.target,
+        "positive": args.positive,
+        "test_size": args.test_size,
+        "time_column": args.time_column,
+    }
+    if args.data == "demo":
+        options["rows"] = args.rows
+    executor = make_executor(args.executor, args.workers, args.ray_address)
+    try:
+        # Workers load TensorFlow (seconds) while this process reads the data.
+        executor.warm_up(wait_for_it=False)
+        dataset = load_source(args.data, **options)
+        print(
+            f"data: {dataset.source}: {dataset.rows:,} rows, {dataset.positives:,} "
+            f"positive (label {dataset.summary()['positive_label']!r}), "
+            f"{len(dataset.feature_names)} features",
+            file=sys.stderr,
+        )
+        for note in dataset.notes:
+            print(f"note: {note}", file=sys.stderr)
+        print(f"runs: {len(plan.specs)} on {executor.describe()}", file=sys.stderr)
+        comparison = run_comparison(dataset, plan, executor, listener=_lines())
+    finally:
+        executor.close()
+    fraud_cost = args.fraud_cost
+    if fraud_cost is None and not comparison.has_amounts:
+        fraud_cost = 100.0
+    results = results_json(
+        comparison,
+        args.threshold,
+        Costs(missed=fraud_cost, review=args.review_cost),
+        args.threshold_objective,
+    )
+    write_atomic(args.out, dump_results(results).encode("utf-8"))
+    if args.save:
+        save_comparison(comparison, results, args.save)
+        size = Path(args.save).stat().st_size / 2**20
+        print(f"saved the comparison to {args.save} ({size:.1f} MB)", file=sys.stderr)
+    return _summary(results, args.out)
+
+
+def _lines() -> Any:
+    """The CLI's listener: the options' notes first, then one stderr line per
+    finished run (concurrent epochs would interleave)."""
+    from imbal_core.execution import Listener
+    from imbal_core.results import label
+
+    class Lines(Listener):
+        def started(self, plan: Any, cached: Any, notes: Any) -> None:
+            self.plan, self.clock, self.count = plan, time.perf_counter(), 0
+            for note in notes:
+                print(f"note: {note}", file=sys.stderr)
+
+        def finished(self, index: int, run: Any, so_far: Any) -> None:
+            from imbal_core.execution import outcome
+
+            self.count += 1
+            spec = self.plan.specs[index]
+            print(
+                f"[{self.count}/{len(self.plan.specs)}] {label(spec.name)} seed "
+                f"{spec.seed}: {outcome(run)} ({time.perf_counter() - self.clock:.1f} s)",
+                file=sys.stderr,
+            )
+
+    return Lines()
+
+
+def _summary(results: Any, out: str) -> int:
+    """What was found, on stderr: the headline table and the recommendation.
+    Exit 1 when no technique trained (there is nothing to compare)."""
+    from imbal_core import tables
+    from imbal_core.report import operating_point
+    from imbal_core.report._text import plain_sentence
+    from imbal_core.results import failed, ok
+
+    techniques = results["techniques"]
+    for name, summary in techniques.items():
+        for warning in summary.get("warnings") or []:
+            print(f"warning: {name}: {warning}", file=sys.stderr)
+    broken = failed(techniques)
+    for name, error in broken.items():
+        print(f"failed: {name}: {error}", file=sys.stderr)
+    if not ok(techniques):
+        print(
+            f"error: no technique trained ({len(broken)} failed; see above); "
+            f"{out} lists each reason.",
+            file=sys.stderr,
+        )
+        return 1
+    point = results["config"]["operating_point"]["description"]
+    print(f"\nAt {point}, on the test split:", file=sys.stderr)
+    print(tables.text_table(tables.headline_table(techniques)), file=sys.stderr)
+    print(f"\n{plain_sentence(operating_point(results))}", file=sys.stderr)
+    print(
+        f"wrote {out}: {len(techniques) - len(broken)} of {len(techniques)} "
+        "techniques ok" + (f"; failed: {', '.join(broken)}" if broken else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    import zipfile
+
+    from imbal_core.report import write_report
+    from imbal_core.results import load_results, saved_results
+
+    results = (
+        saved_results(args.results)
+        if zipfile.is_zipfile(args.results)
+        else load_results(args.results)
+    )
+    write_report(results, args.out, args.csv, threshold=args.threshold)
+    failed = [n for n, r in results["techniques"].items() if r.get("status") != "ok"]
+    print(
+        f"wrote {args.out}"
+        + (f" and {args.csv}" if args.csv else "")
+        + f": {len(results['techniques'])} techniques"
+        + (f" ({len(failed)} failed)" if failed else ""),
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,221 @@
+"""The command line's parser: every subcommand, flag and help text."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any, NoReturn
+
+from imbal_core.errors import InputError
+
+EARLY_STOPPING_PATIENCE = 3  # epochs without a better validation PR-AUC
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(
+        self, message: str
+    ) -> NoReturn:  # argparse prints usage and more; we print one line
+        print(f"error: {message}; see --help", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
+def _operating_point(text: str) -> Any:
+    from imbal_core.evaluate import OperatingPoint
+
+    try:
+        return OperatingPoint.parse(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
+
+
+def _fraud_cost(text: str) -> float | None:
+    if text == "amount":
+        return None
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 'amount' or a cost >= 0, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from imbal_core import techniques
+    from imbal_core.execution import KINDS
+
+    parser = _Parser(
+        prog="python -m imbal_core",
+        description="Compare class-imbalance techniques, headless: the dashboard's work "
+        "for scripts, clusters and benchmarks.",
+    )
+    commands = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser
+    )
+
+    demo = commands.add_parser(
+        "demo-data", help="write the synthetic creditcard-shaped data as CSV"
+    )
+    demo.add_argument("--out", required=True, help="CSV path to write")
+    demo.add_argument(
+        "--rows", type=int, default=284_807, help="rows to generate (default: 284,807)"
+    )
+    demo.add_argument(
+        "--seed", type=int, default=0, help="the same seed writes the same rows"
+    )
+
+    train = commands.add_parser(
+        "train", help="train and compare techniques; write results JSON"
+    )
+    train.add_argument(
+        "--data", required=True, help="a CSV path, 'creditcard' or 'demo'"
+    )
+    train.add_argument(
+        "--rows", type=int, default=284_807, help="rows of demo data (--data demo)"
+    )
+    train.add_argument(
+        "--target", default="Class", help="the label column (default: Class)"
+    )
+    train.add_argument(
+        "--positive",
+        default=None,
+        help="positive label (default: 1, else the minority)",
+    )
+    train.add_argument(
+        "--techniques",
+        default="all",
+        help="'all' or names: " + ",".join(techniques.REGISTRY),
+    )
+    for param in techniques.SHARED_PARAMS:
+        train.add_argument(
+            f"--{param.name.replace('_', '-')}",
+            type=int if param.integer else float,
+            default=param.default,
+            help=param.help,
+        )
+    seen = set()
+    for cls in techniques.REGISTRY.values():
+        for param in cls.params:
+            if param.name not in seen:
+                seen.add(param.name)
+                train.add_argument(
+                    f"--{param.name.replace('_', '-')}",
+                    type=int if param.integer else float,
+                    default=None,
+                    help=f"{cls.name}: {param.help} (default {param.default:g})",
+                )
+    train.add_argument(
+        "--threshold",
+        type=_operating_point,
+        default="0.5",
+        help="where to compare: a threshold 0..1 for all; 'suggested' (each its own, "
+        "tuned on validation); 'recall=0.8' (each at the threshold reaching that "
+        "recall on validation); 'alerts=5' (each flagging at most 5 per 1,000 "
+        "validation cases)",
+    )
+    train.add_argument(
+        "--threshold-objective",
+        choices=("f1", "cost"),
+        default="f1",
+        help="what a suggested threshold optimises on validation: F1 (default) or the "
+        "lowest cost; also what the recommendation ranks by",
+    )
+    train.add_argument(
+        "--seed", type=int, default=42, help="the first seed (default: 42)"
+    )
+    train.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        help="train each technique with N seeds (seed, seed+1, ...)",
+    )
+    train.add_argument(
+        "--test-size",
+        type=float,
+        default=0.2,
+        help="share of rows held out for the test split, 0.05 to 0.5 (default: 0.2)",
+    )
+    train.add_argument(
+        "--time-column",
+        default=None,
+        help="split by this time column instead of at random",
+    )
+    train.add_argument(
+        "--fraud-cost",
+        type=_fraud_cost,
+        default=None,
+        help="cost of a missed positive: a number, or 'amount' (default: amount if the column exists, else 100)",
+    )
+    train.add_argument(
+        "--review-cost", type=float, default=5.0, help="cost of reviewing one alert"
+    )
+    train.add_argument(
+        "--early-stopping",
+        action="store_true",
+        help="a fair training budget: stop each run once its validation PR-AUC has not "
+        "improved for --patience epochs (3 unless given) and keep its best epoch; "
+        "--epochs becomes the maximum",
+    )
+    train.add_argument(
+        "--sweep",
+        action="append",
+        default=[],
+        metavar="NAME=V1,V2,...",
+        help="try several values of a hyperparameter (repeatable): every selected "
+        "technique that has it becomes one variant per value, e.g. --sweep gamma=0.5,1,2",
+    )
+    train.add_argument(
+        "--executor",
+        choices=KINDS,
+        default="local",
+        help="local: a pool of worker processes (default); ray: a Ray cluster; "
+        "inline: this process, one run at a time",
+    )
+    train.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help=f"local worker processes (default: one per core, {os.cpu_count()} here)",
+    )
+    train.add_argument(
+        "--ray-address",
+        default=None,
+        help="the Ray cluster to run on (default: $IMBAL_RAY_ADDRESS, else a local Ray)",
+    )
+    train.add_argument("--out", required=True, help="results JSON path")
+    train.add_argument(
+        "--save",
+        default=None,
+        metavar="COMPARISON.zip",
+        help="also save the whole comparison (results + every run's probabilities) to "
+        "open in the dashboard or report on later, without the data or retraining",
+    )
+
+    report = commands.add_parser(
+        "report", help="turn a results JSON into one self-contained HTML report"
+    )
+    report.add_argument(
+        "--results",
+        required=True,
+        help="results JSON or saved comparison (.zip) written by `train`",
+    )
+    report.add_argument(
+        "--out", required=True, help="HTML path to write (opens offline)"
+    )
+    report.add_argument(
+        "--csv",
+        default=None,
+        help="also write the metrics as CSV (safe to open in a spreadsheet)",
+    )
+    report.add_argument(
+        "--threshold",
+        type=_probability,
+        default=None,
+        help="re-evaluate every technique at this threshold (default: the one in the results)",
+    )
+    return parser

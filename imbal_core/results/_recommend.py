@@ -1,0 +1,118 @@
+"""Which technique to recommend, chosen on validation, and whether it is clear.
+
+The criterion is the highest validation PR-AUC, or the lowest validation cost
+when thresholds are tuned for cost. The leader is named only when its gap to the
+runner-up is clear: the paired 95 % interval of their difference excludes 0 —
+over the seeds they share when there are two or more, else (one seed) a paired
+bootstrap over the validation rows, the sampling error one seed can still show.
+The result says which interval decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from imbal_core import evaluate
+from imbal_core.evaluate import Costs
+from imbal_core.results._contract import ok
+from imbal_core.results._runs import Comparison, Scored
+
+MIN_BOOTSTRAP_POSITIVES = 10
+"""Below this many validation positives, resampling them says little: no verdict."""
+
+
+def recommend(
+    comparison: Comparison,
+    techniques: Mapping[str, Mapping[str, Any]],
+    costs: Costs,
+    objective: str = "f1",
+) -> dict[str, Any] | None:
+    """The recommendation block of ``results.json`` (None when nothing trained)."""
+    done = ok(techniques)
+    if not done:
+        return None
+    by_cost = objective == "cost"
+    key = "cost" if by_cost else "pr_auc"
+    ranked = sorted(done, key=lambda n: done[n]["validation"][key], reverse=not by_cost)
+    best = ranked[0]
+    found: dict[str, Any] = {
+        "name": best,
+        "criterion": "lowest validation cost"
+        if by_cost
+        else "highest validation PR-AUC",
+        "runner_up": ranked[1] if len(ranked) > 1 else None,
+        "decided": True,
+        "difference": None,
+        "ci95": None,
+        "interval": None,
+    }
+    if len(ranked) < 2:
+        return found
+    a, b = done[best], done[ranked[1]]
+    seed_key = "validation_cost" if by_cost else "validation_pr_auc"
+    va = {s["seed"]: s[seed_key] for s in a["seeds"]}
+    vb = {s["seed"]: s[seed_key] for s in b["seeds"]}
+    shared = [s for s in va if s in vb]
+    if len(shared) >= 2:
+        paired = evaluate.paired_comparison(
+            [va[s] for s in shared], [vb[s] for s in shared]
+        )
+        difference, (low, high) = paired["mean_difference"], paired["ci95"]
+        kind = f"a paired t-interval over the {len(shared)} seeds they share"
+    else:
+        run_a = comparison.ok_runs(best)[0]
+        run_b = comparison.ok_runs(ranked[1])[0]
+        positives = int(np.sum(run_a.y_val == 1))
+        if positives < MIN_BOOTSTRAP_POSITIVES:
+            found.update(
+                decided=False,
+                interval=f"too few validation positives ({positives}) for a bootstrap "
+                "over rows to tell them apart; train with several seeds",
+            )
+            return found
+        difference, (low, high) = _bootstrap(
+            run_a, run_b, a["seeds"][0], b["seeds"][0], costs, by_cost
+        )
+        kind = evaluate.paired_bootstrap_kind(len(run_a.y_val))
+    found.update(
+        difference=float(difference),
+        ci95=[float(low), float(high)],
+        interval=kind,
+        decided=not (low <= 0 <= high),
+    )
+    return found
+
+
+def _bootstrap(
+    a: Scored,
+    b: Scored,
+    seed_a: Mapping[str, Any],
+    seed_b: Mapping[str, Any],
+    costs: Costs,
+    by_cost: bool,
+) -> tuple[float, tuple[float, float]]:
+    if not by_cost:
+        return evaluate.paired_bootstrap(a.y_val, a.proba_val, b.proba_val)
+    return evaluate.paired_bootstrap(
+        a.y_val,
+        _row_costs(a, float(seed_a["threshold"]), costs),
+        _row_costs(b, float(seed_b["threshold"]), costs),
+        metric="cost",
+    )
+
+
+def _row_costs(run: Scored, threshold: float, costs: Costs) -> np.ndarray:
+    """Each validation row's cost at ``threshold``: a review if flagged, the miss if
+    it is a positive left unflagged (its amount, or the fixed cost)."""
+    flagged = run.proba_val > threshold
+    missed = (run.y_val == 1) & ~flagged
+    amounts = run.split.amounts_val
+    miss_cost = (
+        np.asarray(amounts, np.float64)
+        if costs.missed is None and amounts is not None
+        else np.full(len(flagged), float(costs.missed or 0.0))
+    )
+    return flagged * costs.review + missed * miss_cost

@@ -1,0 +1,204 @@
+"""One column spec for every table: its label, how to show its numbers, which way is
+better, and what it means. The pages, the HTML report, the CLI summary and the
+CSV export all take labels, formats and help from here, so they cannot drift."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column as every surface shows it.
+
+    ``digits``: decimals for numbers (None: text, or whole numbers when ``kind``
+    is ``"count"``); ``kind`` ``"percent"`` values are already in percent;
+    ``better``: ``"higher"`` or ``"lower"`` for columns worth a "best" mark.
+    """
+
+    label: str
+    digits: int | None = 3
+    kind: str = "number"  # number | significant | count | percent | text
+    better: str | None = None
+    help: str = ""
+
+    def text(self, value: Any) -> str:
+        """``value`` as it reads in a table: 0.812, 3,868, 0.173 %, or – when missing."""
+        if self.kind == "text":
+            return "" if value is None else str(value)
+        if not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+            return "–"
+        if self.kind == "count":
+            return f"{round(float(value)):,}"
+        if self.kind == "significant":  # thresholds: 0.500, 0.0371, 0.000120
+            return f"{float(value):#.{self.digits}g}"
+        shown = f"{float(value):,.{self.digits}f}"
+        return shown + " %" if self.kind == "percent" else shown
+
+    @property
+    def streamlit_format(self) -> str | None:
+        """The printf format Streamlit's NumberColumn takes (None for text)."""
+        if self.kind == "text":
+            return None
+        if self.kind == "count" or self.digits == 0:
+            return "%,d"  # values are rounded by the table builders
+        if self.kind == "significant":
+            return f"%.{self.digits}g"
+        suffix = " %%" if self.kind == "percent" else ""
+        return f"%.{self.digits}f{suffix}"
+
+
+HIGHER, LOWER = "higher", "lower"
+COLUMNS: dict[str, Column] = {
+    column.label: column
+    for column in (
+        Column("Technique", None, "text"),
+        Column("Status", None, "text"),
+        Column("Error", None, "text"),
+        Column(
+            "Threshold",
+            3,
+            "significant",
+            help="A case is flagged when its "
+            "probability is above it: the same for every technique, or chosen for "
+            "each on the validation split (Compare at).",
+        ),
+        Column(
+            "Suggested threshold",
+            3,
+            "significant",
+            help="Best validation F1 (or "
+            "lowest validation cost): chosen on validation, never on test.",
+        ),
+        Column("Recall", 3, better=HIGHER, help="Share of the real positives caught."),
+        Column(
+            "Precision",
+            3,
+            better=HIGHER,
+            help="Share of the alerts that are real positives.",
+        ),
+        Column("F1", 3, better=HIGHER, help="Harmonic mean of precision and recall."),
+        Column(
+            "PR-AUC",
+            3,
+            better=HIGHER,
+            help="Average precision over every "
+            "threshold; does not depend on the threshold.",
+        ),
+        Column(
+            "PR-AUC 95% interval",
+            None,
+            "text",
+            help="Over seeds with several "
+            "seeds; with one seed, a bootstrap over the test rows.",
+        ),
+        Column("PR-AUC 95% CI low", 4),
+        Column("PR-AUC 95% CI high", 4),
+        Column("ROC-AUC", 3, better=HIGHER),
+        Column(
+            "MCC",
+            3,
+            better=HIGHER,
+            help="Matthews correlation, −1 to 1; fair on imbalanced data.",
+        ),
+        Column(
+            "Brier",
+            4,
+            better=LOWER,
+            help="Mean squared error of the probabilities (calibration).",
+        ),
+        Column(
+            "Cost",
+            0,
+            better=LOWER,
+            help="Missed positives plus reviewed alerts "
+            "on the test split, at the costs set on the Compare page.",
+        ),
+        Column(
+            "Alerts per 1k",
+            1,
+            better=LOWER,
+            help="Cases flagged per 1,000 test cases: the review workload.",
+        ),
+        Column(
+            "Accuracy",
+            4,
+            help="Shown last on purpose: flagging nothing is "
+            "already almost perfectly accurate on rare positives.",
+        ),
+        Column("Fit seconds", 1),
+        Column(
+            "Epochs run", 1, help="Fewer than asked when early stopping stopped it."
+        ),
+        Column("Best epoch", 1, help="The epoch whose weights were kept."),
+        Column("Seeds", None, "count"),
+        Column("Interval", None, "text"),
+        Column("Set", None, "text"),
+        Column("Negative", None, "count"),
+        Column("Positive", None, "count"),
+        Column("Positive share", 3, "percent"),
+        Column(
+            "Alerts", None, "count", help="Cases flagged at the threshold (first seed)."
+        ),
+        Column(
+            "Precision in top k",
+            3,
+            help="Share of positives among the k "
+            "highest-scored cases; ignores the threshold.",
+        ),
+        Column("Positives in top k", None, "count"),
+        Column("Support", None, "count"),
+    )
+}
+"""Every column label in the code base, once."""
+
+
+def column(label: str) -> Column:
+    """The spec of the column labelled ``label`` (metric labels included)."""
+    return COLUMNS[label]
+
+
+METRIC_COLUMNS = {
+    "precision": "Precision",
+    "recall": "Recall",
+    "f1": "F1",
+    "pr_auc": "PR-AUC",
+    "roc_auc": "ROC-AUC",
+    "mcc": "MCC",
+    "brier": "Brier",
+    "cost": "Cost",
+    "accuracy": "Accuracy",
+}
+"""Results keys -> their column labels."""
+
+
+def formatted(frame: Any) -> tuple[list[str], list[list[str]]]:
+    """A table's header (its index name first) and every cell as text, each
+    formatted by its column's spec: what the HTML report and the CLI print."""
+    header = [str(frame.index.name or ""), *map(str, frame.columns)]
+    specs = [COLUMNS.get(str(c), Column(str(c), None, "text")) for c in frame.columns]
+    rows = [
+        [
+            str(index),
+            *(spec.text(value) for spec, value in zip(specs, row, strict=True)),
+        ]
+        for index, row in zip(frame.index, frame.itertuples(index=False), strict=True)
+    ]
+    return header, rows
+
+
+def text_table(frame: Any) -> str:
+    """A table as aligned plain text (numbers right-aligned), for a terminal."""
+    header, rows = formatted(frame)
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)

@@ -1,0 +1,208 @@
+"""The comparison's tables, one builder each, from the results' summaries.
+
+Rows are technique labels (index "Technique") and columns are labels of
+:data:`~imbal_core.tables.COLUMNS`. Failed techniques are left out; tables hold
+plain text and numbers, and whoever renders them escapes and formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from imbal_core import evaluate
+from imbal_core.errors import CANCELLED
+from imbal_core.results import Techniques, alerts_per_thousand, label, metric_ci, ok
+from imbal_core.tables._columns import COLUMNS, HIGHER, METRIC_COLUMNS
+
+if TYPE_CHECKING:
+    from imbal_core.results import Comparison
+
+METRICS = ("precision", "recall", "f1", "pr_auc", "roc_auc", "mcc", "brier", "cost")
+"""The metrics of the metrics table, in order (accuracy is added last)."""
+
+
+def _frame(rows: Mapping[str, Mapping[str, Any]], columns: list[str], index: str):
+    frame = pd.DataFrame.from_dict(dict(rows), orient="index", columns=columns)
+    frame.index.name = index
+    return frame
+
+
+def headline_table(techniques: Techniques) -> pd.DataFrame:
+    """What a stakeholder reads first: each technique's threshold (chosen on
+    validation) and its test recall, precision, workload, cost and PR-AUC."""
+    rows = {}
+    for name, s in ok(techniques).items():
+        _, low, high = metric_ci(s, "pr_auc")
+        rows[label(name, s)] = {
+            "Threshold": float(s["threshold"]),
+            "Recall": float(s["recall"]),
+            "Precision": float(s["precision"]),
+            "Alerts per 1k": alerts_per_thousand(s),
+            "Cost": round(float(s["cost"])),
+            "PR-AUC": float(s["pr_auc"]),
+            "PR-AUC 95% interval": f"{low:.3f} to {high:.3f}",
+        }
+    columns = ["Threshold", "Recall", "Precision", "Alerts per 1k", "Cost", "PR-AUC"]
+    return _frame(rows, [*columns, "PR-AUC 95% interval"], "Technique")
+
+
+def metrics_table(techniques: Techniques) -> pd.DataFrame:
+    """Every metric at the operating point (the best of each column is marked by
+    whoever renders it, see :func:`best_per_column`); accuracy is the last column
+    on purpose. (Each technique's threshold and alerts
+    are in the headline table.)"""
+    rows = {}
+    for name, s in ok(techniques).items():
+        row = {METRIC_COLUMNS[m]: float(s[m]) for m in METRICS}
+        row["Cost"] = round(row["Cost"])
+        row["Accuracy"] = float(s["accuracy"])
+        rows[label(name, s)] = row
+    columns = [METRIC_COLUMNS[m] for m in METRICS]
+    return _frame(rows, [*columns, "Accuracy"], "Technique")
+
+
+def best_per_column(table: pd.DataFrame) -> dict[str, str]:
+    """Row label of the best value in each column that has a better direction: a
+    description of the test split, not a recommendation (that is made on
+    validation)."""
+    best = {}
+    for label_, values in table.items():
+        spec = COLUMNS.get(str(label_))
+        if spec is None or spec.better is None or values.isna().all():
+            continue
+        best[str(label_)] = (
+            values.idxmax() if spec.better == HIGHER else values.idxmin()
+        )
+    return best
+
+
+def metrics_ci_table(techniques: Techniques) -> pd.DataFrame:
+    """Mean and 95 % interval, "mean (low to high)" as text, per technique and metric.
+
+    Intervals stay inside each metric's range, so they need not be symmetric. With
+    several seeds every metric has one, over seeds; with one seed only PR-AUC, a
+    bootstrap over test rows. The "Interval" column says which.
+    """
+    rows = {}
+    for name, s in ok(techniques).items():
+        seeds = len(s.get("seeds") or [])
+        if seeds < 2 and not s.get("pr_auc_ci_kind"):
+            continue
+        row: dict[str, Any] = {}
+        for metric in (*METRICS, "accuracy") if seeds > 1 else ("pr_auc",):
+            mean, low, high = metric_ci(s, metric)
+            digits = 0 if metric == "cost" else 3
+            row[METRIC_COLUMNS[metric]] = (
+                f"{mean:,.{digits}f} ({low:,.{digits}f} to {high:,.{digits}f})"
+            )
+        row["Seeds"] = seeds
+        row["Interval"] = (
+            evaluate.seed_intervals_kind(seeds)
+            if seeds > 1
+            else str(s["pr_auc_ci_kind"])
+        )
+        rows[label(name, s)] = row
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "Technique"
+    return table
+
+
+def suggested_thresholds_table(techniques: Techniques) -> pd.DataFrame:
+    """Per technique: the threshold chosen on validation and the one the figures use."""
+    rows = {
+        label(n, s): {
+            "Suggested threshold": float(s["suggested_threshold"]),
+            "Threshold": float(s["threshold"]),
+        }
+        for n, s in ok(techniques).items()
+    }
+    return _frame(rows, ["Suggested threshold", "Threshold"], "Technique")
+
+
+def class_counts_table(
+    dataset: Mapping[str, Any], techniques: Techniques | None = None
+) -> pd.DataFrame:
+    """Negatives, positives and the positive share of every split and, given the
+    techniques, of each one's (resampled) training set."""
+    rows = {}
+    for split, counts in (dataset.get("class_counts") or {}).items():
+        rows[split] = counts
+    for name, s in ok(techniques or {}).items():
+        if s.get("train_class_counts"):
+            rows[f"train after {label(name, s)}"] = s["train_class_counts"]
+    table = pd.DataFrame(
+        [
+            {
+                "Negative": int(c.get("negative", 0)),
+                "Positive": int(c.get("positive", 0)),
+            }
+            for c in rows.values()
+        ],
+        index=pd.Index(list(rows), name="Set"),
+        columns=["Negative", "Positive"],
+    )
+    total = (table["Negative"] + table["Positive"]).replace(0, 1)
+    table["Positive share"] = 100 * table["Positive"] / total
+    return table
+
+
+def workload_table(comparison: Comparison, done: Techniques, k: int) -> pd.DataFrame:
+    """Alerts at the operating point, and what the k highest-scored cases hold."""
+    rows = {}
+    for name, summary in done.items():
+        runs = comparison.ok_runs(name)
+        top = float(
+            np.mean(
+                [evaluate.precision_at_top(r.y_test, r.proba_test, k) for r in runs]
+            )
+        )
+        (tn, fp), (fn, tp) = summary["confusion_matrix"]
+        rows[label(name, summary)] = {
+            "Alerts per 1k": alerts_per_thousand(summary),
+            "Alerts": fp + tp,
+            "Precision in top k": top,
+            "Positives in top k": round(top * min(k, len(runs[0].y_test))),
+        }
+    columns = ["Alerts per 1k", "Alerts", "Precision in top k", "Positives in top k"]
+    return _frame(rows, columns, "Technique")
+
+
+def runs_table(comparison: Comparison) -> pd.DataFrame:
+    """One row per technique or variant: status, seeds, fit time, epochs, test PR-AUC."""
+    rows = {}
+    for name, runs in comparison.runs.items():
+        done = comparison.ok_runs(name)
+        cancelled = sum(r.error == CANCELLED for r in runs)
+        failed = len(runs) - len(done) - cancelled
+        if done:
+            status = "ok"
+            if failed:
+                status += f" · {failed} of {len(runs)} seeds failed"
+            if cancelled:
+                status += f" · {cancelled} of {len(runs)} seeds cancelled"
+            unlearned = sum(1 for r in done if r.warnings)
+            if unlearned:  # shown, but flagged: "did not learn: try more epochs…"
+                status += f" · did not learn ({unlearned} of {len(done)} seeds)"
+        elif cancelled == len(runs):
+            status = "cancelled"
+        else:
+            status = f"failed: {comparison.error(name)}"
+        rows[label(name)] = {
+            "Status": status,
+            "Seeds": len(runs),
+            "Fit seconds": _mean([r.fit_seconds for r in done]),
+            "Epochs run": _mean([r.epochs_run for r in done]),
+            "Best epoch": _mean([r.best_epoch for r in done]),
+            "PR-AUC": _mean([r.threshold_free["pr_auc"] for r in done]),
+        }
+    columns = ["Status", "Seeds", "Fit seconds", "Epochs run", "Best epoch", "PR-AUC"]
+    return _frame(rows, columns, "Technique")
+
+
+def _mean(values: list[float | None]) -> float:
+    known = [float(v) for v in values if v is not None]
+    return float(np.mean(known)) if known else float("nan")
