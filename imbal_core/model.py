@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from typing import Any
 import keras
 import numpy as np
 import tensorflow as tf
+
+from imbal_core.errors import InputError
 
 # Retracing notices are expected when many small models are built in one process.
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
@@ -33,12 +36,17 @@ PREDICT_CHUNK = 16_384  # rows per forward call: bounds the activations held at 
 WARM_NETWORKS = 16  # per process; a long sweep over gamma evicts the oldest
 
 
-def build_mlp(input_dim: int, loss: Any = "binary_crossentropy") -> keras.Model:
-    """The seed's network: 128-64-32 relu with dropout 0.3, sigmoid output, adam.
+def build_mlp(input_dim: int, loss: Any = None) -> keras.Model:
+    """The seed's network: 128-64-32 relu with dropout 0.3, adam, and one output.
 
-    No accuracy metric is compiled in: nobody reads it per epoch, and it costs time.
-    Never ``jit_compile=True``: XLA makes this model ~9x slower on CPU.
+    The output is the logit; the sigmoid is applied when predicting, so every loss
+    sees the logit and stays finite (see :mod:`imbal_core.losses`). ``loss``:
+    a Keras loss on logits, cross-entropy when None. No accuracy metric is
+    compiled in: nobody reads it per epoch, and it costs time. Never
+    ``jit_compile=True``: XLA makes this model ~9x slower on CPU.
     """
+    from imbal_core.losses import cross_entropy
+
     model = keras.Sequential(
         [
             keras.layers.Input(shape=(input_dim,)),
@@ -48,17 +56,17 @@ def build_mlp(input_dim: int, loss: Any = "binary_crossentropy") -> keras.Model:
             keras.layers.Dropout(0.3),
             keras.layers.Dense(32, activation="relu"),
             keras.layers.Dropout(0.3),
-            keras.layers.Dense(1, activation="sigmoid"),
+            keras.layers.Dense(1),  # the logit
         ]
     )
-    model.compile(optimizer="adam", loss=loss, jit_compile=False)
+    model.compile(optimizer="adam", loss=loss or cross_entropy(), jit_compile=False)
     return model
 
 
 class Network:
     """One compiled seed MLP that trains run after run from fresh initialisations."""
 
-    def __init__(self, input_dim: int, loss: Any = "binary_crossentropy"):
+    def __init__(self, input_dim: int, loss: Any = None):
         self.model = build_mlp(input_dim, loss)
         self.model.optimizer.build(self.model.trainable_variables)
         # Adam's fresh state (step counter, learning rate, zero moments), restored per run.
@@ -73,7 +81,7 @@ class Network:
             input_signature=[rows, column, column, order, tf.TensorSpec((), tf.int32)],
         )
         self._forward = tf.function(
-            lambda x: self.model(x, training=False), input_signature=[rows]
+            lambda x: tf.sigmoid(self.model(x, training=False)), input_signature=[rows]
         )
 
     def _train_epoch(self, X, y, weight, order, batch_size):  # noqa: ANN001 (graph)
@@ -147,8 +155,14 @@ class Network:
             order = tf.constant(rng.permutation(len(labels)).astype(np.int32))
             self._epoch(X_t, y_t, w_t, order, batch)
             best.epochs_run = epoch + 1
+            loss = float(self.model.metrics[0].result())
+            if not math.isfinite(loss):  # one bad step poisons every weight: stop
+                raise InputError(
+                    f"training diverged at epoch {epoch + 1} (the loss is not a finite "
+                    "number); try fewer epochs or a larger batch size."
+                )
             if on_epoch is not None:
-                on_epoch(epoch, float(self.model.metrics[0].result()))
+                on_epoch(epoch, loss)
             if not watch:
                 continue
             score = average_precision(validation[1], self._probabilities(validation[0]))
@@ -191,7 +205,7 @@ class Training:
 _warm: OrderedDict[tuple[int, str], Network] = OrderedDict()
 
 
-def warm_network(input_dim: int, loss: Any = "binary_crossentropy") -> Network:
+def warm_network(input_dim: int, loss: Any = None) -> Network:
     """This process's compiled network for (input width, loss), built on first use."""
     key = (
         int(input_dim),

@@ -27,8 +27,8 @@ class FocalLoss(MLPTechnique):
     )
 
     def loss(self) -> Any:
-        import keras  # at training time only: the registry imports no TensorFlow
+        # At training time only: the registry imports no TensorFlow. Not Keras'
+        # BinaryFocalCrossentropy: its gradient is NaN for gamma < 1 (see losses).
+        from imbal_core.losses import FocalLoss
 
-        return keras.losses.BinaryFocalCrossentropy(
-            apply_class_balancing=True, alpha=self.alpha, gamma=self.gamma
-        )
+        return FocalLoss(gamma=self.gamma, alpha=self.alpha)
