@@ -33,9 +33,12 @@ def atomic_file(target: str | Path) -> Iterator[IO[bytes]]:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(handle.name, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(handle.name)
+        if isinstance(exc, OSError) and exc.filename != str(target):
+            # Name the file the caller asked for, not our temporary one.
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
         raise
     _sync_directory(target.parent)
 

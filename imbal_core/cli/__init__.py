@@ -7,6 +7,7 @@ exit code), 1 when no technique trained at all, 2 bad input or options, with one
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Sequence
 
@@ -20,6 +21,8 @@ WHERE = {
     "time_column": "with --time-column",
 }
 """Where an engine message's fix is made on the command line."""
+OUT_OF_MEMORY = "out of memory; try fewer rows, fewer workers or a smaller batch"
+FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}  # the disk (or a quota) is full
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,7 +36,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc.told(WHERE)}", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as exc:
+    except MemoryError:
+        print(f"error: {OUT_OF_MEMORY}", file=sys.stderr)
+        return 1
+    except ImportError as exc:  # a library that cannot map its code: memory again
+        if "failed to map" not in str(exc) and "allocate" not in str(exc):
+            raise
+        print(f"error: {OUT_OF_MEMORY} ({first_line(exc, 100)})", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if exc.errno in FULL and exc.filename:
+            print(
+                f"error: cannot write {exc.filename}: {exc.strerror}; free disk space "
+                "or write it elsewhere.",
+                file=sys.stderr,
+            )
+            return 2
+        print(
+            f"error: {first_line(exc, 10_000) or type(exc).__name__}", file=sys.stderr
+        )
+        return 2
+    except ValueError as exc:
         print(
             f"error: {first_line(exc, 10_000) or type(exc).__name__}", file=sys.stderr
         )

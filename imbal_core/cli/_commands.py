@@ -143,11 +143,13 @@ def _summary(results: Any, out: str) -> int:
     for name, error in broken.items():
         print(f"failed: {name}: {error}", file=sys.stderr)
     if not ok(techniques):
-        print(
-            f"error: no technique trained ({len(broken)} failed; see above); "
-            f"{out} lists each reason.",
-            file=sys.stderr,
+        reasons = set(broken.values())
+        why = (
+            f": {reasons.pop()}"
+            if len(reasons) == 1
+            else f" ({len(broken)} failed; see above)"
         )
+        print(f"error: no technique trained{why}", file=sys.stderr)
         return 1
     point = results["config"]["operating_point"]["description"]
     print(f"\nAt {point}, on the test split:", file=sys.stderr)
@@ -162,16 +164,13 @@ def _summary(results: Any, out: str) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
-    import zipfile
-
     from imbal_core.report import write_report
     from imbal_core.results import load_results, saved_results
 
+    path = Path(args.results)
     results = (
-        saved_results(args.results)
-        if zipfile.is_zipfile(args.results)
-        else load_results(args.results)
-    )
+        saved_results(path) if _looks_zipped(path) else load_results(path)
+    )  # a zip (even a damaged one) is read as a saved comparison
     write_report(results, args.out, args.csv, threshold=args.threshold)
     failed = [n for n, r in results["techniques"].items() if r.get("status") != "ok"]
     print(
@@ -182,3 +181,13 @@ def report(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _looks_zipped(path: Path) -> bool:
+    if path.suffix.lower() == ".zip":
+        return True
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(2) == b"PK"
+    except OSError:
+        return False

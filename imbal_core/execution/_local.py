@@ -1,11 +1,18 @@
-"""The local executor: a pool of worker processes on this machine.
+"""The local executor: a pool of worker processes on this machine that heals.
 
 Each worker runs TensorFlow on one thread (one training leaves most of a second
-core idle, so two workers of one thread beat one of two), loads
-a Dataset once (from a file the pool writes once per fingerprint, not once per
-run) and keeps its compiled networks warm. Workers are recycled every
-``tasks_per_child`` runs, so a server that trains all day keeps its memory bounded.
-The parent never loads TensorFlow.
+core idle, so two workers of one thread beat one of two), loads a Dataset once
+(from a file the pool writes once per fingerprint, not once per run) and keeps its
+compiled networks warm. The parent never loads TensorFlow.
+
+One dispatcher thread owns the workers, each behind its own pipe (see
+:mod:`imbal_core._worker`), and hands queued runs to idle workers in
+the order they were asked for, whichever stream (session) asked. It watches every
+worker's process: a worker that dies — killed, out of memory, idle or busy — is
+replaced at once; the run it held is retried once on a fresh worker and only then
+fails, alone, with its reason. No other run, queued or running, notices. Workers
+are also retired after ``tasks_per_child`` runs, so a server that trains all day
+keeps its memory bounded.
 """
 
 from __future__ import annotations
@@ -17,60 +24,52 @@ import pickle
 import queue
 import tempfile
 import threading
-from collections import OrderedDict
+import time
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from imbal_core.errors import first_line
+from imbal_core._worker import main as worker_main
+from imbal_core.atomic import write_atomic
 from imbal_core.execution._executor import TICK_SECONDS, Event, Executor, outcome
 from imbal_core.execution._plan import RunSpec
-from imbal_core.execution._task import configure_tensorflow, execute, failed
-from imbal_core.results import Run
+from imbal_core.execution._task import failed
 
 if TYPE_CHECKING:
     from imbal_core.data import Dataset
 
-CANCEL_SLOTS = 4096  # job ids wrap around this many cancel flags
-DIED = "the training process died (out of memory?); try fewer rows or a smaller batch."
-
-# ----------------------------------------------------------------- worker side
-_events: Any = None  # the shared progress queue
-_cancel: Any = None  # one flag per job slot, set by the parent
-_datasets: OrderedDict[str, Dataset] = OrderedDict()
-
-
-def _start_worker(events: Any, cancel: Any) -> None:
-    global _events, _cancel
-    _events, _cancel = events, cancel
-    configure_tensorflow()
-    import imbal_core.training  # noqa: F401  (TensorFlow loads now, not in the first run)
+RETRIES = 1  # a run whose worker died runs once more on a fresh one
+START_FAILURES = 3  # workers failing to start in a row before queued runs fail
+DIED = (
+    "the training process died twice (killed, or out of memory?); try fewer rows, "
+    "a smaller batch or fewer workers."
+)
 
 
-def _load(path: str, fingerprint: str) -> Dataset:
-    if fingerprint not in _datasets:
-        with open(path, "rb") as file:
-            _datasets[fingerprint] = pickle.load(
-                file
-            )  # our own file, written by the parent
-        while len(_datasets) > 2:
-            _datasets.popitem(last=False)
-    return _datasets[fingerprint]
+@dataclass
+class _Task:
+    job: int
+    index: int
+    spec: RunSpec
+    path: str
+    fingerprint: str
+    attempts: int = 0
 
 
-def _run(path: str, fingerprint: str, spec: RunSpec, job: int, index: int) -> Run:
-    slot = job % CANCEL_SLOTS
-    return execute(
-        _load(path, fingerprint),
-        spec,
-        lambda f, m: _events.put((job, index, f, m)),
-        lambda: bool(_cancel[slot]),
-    )
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+    ready: bool = False
+    task: _Task | None = None
+    runs: int = 0
+    cancelled: set[int] = field(default_factory=set)
+    retired: float = 0.0
 
 
-# ----------------------------------------------------------------- parent side
 class LocalExecutor(Executor):
     """``workers`` processes (default: one per core) that train runs concurrently."""
 
@@ -81,110 +80,257 @@ class LocalExecutor(Executor):
         self.tasks_per_child = tasks_per_child
         # spawn, not fork: forking a process that already runs TensorFlow threads is unsafe.
         self._context = multiprocessing.get_context("spawn")
-        self._events = self._context.Queue()
-        self._cancel = self._context.Array("b", CANCEL_SLOTS, lock=False)
         self._jobs = itertools.count(1)
-        self._inboxes: dict[int, queue.Queue] = {}
+        self._inboxes: dict[int, queue.Queue[Event]] = {}
+        self._queued: deque[_Task] = deque()
+        self._pool: list[_Worker] = []
+        self._lock = threading.Lock()  # guards _queued, _inboxes and _pool's tasks
         self._files = tempfile.TemporaryDirectory(prefix="imbal-datasets-")
-        self._lock = threading.Lock()
-        self._pool = self._new_pool()
-        threading.Thread(target=self._route, name="imbal-events", daemon=True).start()
-
-    def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=self._context,
-            max_tasks_per_child=self.tasks_per_child,
-            initializer=_start_worker,
-            initargs=(self._events, self._cancel),
+        self._start_failures, self._broken = 0, ""
+        self._retiring: list[_Worker] = []  # told to stop; reaped by the dispatcher
+        self._closed = threading.Event()
+        self._ready = threading.Condition(self._lock)
+        self._dispatcher = threading.Thread(
+            target=self._dispatch, name="imbal-pool", daemon=True
         )
+        self._dispatcher.start()
 
-    def _route(self) -> None:
-        """Hand each progress message from the shared queue to its job's stream."""
-        while True:
-            try:
-                job, index, fraction, message = self._events.get()
-            except (EOFError, OSError, ValueError):  # queue closed at shutdown
-                return
-            inbox = self._inboxes.get(job)
-            if inbox is not None:
-                inbox.put(Event(index, fraction, message))
+    # ----------------------------------------------------------- public side
+    def warm_up(self, wait_for_it: bool = True) -> None:
+        """Start every worker now (TensorFlow takes seconds to load), not at the first run."""
+        with self._ready:
+            self._fill()
+            if wait_for_it:
+                self._ready.wait_for(
+                    lambda: self._broken or all(w.ready for w in self._pool),
+                    timeout=300,
+                )
 
+    def stream(self, dataset: Dataset, specs: Sequence[RunSpec]) -> Iterator[Event]:
+        job = next(self._jobs)
+        inbox: queue.Queue[Event] = queue.Queue()
+        path = self._dataset_file(dataset)
+        with self._lock:
+            self._inboxes[job] = inbox
+            self._start_failures = 0  # a new request tries to start workers again
+            self._queued.extend(
+                _Task(job, i, spec, path, dataset.fingerprint)
+                for i, spec in enumerate(specs)
+            )
+            self._fill()
+        finished: set[int] = set()
+        try:
+            while len(finished) < len(specs):
+                try:
+                    event = inbox.get(timeout=TICK_SECONDS)
+                except queue.Empty:
+                    yield Event(None)
+                    continue
+                if event.index in finished:
+                    continue  # progress that raced its own result
+                if event.run is not None:
+                    finished.add(event.index)
+                yield event
+        finally:
+            self._cancel(job)
+
+    def worker_pids(self) -> list[int]:
+        """The current workers' process ids."""
+        with self._lock:
+            return [w.process.pid for w in self._pool if w.process.pid]
+
+    def close(self) -> None:
+        self._closed.set()
+        self._dispatcher.join(timeout=30)
+        with self._lock:
+            for worker in self._pool:
+                if not worker.ready:  # still loading TensorFlow: it holds nothing
+                    worker.process.kill()
+                self._retire(worker)
+            self._pool.clear()
+        while self._retiring:
+            self._reap(patience=5.0)
+        self._files.cleanup()
+
+    # ----------------------------------------------------------- parent side
     def _dataset_file(self, dataset: Dataset) -> str:
         path = Path(self._files.name) / f"{dataset.fingerprint}.pickle"
         with self._lock:
             if not path.exists():
-                partial = path.with_suffix(".partial")
-                with open(partial, "wb") as file:
-                    pickle.dump(dataset, file, protocol=pickle.HIGHEST_PROTOCOL)
-                partial.replace(path)
+                write_atomic(
+                    path, pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL)
+                )
         return str(path)
 
-    def warm_up(self, wait_for_it: bool = True) -> None:
-        """Start every worker now (TensorFlow takes seconds to load), not at the first run."""
+    def _cancel(self, job: int) -> None:
+        """Drop ``job``'s queued runs; its running ones stop at their next epoch."""
         with self._lock:
-            futures = [self._pool.submit(int) for _ in range(self.workers)]
-        if wait_for_it:
-            wait(futures)
-
-    def stream(self, dataset: Dataset, specs: Sequence[RunSpec]) -> Iterator[Event]:
-        job = next(self._jobs)
-        slot = job % CANCEL_SLOTS
-        self._cancel[slot] = 0
-        inbox: queue.Queue[Event] = queue.Queue()
-        self._inboxes[job] = inbox
-        path = self._dataset_file(dataset)
-        with self._lock:
-            pool = self._pool
-            futures: dict[Future, int] = {
-                pool.submit(_run, path, dataset.fingerprint, spec, job, index): index
-                for index, spec in enumerate(specs)
-            }
-        pending = set(futures)
-        finished: set[int] = set()
-        try:
-            while pending:
-                done, pending = wait(
-                    pending, timeout=TICK_SECONDS, return_when=FIRST_COMPLETED
-                )
-                ticked = False
-                while not inbox.empty():
-                    event = inbox.get_nowait()
-                    if event.index not in finished:
-                        ticked = True
-                        yield event
-                for future in done:
-                    index = futures[future]
-                    finished.add(index)
-                    run = self._result(future, specs[index], pool)
-                    ticked = True
-                    yield Event(index, 1.0, outcome(run), run)
-                if not ticked:
-                    yield Event(None)
-        finally:
-            self._cancel[slot] = 1  # running runs stop at their next epoch
-            for future in futures:
-                future.cancel()  # queued runs never start
             self._inboxes.pop(job, None)
+            self._queued = deque(t for t in self._queued if t.job != job)
+            for worker in self._pool:
+                if worker.task is not None and worker.task.job == job:
+                    worker.cancelled.add(job)
+                    _tell(worker, ("cancel", job))
 
-    def _result(self, future: Future, spec: RunSpec, pool: ProcessPoolExecutor) -> Run:
-        try:
-            return future.result()
-        except BrokenProcessPool:
-            # A worker died (killed, out of memory): its runs fail alone; a new pool
-            # takes the next job.
+    def _fill(self) -> None:
+        """Start workers up to the pool's size (called with the lock held), unless
+        they keep failing to start (then queued runs have failed with the reason)."""
+        while (
+            len(self._pool) < self.workers
+            and self._start_failures < START_FAILURES
+            and not self._closed.is_set()
+        ):
+            parent, child = self._context.Pipe(duplex=True)
+            log = str(Path(self._files.name) / "workers.log")
+            process = self._context.Process(
+                target=worker_main, args=(child, log), name="imbal-worker", daemon=True
+            )
+            process.start()
+            child.close()
+            self._pool.append(_Worker(process, parent))
+
+    def _dispatch(self) -> None:
+        """The dispatcher: hand out queued runs, relay messages, replace the dead."""
+        while not self._closed.is_set():
             with self._lock:
-                if self._pool is pool:
-                    self._pool = self._new_pool()
-            return failed(spec, DIED)
-        except Exception as exc:  # e.g. a result that cannot travel back: fail alone
-            return failed(spec, f"{type(exc).__name__}: {first_line(exc)}")
+                self._hand_out()
+                waitables = [w.conn for w in self._pool] + [
+                    w.process.sentinel for w in self._pool
+                ]
+            for ready in wait(waitables, timeout=TICK_SECONDS / 2):
+                with self._lock:
+                    self._handle(ready)
+            self._reap()
 
-    def worker_pids(self) -> list[int]:
-        """The current workers' process ids (empty before the first run)."""
-        return list(getattr(self._pool, "_processes", None) or {})
+    def _hand_out(self) -> None:
+        for worker in self._pool:
+            if not self._queued:
+                return
+            if worker.ready and worker.task is None and worker.process.is_alive():
+                task = self._queued.popleft()
+                task.attempts += 1
+                worker.task = task
+                _tell(
+                    worker,
+                    (
+                        "run",
+                        task.job,
+                        task.index,
+                        task.path,
+                        task.fingerprint,
+                        task.spec,
+                    ),
+                )
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        self._events.close()
-        self._files.cleanup()
+    def _handle(self, ready: Any) -> None:
+        worker = next(
+            (w for w in self._pool if ready in (w.conn, w.process.sentinel)), None
+        )
+        if worker is None:
+            return  # already replaced
+        if ready is worker.conn:
+            try:
+                message = worker.conn.recv()
+            except (EOFError, OSError):
+                message = None
+            if message is not None:
+                self._on_message(worker, message)
+                return
+        self._on_death(worker)
+
+    def _on_message(self, worker: _Worker, message: tuple) -> None:
+        kind = message[0]
+        if kind == "ready":
+            worker.ready, self._start_failures = True, 0
+            self._ready.notify_all()
+        elif kind == "broken":
+            self._start_failures += 1
+            self._broken = message[1]
+            self._pool.remove(worker)
+            self._retire(worker)
+            if self._start_failures >= START_FAILURES:
+                self._fail_queued(
+                    f"no training process could start ({self._broken}); free memory "
+                    "or use fewer workers."
+                )
+            self._fill()
+            self._ready.notify_all()
+        elif kind == "progress":
+            _, job, index, fraction, text = message
+            if job not in worker.cancelled:
+                self._deliver(job, Event(index, fraction, text))
+        elif kind == "done":
+            _, job, index, run = message
+            worker.task, worker.runs = None, worker.runs + 1
+            worker.cancelled.discard(job)
+            self._deliver(job, Event(index, 1.0, outcome(run), run))
+            if worker.runs >= self.tasks_per_child:  # a fresh process gives memory back
+                self._pool.remove(worker)
+                self._retire(worker)
+                self._fill()
+
+    def _on_death(self, worker: _Worker) -> None:
+        """A worker died: replace it; retry what it held, once, on a fresh worker."""
+        self._pool.remove(worker)
+        self._retire(worker)
+        if not worker.ready:  # it never started: count it, or it respawns for ever
+            self._start_failures += 1
+            self._broken = (
+                f"the training process exited while starting (exit code "
+                f"{worker.process.exitcode}; out of memory?)"
+            )
+            if self._start_failures >= START_FAILURES:
+                self._fail_queued(
+                    f"no training process could start ({self._broken}); free memory "
+                    "or use fewer workers."
+                )
+            self._ready.notify_all()
+        task, worker.task = worker.task, None
+        if task is not None and task.job in self._inboxes:
+            if task.attempts <= RETRIES:
+                self._queued.appendleft(task)
+            else:
+                run = failed(task.spec, DIED)
+                self._deliver(task.job, Event(task.index, 1.0, outcome(run), run))
+        self._fill()
+
+    def _fail_queued(self, reason: str) -> None:
+        while self._queued:
+            task = self._queued.popleft()
+            run = failed(task.spec, reason)
+            self._deliver(task.job, Event(task.index, 1.0, outcome(run), run))
+
+    def _deliver(self, job: int, event: Event) -> None:
+        inbox = self._inboxes.get(job)
+        if inbox is not None:
+            inbox.put(event)
+
+    def _retire(self, worker: _Worker) -> None:
+        """Tell a worker to stop (with the lock held); :meth:`_reap` collects it."""
+        _tell(worker, ("stop",))
+        worker.retired = time.monotonic()
+        self._retiring.append(worker)
+
+    def _reap(self, patience: float = 10.0) -> None:
+        """Collect stopped workers; kill one that ignores ``stop`` for ``patience`` s."""
+        with self._lock:
+            retiring = list(self._retiring)
+        for worker in retiring:
+            worker.process.join(timeout=0.05)
+            if (
+                worker.process.is_alive()
+                and time.monotonic() - worker.retired > patience
+            ):
+                worker.process.kill()
+                worker.process.join(timeout=5)
+            if not worker.process.is_alive():
+                worker.conn.close()
+                with self._lock:
+                    self._retiring.remove(worker)
+
+
+def _tell(worker: _Worker, message: tuple) -> None:
+    try:
+        worker.conn.send(message)
+    except (BrokenPipeError, OSError):  # it died; the dispatcher will notice
+        pass

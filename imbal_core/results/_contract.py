@@ -160,7 +160,10 @@ def check_results(results: Any) -> Results:
 
 
 def load_results(path: str | Path) -> Results:
-    """Read a ``results.json`` and check its shape; one-line :class:`InputError` otherwise."""
+    """Read a ``results.json`` and check its shape and every value; a one-line
+    :class:`InputError` starting with the file's name otherwise."""
+    from imbal_core.results._validate import check_values, parse_json
+
     path = Path(path)
     if not path.is_file():
         raise InputError(
@@ -171,15 +174,14 @@ def load_results(path: str | Path) -> Results:
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{path.name} is not UTF-8 text ({exc.reason}); pass a results.json."
-        ) from exc
+        ) from None
+    results = parse_json(text, path.name)
     try:
-        results = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            f"{_TRAIN_HINT}"
-        ) from exc
-    return check_results(results)
+        checked = check_results(results)
+    except InputError as exc:
+        raise InputError(f"{path.name}: {exc}") from None
+    check_values(checked, path.name)
+    return checked
 
 
 def dump_results(results: Mapping[str, Any]) -> str:

@@ -11,10 +11,10 @@ everything before anything changes: a bad file raises one :class:`InputError`.
 from __future__ import annotations
 
 import io
-import json
 import math
 import time
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -23,16 +23,20 @@ import numpy as np
 
 from imbal_core import evaluate
 from imbal_core.atomic import atomic_file
-from imbal_core.errors import InputError
-from imbal_core.results._contract import Results, check_results, dump_results
+from imbal_core.errors import InputError, first_line
+from imbal_core.evaluate import Costs, OperatingPoint
+from imbal_core.results._archive import (
+    FORMAT,
+    FORMAT_VERSION,
+    HINT,
+    MANIFEST,
+    Reader,
+    head,
+    run_of,
+)
+from imbal_core.results._contract import Results, dump_results
 from imbal_core.results._runs import Comparison, Run, Split
 
-FORMAT = "imbal-comparison"
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
-MAX_UNPACKED = 1 << 30  # 1 GiB: far above any real comparison, far below a zip bomb
-MAX_RATIO = 100  # an honest file is mostly float32 probabilities: ~1.1:1 overall
-_HINT = "save one with `python -m imbal_core train ... --save comparison.zip` or the Report page"
 _RUN_FIELDS = (
     "fit_seconds",
     "epochs_run",
@@ -98,17 +102,42 @@ def _write(target: IO[bytes], manifest: dict, arrays: dict[str, np.ndarray]) -> 
 
 
 def load_comparison(source: str | Path | IO[bytes], name: str = "") -> Comparison:
-    """A saved comparison, checked member by member; one-line :class:`InputError` if not."""
+    """A saved comparison, checked member by member; a one-line :class:`InputError`
+    starting with the file's name if anything is wrong.
+
+    The file is evidence, not truth: its metrics are recomputed from its
+    probabilities wherever they are shown, and a results JSON that disagrees with
+    them (any seed's PR-AUC) makes the file refused as changed after saving.
+    """
     name = name or (Path(source).name if isinstance(source, str | Path) else "the file")
     try:
-        archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, ValueError):
+        return _load(source, name)
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise InputError(
-            f"{name} is not a saved comparison (not a zip file); {_HINT}."
+            f"{name} is damaged ({first_line(exc, 80) or type(exc).__name__}); {HINT}."
+        ) from None
+    except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown compression
+        raise InputError(
+            f"{name} uses a zip feature this tool does not write ({first_line(exc, 80)}); {HINT}."
+        ) from None
+
+
+def _load(source: str | Path | IO[bytes], name: str) -> Comparison:
+    if head(source) != b"PK\x03\x04":
+        raise InputError(f"{name} is not a saved comparison (not a zip file); {HINT}.")
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError):  # a zip's start, but no end
+        raise InputError(
+            f"{name} is cut short or damaged (it has no zip directory); copy or "
+            "download it again."
         ) from None
     with archive:
-        reader = _Reader(archive, name)
+        reader = Reader(archive, name)
         manifest = reader.manifest()
+        reader.only_members_of(len(manifest["runs"]))
         dataset = manifest["dataset"]
         y_val = reader.labels("y_val.npy", dataset.get("validation_rows"))
         y_test = reader.labels("y_test.npy", dataset.get("test_rows"))
@@ -122,7 +151,7 @@ def load_comparison(source: str | Path | IO[bytes], name: str = "") -> Compariso
         )
         runs: dict[str, list[Run]] = {}
         for index, entry in enumerate(manifest["runs"]):
-            run = _run(entry, name)
+            run = run_of(entry, name)
             if run.error is None:
                 run.proba_val = reader.probabilities(
                     f"runs/{index:04d}_val.npy", len(y_val)
@@ -140,141 +169,52 @@ def load_comparison(source: str | Path | IO[bytes], name: str = "") -> Compariso
 
 
 def saved_results(source: str | Path | IO[bytes], name: str = "") -> Results:
-    """The results JSON inside a saved comparison (checked like the whole file)."""
-    load_comparison(source, name)  # every check, or a one-line error
-    with zipfile.ZipFile(source) as archive:
-        return check_results(json.loads(archive.read(MANIFEST))["results"])
+    """The results of a saved comparison at the settings it was saved at, computed
+    from its probabilities (not read from the JSON inside: that is only evidence)."""
+    from imbal_core.results._summary import results_json
 
-
-class _Reader:
-    """Reads members of an open archive within the size limits, or says what is wrong."""
-
-    def __init__(self, archive: zipfile.ZipFile, name: str):
-        self.archive, self.name = archive, name
-        infos = archive.infolist()
-        self.members = {info.filename: info for info in infos}
-        total = sum(info.file_size for info in infos)
-        packed = sum(info.compress_size for info in infos) or 1
-        if total > MAX_UNPACKED or total / packed > MAX_RATIO:
-            raise InputError(
-                f"{name} would unpack to {total / 2**20:,.0f} MB from {packed / 2**20:,.1f} MB: "
-                "refused (a saved comparison is a few MB); open a file saved by this tool."
-            )
-
-    def read(self, member: str) -> bytes:
-        info = self.members.get(member)
-        if info is None:
-            raise InputError(
-                f"{self.name} is incomplete: {member} is missing; {_HINT}."
-            )
-        with self.archive.open(info) as handle:
-            data = handle.read(
-                info.file_size + 1
-            )  # a lying header cannot make it bigger
-        if len(data) > info.file_size:
-            raise InputError(f"{self.name}: {member} is bigger than it says; refused.")
-        return data
-
-    def manifest(self) -> dict[str, Any]:
-        try:
-            manifest = json.loads(self.read(MANIFEST))
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise InputError(
-                f"{self.name}: {MANIFEST} is not valid JSON; {_HINT}."
-            ) from None
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise InputError(f"{self.name} is not a saved comparison; {_HINT}.")
-        version = manifest.get("format_version")
-        if not isinstance(version, int) or version > FORMAT_VERSION:
-            raise InputError(
-                f"{self.name} was saved by a newer version (format {version}; this one reads "
-                f"up to {FORMAT_VERSION}); update imbalance-compare to open it."
-            )
-        for key, kind in (
-            ("dataset", dict),
-            ("config", dict),
-            ("runs", list),
-            ("results", dict),
-        ):
-            if not isinstance(manifest.get(key), kind):
-                raise InputError(
-                    f"{self.name}: the manifest has no valid {key!r}; {_HINT}."
-                )
-        check_results(manifest["results"])
-        return manifest
-
-    def array(self, member: str) -> np.ndarray:
-        try:
-            return np.load(io.BytesIO(self.read(member)), allow_pickle=False)
-        except ValueError as exc:  # a pickled object array, or not an .npy at all
-            raise InputError(
-                f"{self.name}: {member} is not a plain array ({exc})."
-            ) from None
-
-    def numbers(self, member: str, length: Any, dtype: Any) -> np.ndarray:
-        array = self.array(member)
-        if array.dtype != dtype or array.ndim != 1 or len(array) != length:
-            raise InputError(
-                f"{self.name}: {member} should be {length} values of {np.dtype(dtype).name}, "
-                f"found {array.shape} of {array.dtype}; the file is damaged."
-            )
-        return array
-
-    def labels(self, member: str, length: Any) -> np.ndarray:
-        array = self.numbers(member, length, np.int8)
-        if not np.isin(array, (0, 1)).all() or len(np.unique(array)) < 2:
-            raise InputError(
-                f"{self.name}: {member} must hold both classes as 0 and 1."
-            )
-        return array.astype(np.int64)
-
-    def probabilities(self, member: str, length: int) -> np.ndarray:
-        array = self.numbers(member, length, np.float32)
-        if not (np.isfinite(array).all() and (array >= 0).all() and (array <= 1).all()):
-            raise InputError(f"{self.name}: {member} has values outside 0..1.")
-        return array.astype(np.float64)
-
-
-def _run(entry: Any, name: str) -> Run:
-    if not isinstance(entry, Mapping) or not {"name", "technique", "seed"} <= set(
-        entry
-    ):
-        raise InputError(
-            f"{name}: a run in the manifest has no name, technique or seed."
-        )
-    run = Run(
-        str(entry["technique"]),
-        int(entry["seed"]),
-        dict(entry.get("params") or {}),
-        error=entry.get("error"),
+    comparison = load_comparison(source, name)
+    saved = comparison.config["saved"]
+    point = saved.get("operating_point") or {}
+    costs = saved.get("costs") or {}
+    missed = costs.get("missed", "amount")
+    return results_json(
+        comparison,
+        OperatingPoint(point.get("mode", "threshold"), point.get("value", 0.5)),
+        Costs(
+            missed=None if missed in (None, "amount") else float(missed),
+            review=float(costs.get("review", 5.0)),
+        ),
+        saved.get("threshold_objective") or "f1",
     )
-    for key in _RUN_FIELDS:
-        if entry.get(key) is not None:
-            setattr(run, key, entry[key])
-    return run
 
 
 def _check_agreement(
     comparison: Comparison, results: Mapping[str, Any], name: str
 ) -> None:
-    """The JSON must say what the arrays say: each technique's first-seed test PR-AUC
-    is recomputed from its probabilities (a tampered file fails here)."""
+    """The JSON must say what the arrays say: every seed's test PR-AUC of every
+    technique is recomputed from its probabilities (a changed file fails here)."""
     stored = results.get("techniques") or {}
     if set(stored) != set(comparison.runs):
         raise InputError(f"{name}: its results and its runs name different techniques.")
     for technique, summary in stored.items():
         runs = comparison.ok_runs(technique)
-        if summary.get("status") != "ok" or not runs:
-            continue
-        claimed = (summary.get("seeds") or [{}])[0].get("pr_auc")
-        actual = evaluate.average_precision(runs[0].y_test, runs[0].proba_test)
-        if not isinstance(claimed, int | float) or not math.isclose(
-            claimed, actual, abs_tol=1e-6
-        ):
+        if (summary.get("status") == "ok") != bool(runs):
             raise InputError(
-                f"{name}: the results say {technique} scored PR-AUC {claimed}, its stored "
-                f"probabilities give {actual:.6f}; the file was changed after saving."
+                f"{name}: its results and its runs disagree on {technique}."
             )
+        claimed = [s.get("pr_auc") for s in summary.get("seeds") or []]
+        if runs and len(claimed) != len(runs):
+            raise InputError(f"{name}: its results and its runs count different seeds.")
+        for run, value in zip(runs, claimed, strict=False):
+            actual = evaluate.average_precision(run.y_test, run.proba_test)
+            if not isinstance(value, int | float) or not math.isclose(
+                value, actual, abs_tol=1e-6
+            ):
+                raise InputError(
+                    f"{name}: the results say {technique} scored PR-AUC {value}, its stored "
+                    f"probabilities give {actual:.6f}; the file was changed after saving."
+                )
 
 
 def _provenance(manifest: Mapping[str, Any], name: str) -> dict[str, Any]:

@@ -94,7 +94,7 @@ def test_the_cli_exits_non_zero_when_nothing_trained(small_csv, tmp_path, capsys
     )
     stderr = capsys.readouterr().err
     assert code == 1
-    assert "error: no technique trained (1 failed; see above)" in stderr
+    assert "error: no technique trained: SMOTE needs more than k_neighbors=50" in stderr
     assert "failed: smote: SMOTE needs more than k_neighbors=50" in stderr
     assert json.loads(out.read_text())["techniques"]["smote"]["status"] == "failed"
 

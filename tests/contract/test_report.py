@@ -451,10 +451,10 @@ def test_cli_report_end_to_end_from_a_trained_results_json(tmp_path):
             '{"dataset": {}, "techniques": ',
             "results.json is not valid JSON (line 1, column 31",
         ),
-        ("[]", "the results are not a JSON object"),
+        ("[]", "results.json: the results are not a JSON object"),
         (
             '{"dataset": {}, "config": {}, "techniques": {}}',
-            "the results list no technique",
+            "results.json: the results list no technique",
         ),
     ],
 )
