@@ -206,7 +206,7 @@ def suggestions(done: Techniques) -> None:
         on_click=_apply_threshold,
         args=(suggested,),
         key="apply_suggested",
-        help=f"Set the slider to {tables.column('Threshold').text(suggested)}, the "
+        help=f"Set the slider to {tables.column('threshold').text(suggested)}, the "
         "threshold chosen for this technique on validation.",
     )
     apply_col.caption(

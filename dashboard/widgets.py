@@ -99,7 +99,7 @@ def stop_without_results(what: str) -> None:
 
 def recommendation(point: dict) -> None:
     """The report's recommendation (chosen on validation, figures on test), or a tie."""
-    threshold = tables.column("Threshold")
+    threshold = tables.column("threshold")
 
     def figures(p: dict) -> str:
         return (
@@ -167,7 +167,7 @@ def table(
     ``best``: highlight each column's best value (:func:`tables.best_per_column`)."""
     config: dict[str, Any] = {}
     for label in [frame.index.name, *frame.columns]:
-        spec = tables.COLUMNS.get(str(label))
+        spec = tables.BY_LABEL.get(str(label))
         if spec is None:
             continue
         text = spec.kind == "text" or (

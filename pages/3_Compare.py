@@ -29,7 +29,7 @@ tab_names = [
     "Costs",
     "Suggested thresholds",
     "Calibration",
-    "Seeds",
+    "Seed by seed",
     "Class counts",
     "Reports",
     "Glossary",
@@ -67,7 +67,7 @@ with tabs["Suggested thresholds"]:
     compare.suggestions(done)
 with tabs["Calibration"]:
     compare.calibration(view, done)
-with tabs["Seeds"]:
+with tabs["Seed by seed"]:
     compare.seeds(done)
 with tabs["Class counts"]:
     compare.class_counts(view, done)

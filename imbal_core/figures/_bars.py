@@ -29,7 +29,7 @@ from imbal_core.figures._style import (
     threshold_text,
 )
 from imbal_core.results import Techniques, metric_ci, n_seeds, ok
-from imbal_core.tables import METRIC_COLUMNS, class_counts_table
+from imbal_core.tables import COLUMNS, class_counts_table
 
 TITLE = "Confusion matrices on the test split (colour = share of the actual class)"
 
@@ -177,7 +177,7 @@ def metric_bars(
                 "type": "bar",
                 "x": labels,
                 "y": means,
-                "name": METRIC_COLUMNS.get(metric, escape(metric)),
+                "name": COLUMNS[metric].label if metric in COLUMNS else escape(metric),
                 "marker": {"color": METRIC_COLORS.get(metric, PALETTE[0])},
                 "error_y": error_bars(stats, several),
                 "text": [f"{m:.2f}" for m in means],
@@ -242,11 +242,12 @@ def class_counts_figure(
             "hovertemplate": "%{x}: %{y:,} " + column.lower() + "<extra></extra>",
         }
         for column, color in (
-            ("Negative", NEGATIVE_COLOR),
-            ("Positive", POSITIVE_COLOR),
+            (COLUMNS["negative"].label, NEGATIVE_COLOR),
+            (COLUMNS["positive"].label, POSITIVE_COLOR),
         )
     ]
-    top = float(table[["Negative", "Positive"]].to_numpy().max())
+    counts = [COLUMNS["negative"].label, COLUMNS["positive"].label]
+    top = float(table[counts].to_numpy().max())
     scale = " (log scale)" if log_scale else ""
     return figure(
         data,

@@ -21,6 +21,7 @@ from imbal_core.figures._style import (
     technique_colors,
 )
 from imbal_core.results import Techniques, first_seed, ok
+from imbal_core.tables import COLUMNS
 
 
 class _Curve(NamedTuple):
@@ -102,7 +103,7 @@ _PR = _Curve(
     "pr",
     ("recall", "recall", [0, 1.02]),
     ("precision", "precision", [0, 1.05]),
-    ("PR-AUC", "pr_auc"),
+    (COLUMNS["pr_auc"].label, "pr_auc"),
     "recall %{x:.3f}<br>precision %{y:.3f}",
     _pr_point,
     _no_skill,
@@ -112,7 +113,7 @@ _ROC = _Curve(
     "roc",
     ("fpr", "false positive rate", [0, 1]),
     ("tpr", "true positive rate (recall)", [0, 1.02]),
-    ("ROC-AUC", "roc_auc"),
+    (COLUMNS["roc_auc"].label, "roc_auc"),
     "false positive rate %{x:.4f}<br>recall %{y:.3f}",
     _roc_point,
     lambda done: diagonal("chance", [0, 1], [0, 1]),

@@ -96,7 +96,7 @@ def threshold_text(value: float) -> str:
     """A threshold as every table shows it: 0.500, 0.0371, 0.000120."""
     from imbal_core.tables import column
 
-    return column("Threshold").text(value)
+    return column("threshold").text(value)
 
 
 def log_axis(title: str, top: float) -> dict[str, Any]:

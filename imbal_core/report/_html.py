@@ -62,7 +62,7 @@ def frame_html(frame: pd.DataFrame, cls: str = "", best: bool = False) -> str:
         for position, column in enumerate(frame.columns, start=1):
             if winners.get(str(column)) == index:
                 row[position] = f"\u2605 {row[position]}"
-    specs = [tables.COLUMNS.get(str(c)) for c in frame.columns]
+    specs = [tables.BY_LABEL.get(str(c)) for c in frame.columns]
     head = f"<th>{escape(header[0])}</th>" + "".join(
         f'<th title="{escape(spec.help)}">{escape(h)}</th>'
         if spec is not None and spec.help
@@ -112,7 +112,7 @@ def _figures(results: Mapping[str, Any]) -> list[tuple[str, Any]]:
         ("Precision, recall and F1", figures.metric_bars(techniques)),
         ("Precision-recall curves", figures.pr_curves(techniques)),
         ("ROC curves", figures.roc_curves(techniques)),
-        ("Cost", figures.cost_bars(techniques)),
+        ("Total cost", figures.cost_bars(techniques)),
         ("Cost against threshold", figures.cost_curves(techniques)),
         ("Calibration", figures.reliability_curves(techniques)),
         ("Class counts", figures.class_counts_figure(results["dataset"], techniques)),
@@ -150,14 +150,10 @@ def _metrics_html(results: Mapping[str, Any]) -> str:
             f"<p>{means}: 95 % CI of each metric, and what it covers.</p>"
             + frame_html(intervals)
         )
-    frame = tables.metrics_frame(results)
-    trained = frame[frame["Status"] == "ok"].set_index("Technique")
     parts.append(
         "<p>Training: the threshold each technique would pick on the validation split, "
         "its fit time and epochs (means over seeds).</p>"
-        + frame_html(
-            trained[["Suggested threshold", "Fit seconds", "Epochs run", "Best epoch"]]
-        )
+        + frame_html(tables.training_table(techniques))
     )
     notes = [
         f"{escape(label(n, s))}: {escape(s['error'])}"
@@ -250,7 +246,7 @@ def _config_section(results: Mapping[str, Any]) -> str:
         ("Techniques", ", ".join(escape(label(n)) for n in results["techniques"])),
         *[(escape(k), escape(v)) for k, v in params_rows(config)],
         (
-            "Seeds",
+            "Seeds used",
             f"{seeds_text} ({count} per technique"
             + ("; metrics are means over seeds)" if count > 1 else ")"),
         ),

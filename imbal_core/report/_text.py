@@ -13,6 +13,7 @@ from imbal_core import evaluate
 from imbal_core.figures import escape
 from imbal_core.results import alerts_per_thousand, label, ok
 from imbal_core.tables import column
+from imbal_core.tables import label as label_of
 
 
 def num(value: Any, digits: int = 3) -> str:
@@ -85,6 +86,8 @@ def params_rows(config: Mapping[str, Any]) -> list[tuple[str, str]]:
             if value is None
             else (f"{value:g}" if isinstance(value, numbers.Real) else str(value))
         )
+        if param.name == "patience" and not value:  # 0 means no early stopping
+            shown = "off: every run trains its fixed epochs"
         where = "" if owner is None else f" ({owner.label})"
         rows.append((f"{param.label}{where}", shown))
     return rows
@@ -233,7 +236,7 @@ def _tie(best: Mapping[str, Any], runner: Mapping[str, Any], key: str) -> str | 
 
 def _at(point: Mapping[str, Any]) -> str:
     return (
-        f"at a threshold of {column('Threshold').text(point['threshold'])} flags {num(point['alerts_per_1000'], 1)} of "
+        f"at a threshold of {column('threshold').text(point['threshold'])} flags {num(point['alerts_per_1000'], 1)} of "
         f"every 1,000 test cases for review; {pct(point['precision'])} of those alerts are real "
         f"positives (precision), it catches {pct(point['recall'])} of all positives (recall), "
         f"and the total cost on the test split is {num(point['cost'], 0)}"
@@ -279,16 +282,16 @@ def operating_sentence(point: dict[str, Any] | None) -> str:
 
 EXPLANATIONS: tuple[tuple[str, str], ...] = (
     (
-        "Precision",
+        label_of("precision"),
         "Of the cases the model flags, the share that really are positive (e.g. fraud). Low precision means "
         "analysts spend their time on false alarms.",
     ),
     (
-        "Recall",
+        label_of("recall"),
         "Of all real positives, the share the model catches. Low recall means positives slip through unnoticed.",
     ),
     (
-        "F1",
+        label_of("f1"),
         "One number that balances precision and recall (their harmonic mean). It is high only when both are.",
     ),
     (
@@ -299,7 +302,7 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
         "rare class.",
     ),
     (
-        "ROC-AUC",
+        label_of("roc_auc"),
         "The chance that a random positive gets a higher score than a random negative (0.5 = guessing, 1 = "
         "perfect). With very few positives it can look excellent while precision is poor, so read it together "
         "with PR-AUC.",
@@ -317,13 +320,13 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
         "probabilities too high even when the ranking improves.",
     ),
     (
-        "Cost",
+        label_of("cost"),
         "What the decisions cost on the test split: every missed positive at its cost plus every alert at the "
         "cost of a review. It turns the trade-off between misses and false alarms into one amount that the "
         "business can compare.",
     ),
     (
-        "Threshold",
+        label_of("threshold"),
         "A case is flagged when its predicted probability is above the threshold. A lower threshold catches "
         "more positives (recall up) but raises more false alarms (precision down).",
     ),

@@ -9,18 +9,21 @@ escapes it.
 
 - :func:`headline_table`, :func:`metrics_table` (with :func:`best_per_column`),
   :func:`metrics_ci_table`, :func:`suggested_thresholds_table`,
-  :func:`class_counts_table`, :func:`workload_table`, :func:`runs_table`;
+  :func:`class_counts_table`, :func:`training_table`, :func:`workload_table`,
+  :func:`runs_table`;
 - :func:`classification_report_table` / :func:`classification_report_text`;
 - :func:`metrics_frame` / :func:`metrics_csv` / :func:`safe_csv`: the export;
 - :func:`formatted` / :func:`text_table`: any table's cells as text, by the spec.
 """
 
 from imbal_core.tables._columns import (
+    BY_LABEL,
     COLUMNS,
-    METRIC_COLUMNS,
     Column,
     column,
     formatted,
+    label,
+    labelled,
     text_table,
 )
 from imbal_core.tables._comparison import (
@@ -32,6 +35,7 @@ from imbal_core.tables._comparison import (
     metrics_table,
     runs_table,
     suggested_thresholds_table,
+    training_table,
     workload_table,
 )
 from imbal_core.tables._export import (
@@ -48,10 +52,10 @@ from imbal_core.tables._reports import (
 )
 
 __all__ = [
+    "BY_LABEL",
     "COLUMNS",
     "FORMULA_PREFIXES",
     "METRICS",
-    "METRIC_COLUMNS",
     "Column",
     "best_per_column",
     "class_counts_table",
@@ -59,6 +63,8 @@ __all__ = [
     "classification_report_text",
     "column",
     "formatted",
+    "label",
+    "labelled",
     "has_intervals",
     "headline_table",
     "metrics_ci_table",
@@ -70,5 +76,6 @@ __all__ = [
     "seed_count",
     "suggested_thresholds_table",
     "text_table",
+    "training_table",
     "workload_table",
 ]

@@ -1,6 +1,8 @@
-"""One column spec for every table: its label, how to show its numbers, which way is
-better, and what it means. The pages, the HTML report, the CLI summary and the
-CSV export all take labels, formats and help from here, so they cannot drift."""
+"""One column spec for every table: its key, its label, how to show its numbers,
+which way is better, and what it means. The table builders name columns by key
+(the results' own keys where there is one) and label them here, once; the pages,
+the HTML report, the CLI summary and the CSV export all take labels, formats and
+help from here, so they cannot drift."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ class Column:
     ``better``: ``"higher"`` or ``"lower"`` for columns worth a "best" mark.
     """
 
+    key: str
     label: str
     digits: int | None = 3
     kind: str = "number"  # number | significant | count | percent | text
@@ -53,12 +56,13 @@ class Column:
 
 HIGHER, LOWER = "higher", "lower"
 COLUMNS: dict[str, Column] = {
-    column.label: column
+    column.key: column
     for column in (
-        Column("Technique", None, "text"),
-        Column("Status", None, "text"),
-        Column("Error", None, "text"),
+        Column("technique", "Technique", None, "text"),
+        Column("status", "Status", None, "text"),
+        Column("error", "Error", None, "text"),
         Column(
+            "threshold",
             "Threshold",
             3,
             "significant",
@@ -67,21 +71,32 @@ COLUMNS: dict[str, Column] = {
             "each on the validation split (Compare at).",
         ),
         Column(
+            "suggested_threshold",
             "Suggested threshold",
             3,
             "significant",
             help="Best validation F1 (or "
             "lowest validation cost): chosen on validation, never on test.",
         ),
-        Column("Recall", 3, better=HIGHER, help="Share of the real positives caught."),
         Column(
+            "recall",
+            "Recall",
+            3,
+            better=HIGHER,
+            help="Share of the real positives caught.",
+        ),
+        Column(
+            "precision",
             "Precision",
             3,
             better=HIGHER,
             help="Share of the alerts that are real positives.",
         ),
-        Column("F1", 3, better=HIGHER, help="Harmonic mean of precision and recall."),
         Column(
+            "f1", "F1", 3, better=HIGHER, help="Harmonic mean of precision and recall."
+        ),
+        Column(
+            "pr_auc",
             "PR-AUC",
             3,
             better=HIGHER,
@@ -89,28 +104,32 @@ COLUMNS: dict[str, Column] = {
             "threshold; does not depend on the threshold.",
         ),
         Column(
+            "pr_auc_interval",
             "PR-AUC 95% interval",
             None,
             "text",
             help="Over seeds with several "
             "seeds; with one seed, a bootstrap over the test rows.",
         ),
-        Column("PR-AUC 95% CI low", 4),
-        Column("PR-AUC 95% CI high", 4),
-        Column("ROC-AUC", 3, better=HIGHER),
+        Column("pr_auc_low", "PR-AUC 95% CI low", 4),
+        Column("pr_auc_high", "PR-AUC 95% CI high", 4),
+        Column("roc_auc", "ROC-AUC", 3, better=HIGHER),
         Column(
+            "mcc",
             "MCC",
             3,
             better=HIGHER,
             help="Matthews correlation, −1 to 1; fair on imbalanced data.",
         ),
         Column(
+            "brier",
             "Brier",
             4,
             better=LOWER,
             help="Mean squared error of the probabilities (calibration).",
         ),
         Column(
+            "cost",
             "Cost",
             0,
             better=LOWER,
@@ -118,68 +137,82 @@ COLUMNS: dict[str, Column] = {
             "on the test split, at the costs set on the Compare page.",
         ),
         Column(
+            "alerts_per_1000",
             "Alerts per 1k",
             1,
             better=LOWER,
             help="Cases flagged per 1,000 test cases: the review workload.",
         ),
         Column(
+            "accuracy",
             "Accuracy",
             4,
             help="Shown last on purpose: flagging nothing is "
             "already almost perfectly accurate on rare positives.",
         ),
-        Column("Fit seconds", 1),
+        Column("fit_seconds", "Fit seconds", 1),
         Column(
-            "Epochs run", 1, help="Fewer than asked when early stopping stopped it."
-        ),
-        Column("Best epoch", 1, help="The epoch whose weights were kept."),
-        Column("Seeds", None, "count"),
-        Column("Interval", None, "text"),
-        Column("Set", None, "text"),
-        Column("Negative", None, "count"),
-        Column("Positive", None, "count"),
-        Column("Positive share", 3, "percent"),
-        Column(
-            "Alerts", None, "count", help="Cases flagged at the threshold (first seed)."
+            "epochs_run",
+            "Epochs run",
+            1,
+            help="Fewer than asked when early stopping stopped it.",
         ),
         Column(
+            "best_epoch", "Best epoch", 1, help="The epoch whose weights were kept."
+        ),
+        Column("seeds", "Seeds", None, "count"),
+        Column("interval", "Interval", None, "text"),
+        Column("set", "Set", None, "text"),
+        Column("negative", "Negative", None, "count"),
+        Column("positive", "Positive", None, "count"),
+        Column("positive_share", "Positive share", 3, "percent"),
+        Column(
+            "alerts",
+            "Alerts",
+            None,
+            "count",
+            help="Cases flagged at the threshold (first seed).",
+        ),
+        Column(
+            "top_k_precision",
             "Precision in top k",
             3,
             help="Share of positives among the k "
             "highest-scored cases; ignores the threshold.",
         ),
-        Column("Positives in top k", None, "count"),
-        Column("Support", None, "count"),
+        Column("top_k_positives", "Positives in top k", None, "count"),
+        Column("support", "Support", None, "count"),
     )
 }
-"""Every column label in the code base, once."""
+"""Every table column of the code base, by key: each label is written here, once."""
+BY_LABEL = {column.label: column for column in COLUMNS.values()}
 
 
-def column(label: str) -> Column:
-    """The spec of the column labelled ``label`` (metric labels included)."""
-    return COLUMNS[label]
+def column(key: str) -> Column:
+    """The spec of the column ``key`` (a results key such as ``"recall"``)."""
+    return COLUMNS[key]
 
 
-METRIC_COLUMNS = {
-    "precision": "Precision",
-    "recall": "Recall",
-    "f1": "F1",
-    "pr_auc": "PR-AUC",
-    "roc_auc": "ROC-AUC",
-    "mcc": "MCC",
-    "brier": "Brier",
-    "cost": "Cost",
-    "accuracy": "Accuracy",
-}
-"""Results keys -> their column labels."""
+def label(key: str) -> str:
+    """The label of the column ``key``."""
+    return COLUMNS[key].label
+
+
+def labelled(frame: Any) -> Any:
+    """``frame`` with its columns and index renamed from keys to labels."""
+    frame = frame.rename(columns={k: c.label for k, c in COLUMNS.items()})
+    if frame.index.name in COLUMNS:
+        frame.index.name = COLUMNS[frame.index.name].label
+    return frame
 
 
 def formatted(frame: Any) -> tuple[list[str], list[list[str]]]:
     """A table's header (its index name first) and every cell as text, each
     formatted by its column's spec: what the HTML report and the CLI print."""
     header = [str(frame.index.name or ""), *map(str, frame.columns)]
-    specs = [COLUMNS.get(str(c), Column(str(c), None, "text")) for c in frame.columns]
+    specs = [
+        BY_LABEL.get(str(c), Column("", str(c), None, "text")) for c in frame.columns
+    ]
     rows = [
         [
             str(index),

@@ -1,7 +1,7 @@
 """The comparison's tables, one builder each, from the results' summaries.
 
-Rows are technique labels (index "Technique") and columns are labels of
-:data:`~imbal_core.tables.COLUMNS`. Failed techniques are left out; tables hold
+Rows are technique labels and columns are built by key and labelled by the
+column spec (:data:`~imbal_core.tables.COLUMNS`). Failed techniques are left out; tables hold
 plain text and numbers, and whoever renders them escapes and formats.
 """
 
@@ -16,19 +16,32 @@ import pandas as pd
 from imbal_core import evaluate
 from imbal_core.errors import CANCELLED
 from imbal_core.results import Techniques, alerts_per_thousand, label, metric_ci, ok
-from imbal_core.tables._columns import COLUMNS, HIGHER, METRIC_COLUMNS
+from imbal_core.tables._columns import BY_LABEL, HIGHER, labelled
 
 if TYPE_CHECKING:
     from imbal_core.results import Comparison
 
 METRICS = ("precision", "recall", "f1", "pr_auc", "roc_auc", "mcc", "brier", "cost")
 """The metrics of the metrics table, in order (accuracy is added last)."""
+HEADLINE = (
+    "threshold",
+    "recall",
+    "precision",
+    "alerts_per_1000",
+    "cost",
+    "pr_auc",
+    "pr_auc_interval",
+)
+"""The headline table's columns, in order."""
 
 
-def _frame(rows: Mapping[str, Mapping[str, Any]], columns: list[str], index: str):
-    frame = pd.DataFrame.from_dict(dict(rows), orient="index", columns=columns)
+def _frame(
+    rows: Mapping[str, Mapping[str, Any]], keys: list[str], index: str = "technique"
+):
+    """Rows by key, labelled: the one place a table gets its column labels."""
+    frame = pd.DataFrame.from_dict(dict(rows), orient="index", columns=keys)
     frame.index.name = index
-    return frame
+    return labelled(frame)
 
 
 def headline_table(techniques: Techniques) -> pd.DataFrame:
@@ -38,16 +51,15 @@ def headline_table(techniques: Techniques) -> pd.DataFrame:
     for name, s in ok(techniques).items():
         _, low, high = metric_ci(s, "pr_auc")
         rows[label(name, s)] = {
-            "Threshold": float(s["threshold"]),
-            "Recall": float(s["recall"]),
-            "Precision": float(s["precision"]),
-            "Alerts per 1k": alerts_per_thousand(s),
-            "Cost": round(float(s["cost"])),
-            "PR-AUC": float(s["pr_auc"]),
-            "PR-AUC 95% interval": f"{low:.3f} to {high:.3f}",
+            "threshold": float(s["threshold"]),
+            "recall": float(s["recall"]),
+            "precision": float(s["precision"]),
+            "alerts_per_1000": alerts_per_thousand(s),
+            "cost": round(float(s["cost"])),
+            "pr_auc": float(s["pr_auc"]),
+            "pr_auc_interval": f"{low:.3f} to {high:.3f}",
         }
-    columns = ["Threshold", "Recall", "Precision", "Alerts per 1k", "Cost", "PR-AUC"]
-    return _frame(rows, [*columns, "PR-AUC 95% interval"], "Technique")
+    return _frame(rows, list(HEADLINE))
 
 
 def metrics_table(techniques: Techniques) -> pd.DataFrame:
@@ -57,12 +69,10 @@ def metrics_table(techniques: Techniques) -> pd.DataFrame:
     are in the headline table.)"""
     rows = {}
     for name, s in ok(techniques).items():
-        row = {METRIC_COLUMNS[m]: float(s[m]) for m in METRICS}
-        row["Cost"] = round(row["Cost"])
-        row["Accuracy"] = float(s["accuracy"])
+        row = {m: float(s[m]) for m in (*METRICS, "accuracy")}
+        row["cost"] = round(row["cost"])
         rows[label(name, s)] = row
-    columns = [METRIC_COLUMNS[m] for m in METRICS]
-    return _frame(rows, [*columns, "Accuracy"], "Technique")
+    return _frame(rows, [*METRICS, "accuracy"])
 
 
 def best_per_column(table: pd.DataFrame) -> dict[str, str]:
@@ -71,7 +81,7 @@ def best_per_column(table: pd.DataFrame) -> dict[str, str]:
     validation)."""
     best = {}
     for label_, values in table.items():
-        spec = COLUMNS.get(str(label_))
+        spec = BY_LABEL.get(str(label_))
         if spec is None or spec.better is None or values.isna().all():
             continue
         best[str(label_)] = (
@@ -96,31 +106,37 @@ def metrics_ci_table(techniques: Techniques) -> pd.DataFrame:
         for metric in (*METRICS, "accuracy") if seeds > 1 else ("pr_auc",):
             mean, low, high = metric_ci(s, metric)
             digits = 0 if metric == "cost" else 3
-            row[METRIC_COLUMNS[metric]] = (
+            row[metric] = (
                 f"{mean:,.{digits}f} ({low:,.{digits}f} to {high:,.{digits}f})"
             )
-        row["Seeds"] = seeds
-        row["Interval"] = (
+        row["seeds"] = seeds
+        row["interval"] = (
             evaluate.seed_intervals_kind(seeds)
             if seeds > 1
             else str(s["pr_auc_ci_kind"])
         )
         rows[label(name, s)] = row
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "Technique"
-    return table
+    return _frame(rows, list(dict.fromkeys(k for row in rows.values() for k in row)))
 
 
 def suggested_thresholds_table(techniques: Techniques) -> pd.DataFrame:
     """Per technique: the threshold chosen on validation and the one the figures use."""
     rows = {
         label(n, s): {
-            "Suggested threshold": float(s["suggested_threshold"]),
-            "Threshold": float(s["threshold"]),
+            "suggested_threshold": float(s["suggested_threshold"]),
+            "threshold": float(s["threshold"]),
         }
         for n, s in ok(techniques).items()
     }
-    return _frame(rows, ["Suggested threshold", "Threshold"], "Technique")
+    return _frame(rows, ["suggested_threshold", "threshold"])
+
+
+def training_table(techniques: Techniques) -> pd.DataFrame:
+    """How each technique trained: the threshold it would pick on validation, its
+    fit time and epochs (means over seeds)."""
+    keys = ["suggested_threshold", "fit_seconds", "epochs_run", "best_epoch"]
+    rows = {label(n, s): {k: s.get(k) for k in keys} for n, s in ok(techniques).items()}
+    return _frame(rows, keys).astype(float)
 
 
 def class_counts_table(
@@ -137,17 +153,17 @@ def class_counts_table(
     table = pd.DataFrame(
         [
             {
-                "Negative": int(c.get("negative", 0)),
-                "Positive": int(c.get("positive", 0)),
+                "negative": int(c.get("negative", 0)),
+                "positive": int(c.get("positive", 0)),
             }
             for c in rows.values()
         ],
-        index=pd.Index(list(rows), name="Set"),
-        columns=["Negative", "Positive"],
+        index=pd.Index(list(rows), name="set"),
+        columns=["negative", "positive"],
     )
-    total = (table["Negative"] + table["Positive"]).replace(0, 1)
-    table["Positive share"] = 100 * table["Positive"] / total
-    return table
+    total = (table["negative"] + table["positive"]).replace(0, 1)
+    table["positive_share"] = 100 * table["positive"] / total
+    return labelled(table)
 
 
 def workload_table(comparison: Comparison, done: Techniques, k: int) -> pd.DataFrame:
@@ -162,13 +178,14 @@ def workload_table(comparison: Comparison, done: Techniques, k: int) -> pd.DataF
         )
         (tn, fp), (fn, tp) = summary["confusion_matrix"]
         rows[label(name, summary)] = {
-            "Alerts per 1k": alerts_per_thousand(summary),
-            "Alerts": fp + tp,
-            "Precision in top k": top,
-            "Positives in top k": round(top * min(k, len(runs[0].y_test))),
+            "alerts_per_1000": alerts_per_thousand(summary),
+            "alerts": fp + tp,
+            "top_k_precision": top,
+            "top_k_positives": round(top * min(k, len(runs[0].y_test))),
         }
-    columns = ["Alerts per 1k", "Alerts", "Precision in top k", "Positives in top k"]
-    return _frame(rows, columns, "Technique")
+    return _frame(
+        rows, ["alerts_per_1000", "alerts", "top_k_precision", "top_k_positives"]
+    )
 
 
 def runs_table(comparison: Comparison) -> pd.DataFrame:
@@ -192,15 +209,16 @@ def runs_table(comparison: Comparison) -> pd.DataFrame:
         else:
             status = f"failed: {comparison.error(name)}"
         rows[label(name)] = {
-            "Status": status,
-            "Seeds": len(runs),
-            "Fit seconds": _mean([r.fit_seconds for r in done]),
-            "Epochs run": _mean([r.epochs_run for r in done]),
-            "Best epoch": _mean([r.best_epoch for r in done]),
-            "PR-AUC": _mean([r.threshold_free["pr_auc"] for r in done]),
+            "status": status,
+            "seeds": len(runs),
+            "fit_seconds": _mean([r.fit_seconds for r in done]),
+            "epochs_run": _mean([r.epochs_run for r in done]),
+            "best_epoch": _mean([r.best_epoch for r in done]),
+            "pr_auc": _mean([r.threshold_free["pr_auc"] for r in done]),
         }
-    columns = ["Status", "Seeds", "Fit seconds", "Epochs run", "Best epoch", "PR-AUC"]
-    return _frame(rows, columns, "Technique")
+    return _frame(
+        rows, ["status", "seeds", "fit_seconds", "epochs_run", "best_epoch", "pr_auc"]
+    )
 
 
 def _mean(values: list[float | None]) -> float:

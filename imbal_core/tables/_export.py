@@ -12,29 +12,32 @@ from typing import Any
 import pandas as pd
 
 from imbal_core.results import check_results, label, n_seeds
+from imbal_core.tables._columns import COLUMNS
 
 # A spreadsheet treats a cell starting with one of these as a formula (or, for tab and CR,
 # strips it and then does): OWASP's CSV-injection list.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 EXPORTED = (
-    ("Threshold", "threshold"),
-    ("Suggested threshold", "suggested_threshold"),
-    ("Precision", "precision"),
-    ("Recall", "recall"),
-    ("F1", "f1"),
-    ("MCC", "mcc"),
-    ("PR-AUC", "pr_auc"),
-    ("PR-AUC 95% CI low", None),
-    ("PR-AUC 95% CI high", None),
-    ("ROC-AUC", "roc_auc"),
-    ("Brier", "brier"),
-    ("Cost", "cost"),
-    ("Accuracy", "accuracy"),  # the last of the metrics: never the headline
-    ("Fit seconds", "fit_seconds"),
-    ("Epochs run", "epochs_run"),
-    ("Best epoch", "best_epoch"),
+    "threshold",
+    "suggested_threshold",
+    "precision",
+    "recall",
+    "f1",
+    "mcc",
+    "pr_auc",
+    "pr_auc_low",
+    "pr_auc_high",
+    "roc_auc",
+    "brier",
+    "cost",
+    "accuracy",  # the last of the metrics: never the headline
+    "fit_seconds",
+    "epochs_run",
+    "best_epoch",
 )
+"""The export's columns after technique, status and error (results keys, but the
+interval's two ends, which come from ``pr_auc_ci95``)."""
 
 
 def seed_count(results: Mapping[str, Any]) -> int:
@@ -65,18 +68,18 @@ def metrics_frame(results: Mapping[str, Any]) -> pd.DataFrame:
         done = s.get("status") == "ok"
         low, high = (s.get("pr_auc_ci95") or [None, None]) if done else (None, None)
         row: dict[str, Any] = {
-            "Technique": label(name, s),
-            "Status": str(s.get("status")),
-            "Error": "" if s.get("error") is None else str(s.get("error")),
+            "technique": label(name, s),
+            "status": str(s.get("status")),
+            "error": "" if s.get("error") is None else str(s.get("error")),
         }
-        for column, key in EXPORTED:
-            if key is None:
+        for key in EXPORTED:
+            if key in ("pr_auc_low", "pr_auc_high"):
                 if intervals:
-                    row[column] = _number(low if column.endswith("low") else high)
+                    row[key] = _number(low if key == "pr_auc_low" else high)
                 continue
-            row[column] = _number(s.get(key) if done else None)
+            row[key] = _number(s.get(key) if done else None)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).rename(columns={k: c.label for k, c in COLUMNS.items()})
 
 
 def _number(value: Any) -> float:

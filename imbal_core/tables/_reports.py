@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from imbal_core.tables._columns import labelled
+
 ROWS = (
     ("0", "negative (0)"),
     ("1", "positive (1)"),
@@ -32,11 +34,12 @@ def classification_report_table(summary: Mapping[str, Any]) -> pd.DataFrame:
                 [float(values[k]) for k in ("precision", "recall", "f1-score")]
                 + [int(values["support"])]
             )
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         rows,
         index=pd.Index([shown for _, shown in ROWS], name=""),
-        columns=["Precision", "Recall", "F1", "Support"],
+        columns=["precision", "recall", "f1", "support"],
     )
+    return labelled(frame)
 
 
 def classification_report_text(summary: Mapping[str, Any]) -> str:

@@ -170,7 +170,7 @@ def test_renders_every_section_with_a_comparison(tiny_comparison):
         "Costs",
         "Suggested thresholds",
         "Calibration",
-        "Seeds",
+        "Seed by seed",
         "Class counts",
         "Reports",
         "Glossary",

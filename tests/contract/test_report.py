@@ -241,7 +241,7 @@ def test_suggested_thresholds_are_explained_and_drawn_per_technique(tiny_compari
         or "each technique's own threshold" in page
     )
     assert "chosen on the validation split for the lowest cost" in page
-    shown = tables.column("Suggested threshold")
+    shown = tables.column("suggested_threshold")
     for summary in suggested["techniques"].values():
         assert summary["threshold"] == summary["suggested_threshold"]
         assert (

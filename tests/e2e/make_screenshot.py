@@ -49,14 +49,19 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=284_807)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--out-dir", default=str(Path(tempfile.gettempdir()) / "shots"))
-    parser.add_argument("--readme", action="store_true", help="also write docs/compare.png")
+    parser.add_argument(
+        "--readme", action="store_true", help="also write docs/compare.png"
+    )
     args = parser.parse_args()
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     log = Path(tempfile.mkdtemp()) / "server.log"
     env = {"IMBAL_DEMO_ROWS": str(args.rows)}
-    with streamlit_server(log, env=env, timeout=180) as url, sync_playwright() as playwright:
+    with (
+        streamlit_server(log, env=env, timeout=180) as url,
+        sync_playwright() as playwright,
+    ):
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
@@ -82,7 +87,9 @@ def main() -> None:
         cut = {"Train": horizontally_cut(page)}
         open_page(page, "Compare", 600_000)
         with rerun(page, 600_000):
-            widget(page, "stRadio", "Compare at").get_by_text("Same alert budget").click()
+            widget(page, "stRadio", "Compare at").get_by_text(
+                "Same alert budget"
+            ).click()
         assert_clean(page, "Compare page at the same alert budget")
         page.locator(PLOTLY).first.wait_for()
         page.wait_for_timeout(2_000)  # plotly draws after the element appears
@@ -102,7 +109,9 @@ def main() -> None:
         viewer.screenshot(path=str(out / "report.png"), timeout=120_000)
         browser.close()
     print(f"cut-off tables: {cut}")
-    print(f"wrote {out} (trained in {trained:.0f} s, {time.monotonic() - started:.0f} s in all)")
+    print(
+        f"wrote {out} (trained in {trained:.0f} s, {time.monotonic() - started:.0f} s in all)"
+    )
 
 
 if __name__ == "__main__":

@@ -169,13 +169,13 @@ def test_cancelled_runs_are_not_counted_as_failed():
     ("value", "shown"), [(0.5, "0.500"), (0.0371, "0.0371"), (0.00012, "0.000120")]
 )
 def test_thresholds_show_three_significant_digits(value, shown):
-    assert tables.column("Threshold").text(value) == shown
-    assert tables.column("Threshold").streamlit_format == "%.3g"
+    assert tables.column("threshold").text(value) == shown
+    assert tables.column("threshold").streamlit_format == "%.3g"
 
 
 def test_costs_have_thousands_separators_everywhere():
-    assert tables.column("Cost").text(3868.4) == "3,868"
-    assert tables.column("Cost").streamlit_format == "%,d"
+    assert tables.column("cost").text(3868.4) == "3,868"
+    assert tables.column("cost").streamlit_format == "%,d"
     headline = tables.headline_table(
         results_json(_comparison({"baseline": 2.0}))["techniques"]
     )
@@ -189,6 +189,12 @@ def test_the_report_says_chosen_on_validation_only_when_it_was():
     assert "(chosen on validation)" not in same
     matched = report.html_report(results_json(comparison, "recall=0.8"))
     assert "chosen on the validation split to reach that operating point" in matched
+
+
+def test_early_stopping_off_reads_as_off_not_patience_zero():
+    page = report.html_report(results_json(_comparison({"baseline": 2.0})))
+    assert "off: every run trains its fixed epochs" in page
+    assert "<td>0 (default)</td>" not in page
 
 
 def test_the_report_gives_the_positive_share_as_precisely_as_the_app():

@@ -407,7 +407,7 @@ def test_the_report_stars_each_column_s_best_value(techniques):
     page = frame_html(table, best=True)
     assert page.count("<strong>★ ") == len(best)
     for column, winner in best.items():
-        shown = tables.column(column).text(table.loc[winner, column])
+        shown = tables.BY_LABEL[column].text(table.loc[winner, column])
         assert f"<strong>★ {shown}</strong>" in page
 
 
