@@ -25,15 +25,29 @@ def env() -> dict[str, str]:
     return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0"}
 
 
+QUIET_LOAD = 1.0  # a figure is taken once the 1-minute load average is below this
+
+
 def load_average() -> float:
     return round(os.getloadavg()[0], 2)
 
 
-def measure(spec: dict[str, Any], log: Any) -> dict[str, Any]:
+def settled_load(settle: float) -> float:
+    """Wait (at most ``settle`` seconds) for the machine to go quiet, then return the
+    1-minute load average, recorded with the figure: a measurement right after
+    another one would otherwise start at the load the previous one left (a
+    2-core job leaves ~2)."""
+    deadline = time.monotonic() + settle
+    while load_average() >= QUIET_LOAD and time.monotonic() < deadline:
+        time.sleep(5)
+    return load_average()
+
+
+def measure(spec: dict[str, Any], log: Any, settle: float = 0.0) -> dict[str, Any]:
     """Run ``spec`` in a fresh interpreter; its Keras chatter goes to ``log``."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = handle.name
-    load = load_average()
+    load = settled_load(settle)
     command = [
         sys.executable,
         "-m",
@@ -77,6 +91,7 @@ def measure_cli(
     seeds: int = CLI_SEEDS,
     epochs: int = CLI_EPOCHS,
     log: Any = None,
+    settle: float = 0.0,
 ) -> dict[str, Any]:
     """All techniques x ``seeds`` on a ``rows``-row CSV through ``python -m imbal_core
     train``: the command's wall clock, interpreter start-up and imports included.
@@ -86,7 +101,7 @@ def measure_cli(
         cli(["demo-data", "--rows", str(rows), "--out", str(csv)], log)
         train = ["train", "--data", str(csv), "--seeds", str(seeds)]
         train += ["--techniques", "all", "--epochs", str(epochs), "--out", str(out)]
-        load = load_average()
+        load = settled_load(settle)
         started = time.perf_counter()
         cli(train, log)
         wall_s = time.perf_counter() - started

@@ -114,7 +114,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         base = {"rows": args.rows, "epochs": args.epochs, "real": real}
         for name in [] if args.skip_seed else names:
             print(f"  seed code  {name} ...", end=" ", flush=True)
-            result = harness.measure({**base, "impl": "seed", "technique": name}, log)
+            result = harness.measure(
+                {**base, "impl": "seed", "technique": name}, log, args.settle
+            )
             report["seed"][name] = result
             print(
                 f"{result['wall_s']:.1f} s, {mb(result['peak_mb'])}, "
@@ -127,7 +129,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 f"  engine     comparison, {count} worker(s) ...", end=" ", flush=True
             )
             spec = {**base, "impl": "comparison", "techniques": names, "workers": count}
-            report["engine"][str(count)] = result = harness.measure(spec, log)
+            report["engine"][str(count)] = result = harness.measure(
+                spec, log, args.settle
+            )
             print(_engine_line(result), flush=True)
             _save_partial(report, out_dir)
         if not args.skip_extras:
@@ -137,16 +141,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 end=" ",
                 flush=True,
             )
-            report["cli_small"] = harness.measure_cli(log=log)
+            report["cli_small"] = harness.measure_cli(log=log, settle=args.settle)
             print(f"{report['cli_small']['wall_s']:.1f} s", flush=True)
             print("  cache hit  (the dashboard's RunCache) ...", end=" ", flush=True)
             spec = {**base, "impl": "cache", "technique": "undersampling"}
-            report["cache"] = harness.measure(spec, log)
+            report["cache"] = harness.measure(spec, log, args.settle)
             print(f"{report['cache']['repeat_s'] * 1000:.2f} ms", flush=True)
             print("  slider     (7 techniques) ...", end=" ", flush=True)
             test_rows = 56_962 if args.rows == FULL_ROWS else max(1000, args.rows // 5)
             report["slider"] = harness.measure(
-                {"impl": "slider", "test_rows": test_rows}, log
+                {"impl": "slider", "test_rows": test_rows}, log, args.settle
             )
             print(f"{report['slider']['move_ms']:.1f} ms", flush=True)
             _save_partial(report, out_dir)
@@ -169,7 +173,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 )
                 spec = {**base, "rows": rows, "real": False, "impl": "comparison"}
                 spec.update(techniques=scale_names, workers=top)
-                result = harness.measure(spec, log)
+                result = harness.measure(spec, log, args.settle)
                 print(_engine_line(result), flush=True)
             point = {"factor": factor, "rows": rows, **result}
             report["scaling"]["points"].append(point)
@@ -210,6 +214,13 @@ def main(argv: list[str] | None = None) -> int:
         "--scale-techniques",
         default=None,
         help="techniques for the scaling run (default: --techniques)",
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=150.0,
+        help="before each measurement, wait up to this many seconds for the 1-minute "
+        "load average to fall below 1 (0: do not wait; the load is recorded either way)",
     )
     parser.add_argument("--skip-seed", action="store_true", help="engine only")
     parser.add_argument(

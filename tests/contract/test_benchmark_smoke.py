@@ -32,6 +32,8 @@ def test_benchmark_end_to_end_writes_table_json_and_markdown(tmp_path, capsys):
             "--skip-extras",
             "--scales",
             "",
+            "--settle",
+            "0",
             "--out-dir",
             str(tmp_path),
         ]
