@@ -17,6 +17,7 @@ keeps its memory bounded.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import multiprocessing
 import os
@@ -94,6 +95,10 @@ class LocalExecutor(Executor):
             target=self._dispatch, name="imbal-pool", daemon=True
         )
         self._dispatcher.start()
+        # Runs before multiprocessing's own exit hook (registered earlier, so run later),
+        # which kills the workers: without it the dispatcher would replace them while the
+        # interpreter exits, and a half-started worker prints a traceback.
+        atexit.register(self._stop_dispatching)
 
     # ----------------------------------------------------------- public side
     def warm_up(self, wait_for_it: bool = True) -> None:
@@ -140,8 +145,8 @@ class LocalExecutor(Executor):
             return [w.process.pid for w in self._pool if w.process.pid]
 
     def close(self) -> None:
-        self._closed.set()
-        self._dispatcher.join(timeout=30)
+        atexit.unregister(self._stop_dispatching)
+        self._stop_dispatching()
         with self._lock:
             for worker in self._pool:
                 if not worker.ready:  # still loading TensorFlow: it holds nothing
@@ -153,6 +158,10 @@ class LocalExecutor(Executor):
         self._files.cleanup()
 
     # ----------------------------------------------------------- parent side
+    def _stop_dispatching(self) -> None:
+        self._closed.set()
+        self._dispatcher.join(timeout=30)
+
     def _dataset_file(self, dataset: Dataset) -> str:
         path = Path(self._files.name) / f"{dataset.fingerprint}.pickle"
         with self._lock:

@@ -110,6 +110,43 @@ def test_a_worker_killed_while_idle_is_replaced_before_anyone_trains(tiny_datase
         assert comparison.ok_runs("baseline"), comparison.error("baseline")
 
 
+EXITING = """
+import atexit, multiprocessing, os, signal, time
+from imbal_core.execution import LocalExecutor
+
+def kill_workers_like_multiprocessing_does():
+    # Runs after the pool's exit hook and before multiprocessing's, which kills them.
+    for pid in executor.worker_pids():
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(1.5)  # a dispatcher still running would have started replacements
+    print(len(multiprocessing.active_children()), "started at exit")
+
+if __name__ == "__main__":
+    atexit.register(kill_workers_like_multiprocessing_does)
+    executor = LocalExecutor(2)
+    executor.warm_up(wait_for_it=False)
+    time.sleep(0.5)
+"""
+
+
+def test_a_server_that_exits_starts_no_worker_on_its_way_out(tmp_path):
+    """Before: the dispatcher replaced the workers Python killed at exit, and the
+    half-started replacement printed "EOFError: Ran out of input" into the server log."""
+    script = tmp_path / "exiting.py"
+    script.write_text(EXITING)
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "0 started at exit" in done.stdout, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+
+
 # ---------------------------------------------------------------- atomic writes
 WRITER = """
 import sys
