@@ -195,7 +195,7 @@ def _run_slider(spec: dict[str, Any]) -> dict[str, Any]:
         logits = rng.normal(-4.0, 1.5, n) + y * strength
         return y, 1 / (1 + np.exp(-logits))
 
-    names = list(techniques.REGISTRY)
+    names = list(techniques.DEFAULT)
     y_val, _ = fake(val_rows, 0)
     y_test, _ = fake(test_rows, 0)
     runs = {}

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from dashboard import session
 from dashboard.widgets import plain, show, table
-from imbal_core import evaluate, figures, results, tables
+from imbal_core import evaluate, figures, results, tables, techniques
 from imbal_core.evaluate import Costs, OperatingPoint
 from imbal_core.results import Comparison, ComparisonView, Techniques
 
@@ -355,9 +357,17 @@ def reports(done: Techniques) -> None:
         st.code(tables.classification_report_text(summary), language=None)
 
 
-def glossary() -> None:
+def glossary(names: Sequence[str]) -> None:
     from imbal_core.report import EXPLANATIONS
 
     st.markdown(
         "\n".join(f"- **{plain(term)}**: {plain(text)}" for term, text in EXPLANATIONS)
+    )
+    st.markdown("**The techniques in this comparison**")
+    st.markdown(
+        "\n".join(
+            f"- **{plain(label)}**: {plain(summary)}"
+            + (f" *{plain(ref)}*" if ref else "")
+            for label, summary, ref in techniques.described(names)
+        )
     )

@@ -41,6 +41,7 @@ DATA_SOURCE, DEMO_ROWS, UPLOAD, USE_DATA = (
 TARGET, TEST_SIZE = "target_column", "test_size"
 SPLIT_BY_TIME, TIME_COLUMN = "split_by_time", "time_column"
 TECHNIQUES, EPOCHS, BATCH_SIZE = "techniques", "epochs", "batch_size"
+COMBINATIONS = "combinations"
 SEED, N_SEEDS = "seed", "n_seeds"
 EARLY_STOPPING, PATIENCE = "early_stopping", "patience"
 SWEEP_MODE, RUN_ON, CANCEL = "sweep_mode", "run_on", "cancel_training"
@@ -77,12 +78,12 @@ def drop_key(source: str, target: str) -> str:
     return f"drop::{source}::{target}"
 
 
-def sweep_key(technique: str, param: str) -> str:
-    return f"sweep::{technique}::{param}"
+def sweep_key(param: str) -> str:
+    return f"sweep::{param}"
 
 
-def param_key(technique: str, param: str) -> str:
-    return f"param::{technique}::{param}"
+def param_key(param: str) -> str:
+    return f"param::{param}"
 
 
 # ---------------------------------------------------------------- accessors

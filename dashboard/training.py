@@ -18,6 +18,7 @@ from dashboard.widgets import plain, table
 from imbal_core import results, tables, techniques
 from imbal_core.data import Dataset
 from imbal_core.execution import (
+    RUN_TIME_LIMIT,
     Executor,
     Listener,
     Plan,
@@ -53,14 +54,21 @@ def default_executor_kind() -> str:
 @st.cache_resource(show_spinner=False)
 def executor(kind: str = "local") -> Executor:
     """The server's executor, shared by every session. Local: one worker process per
-    core, each keeping its compiled networks warm, recycled every 200 runs."""
-    return make_executor(kind)
+    core, each keeping its compiled networks warm, recycled every 200 runs; a run
+    past the time limit is stopped and fails alone."""
+    return make_executor(kind, time_limit=RUN_TIME_LIMIT)
 
 
 def warm_up() -> None:
     """Start the local workers in the background while the user fills in the form:
     loading TensorFlow takes seconds, and the first Train should not pay for it."""
     executor("local").warm_up(wait_for_it=False)
+
+
+def combinations(text: str) -> list[str]:
+    """The recipes typed in "Add combinations": names joined with +, comma-separated
+    (checked with the other techniques when the plan is made)."""
+    return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def options_and_sweeps(
@@ -121,6 +129,8 @@ class Board(Listener):
         self.done: set[int] = set(cached)
         self.fraction: dict[int, float] = {}
         self.message = {index: "cached, no training" for index in cached}
+        for note in notes:  # before anything trains: a slow sampler is named here
+            st.warning(plain(note), icon="⚠️")
         self.clock = st.empty()
         self.bars = {
             name: st.progress(0.0, text=f"{results.label(name)}: waiting")

@@ -8,7 +8,7 @@ import io
 import logging
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ WHERE = {
     "target": "in Target column on the Data page",
     "positive": "in Positive label on the Data page",
     "time_column": "in Time column on the Data page",
+    "techniques": "in Techniques or Add combinations",
 }
 """Where an engine message's fix is made in the dashboard."""
 
@@ -192,8 +193,11 @@ def table(
     st.dataframe(data, width="stretch", height=height, column_config=config, key=key)
 
 
-def number_input(param: Param, key: str, container: Any = st) -> float | int:
-    """A number input from a declared hyperparameter's range, default and help."""
+def number_input(
+    param: Param, key: str, container: Any = st, owners: Sequence[str] = ()
+) -> float | int:
+    """A number input from a declared hyperparameter's range, default and help
+    (and the techniques that take it)."""
     if param.integer:
         low, high, value, step = int(param.low), int(param.high), int(param.default), 1
     else:
@@ -201,18 +205,62 @@ def number_input(param: Param, key: str, container: Any = st) -> float | int:
         step = float(10 ** math.floor(math.log10((param.high - param.low) / 100)))
         low, high, value = float(param.low), float(param.high), float(param.default)
     return container.number_input(
-        param.label, low, high, step=step, help=param.help, **session.keep(key, value)
+        param.label,
+        low,
+        high,
+        step=step,
+        help=_owned(param.help, owners),
+        **session.keep(key, value),
     )
 
 
-def values_input(param: Param, key: str, container: Any = st) -> str:
+def values_input(
+    param: Param, key: str, container: Any = st, owners: Sequence[str] = ()
+) -> str:
     """Comma-separated values of a hyperparameter, for a sweep (parsed on submit)."""
     return container.text_input(
         f"{param.label} values",
-        help=f"{param.help} Several values, comma-separated (e.g. 0.5, 1, 2), make one "
-        f"variant per value; allowed {param.low:g} to {param.high:g}.",
+        help=_owned(
+            f"{param.help} Several values, comma-separated (e.g. 0.5, 1, 2), make one "
+            f"variant per value; allowed {param.low:g} to {param.high:g}.",
+            owners,
+        ),
         **session.keep(key, f"{param.default:g}"),
     )
+
+
+def _owned(text: str, owners: Sequence[str]) -> str:
+    if not owners:
+        return text
+    from imbal_core import techniques
+
+    return f"{text} Used by: {', '.join(techniques.label(n) for n in owners)}."
+
+
+def technique_catalogue() -> None:
+    """Every technique by group, with its summary and reference (as `techniques` prints)."""
+    from imbal_core import techniques
+
+    with st.expander("Technique catalogue: what each one does, and where it comes from"):
+        groups = list(techniques.catalogue().items())
+        # Groups in order, filling three columns about equally.
+        columns, total, done = st.columns(3), sum(len(e) for _, e in groups), 0
+        for heading, entries in groups:
+            column = columns[min(2, done * 3 // total)]
+            done += len(entries)
+            column.markdown(
+                f"**{heading}**\n\n"
+                + "\n".join(
+                    f"- **{plain(cls.label)}** (`{cls.name}`): {plain(cls.summary)}"
+                    + (f" *{plain(cls.reference)}*" if cls.reference else "")
+                    for cls in entries
+                )
+            )
+        st.caption(
+            "Join parts with + in *Add combinations* for a recipe: at most one sampler "
+            "(over, under or combined), one objective and one initialisation, e.g. "
+            "smote+focal_loss."
+        )
 
 
 def early_stopping(patience: Param) -> int:

@@ -5,6 +5,9 @@ every loss sees ``z`` itself. With ``z_t = z`` for a positive and ``-z`` for a
 negative (large when the row is classified right), ``p_t = sigmoid(z_t)`` and
 
 - cross-entropy ``-log p_t = softplus(-z_t)``;
+- cross-entropy on a shifted logit ``z + s_y`` (:class:`ShiftedCrossEntropy`):
+  logit adjustment adds ``τ log(π₁/π₀)`` to every row's logit, LDAM lowers each
+  row's own-class logit by its class's margin;
 - focal loss (Lin et al. 2017) ``α_t (1 - p_t)^γ · -log p_t`` with the focal
   factor computed as ``exp(-γ · softplus(z_t))``.
 
@@ -57,6 +60,36 @@ class FocalLoss(keras.losses.Loss):
             "gamma": self.gamma,
             "alpha": self.alpha,
             "apply_class_balancing": self.apply_class_balancing,
+        }
+
+
+@keras.saving.register_keras_serializable(package="imbal_core")
+class ShiftedCrossEntropy(keras.losses.Loss):
+    """Cross-entropy of ``z + positive`` for positive rows and ``z + negative`` for
+    negative ones; only training sees the shift, predictions use ``z``."""
+
+    def __init__(
+        self,
+        positive: float = 0.0,
+        negative: float = 0.0,
+        name: str = "shifted_cross_entropy",
+        **kwargs: Any,
+    ):
+        super().__init__(name=name, **kwargs)
+        self.positive, self.negative = float(positive), float(negative)
+
+    def call(self, y_true: Any, y_pred: Any) -> Any:
+        logits = ops.convert_to_tensor(y_pred)
+        y = ops.cast(ops.reshape(y_true, ops.shape(logits)), logits.dtype)
+        shifted = logits + y * self.positive + (1.0 - y) * self.negative
+        z_t = (2.0 * y - 1.0) * shifted
+        return ops.mean(ops.softplus(-z_t), axis=-1)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "positive": self.positive,
+            "negative": self.negative,
         }
 
 

@@ -91,8 +91,9 @@ class Network:
                 (tf.gather(X, rows), tf.gather(y, rows), tf.gather(weight, rows))
             )
 
-    def reset(self, seed: int) -> None:
-        """Fresh weights, optimizer state and dropout noise, all drawn from ``seed``.
+    def reset(self, seed: int, output_bias: float = 0.0) -> None:
+        """Fresh weights, optimizer state and dropout noise, all drawn from ``seed``;
+        the output's bias starts at ``output_bias`` (the logit of a prior, or 0).
 
         Every generator is seeded explicitly: ``keras.utils.set_random_seed`` would
         also clear TensorFlow's function caches, which costs ~0.2 s on the next call.
@@ -107,6 +108,7 @@ class Network:
                 layer.seed_generator.state.assign(
                     np.array([layer_seed, 0], dtype=np.int64)
                 )
+        self.model.layers[-1].bias.assign(np.full((1,), output_bias, np.float32))
         for variable, value in zip(
             self.model.optimizer.variables, self.optimizer_start, strict=True
         ):
@@ -122,6 +124,8 @@ class Network:
         epochs: int,
         batch_size: int,
         class_weight: dict[int, float] | None = None,
+        weights_from_epoch: int = 0,
+        output_bias: float = 0.0,
         on_epoch: Callable[[int, float], None] | None = None,
         validation: tuple[np.ndarray, np.ndarray] | None = None,
         patience: int = 0,
@@ -131,12 +135,13 @@ class Network:
         With ``patience`` > 0 and a ``validation`` split, PR-AUC on that split is
         measured after each epoch; training stops after ``patience`` epochs without
         a better one and the best epoch's weights are kept (``epochs`` is the most
-        it may run). ``on_epoch(epoch, loss)`` is called after each epoch (it may
-        raise to stop).
+        it may run). ``class_weight`` applies from epoch ``weights_from_epoch``
+        (counted from 0; deferred re-weighting trains unweighted before it).
+        ``on_epoch(epoch, loss)`` is called after each epoch (it may raise to stop).
         """
         from imbal_core.evaluate import average_precision
 
-        self.reset(seed)
+        self.reset(seed, output_bias)
         labels = np.asarray(y).astype(np.int64)
         weight = (
             np.ones(len(labels), np.float32)
@@ -146,6 +151,7 @@ class Network:
         X_t = tf.constant(np.asarray(X, dtype=np.float32))
         y_t = tf.constant(labels.astype(np.float32))
         w_t = tf.constant(weight)
+        unweighted = tf.constant(np.ones(len(labels), np.float32))
         batch = tf.constant(int(batch_size), tf.int32)
         rng = np.random.default_rng(seed)
         watch = patience > 0 and validation is not None
@@ -153,7 +159,8 @@ class Network:
         for epoch in range(epochs):
             self.model.reset_metrics()
             order = tf.constant(rng.permutation(len(labels)).astype(np.int32))
-            self._epoch(X_t, y_t, w_t, order, batch)
+            weights = w_t if epoch >= weights_from_epoch else unweighted
+            self._epoch(X_t, y_t, weights, order, batch)
             best.epochs_run = epoch + 1
             loss = float(self.model.metrics[0].result())
             if not math.isfinite(loss):  # one bad step poisons every weight: stop

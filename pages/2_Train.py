@@ -26,13 +26,22 @@ sweep = st.toggle(
     **session.keep(session.SWEEP_MODE, False),
 )
 
+widgets.technique_catalogue()
 with st.form("train_form"):
     names = st.multiselect(
         "Techniques",
         list(techniques.REGISTRY),
         format_func=results.label,
-        help="Every registered technique; each trains the same seed MLP on the same split.",
-        **session.keep(session.TECHNIQUES, list(techniques.REGISTRY)),
+        help="The seed notebook's seven are selected; the catalogue above describes every "
+        "one. Each trains the same seed MLP on the same split.",
+        **session.keep(session.TECHNIQUES, list(techniques.DEFAULT)),
+    )
+    combinations = st.text_input(
+        "Add combinations",
+        placeholder="smote+focal_loss, adasyn+class_balanced+prior_bias",
+        help="Recipes of parts joined with +, comma-separated: at most one sampler, one "
+        "objective and one initialisation each (names as in the catalogue).",
+        **session.keep(session.COMBINATIONS, ""),
     )
     c1, c2, c3, c4, c5 = st.columns(5)
     epochs = widgets.number_input(SHARED["epochs"], session.EPOCHS, c1)
@@ -64,22 +73,15 @@ with st.form("train_form"):
     patience = widgets.early_stopping(SHARED["patience"])
     own_values: dict[str, float | int | str] = {}
     with st.expander(
-        "Technique hyperparameters (used only when the technique is selected)"
+        "Technique hyperparameters (each used only by the techniques that take it)"
     ):
-        with_params = [cls for cls in techniques.REGISTRY.values() if cls.params]
-        for column, cls in zip(st.columns(len(with_params)), with_params, strict=True):
-            column.markdown(f"**{cls.label}**")
-            column.caption(cls.summary)
-            for param in cls.params:
-                own_values[param.name] = (
-                    widgets.values_input(
-                        param, session.sweep_key(cls.name, param.name), column
-                    )
-                    if sweep
-                    else widgets.number_input(
-                        param, session.param_key(cls.name, param.name), column
-                    )
-                )
+        owned = list(techniques.params_and_owners().items())
+        box = widgets.values_input if sweep else widgets.number_input
+        key = session.sweep_key if sweep else session.param_key
+        for start in range(0, len(owned), 4):
+            row = zip(st.columns(4), owned[start : start + 4], strict=False)
+            for column, (param, owners) in row:
+                own_values[param.name] = box(param, key(param.name), column, owners)
     submitted = st.form_submit_button("Train", type="primary")
 
 training.warm_up()  # workers load TensorFlow while the form is filled in
@@ -99,7 +101,8 @@ if submitted:
         "patience": patience,
     }
     with live, widgets.friendly_errors("Training"):
-        plan = training.plan(names, own_values, sweep, shared, seeds)
+        chosen = names + training.combinations(combinations)
+        plan = training.plan(chosen, own_values, sweep, shared, seeds)
         cancel = st.empty()
         cancel.button(
             "Cancel",

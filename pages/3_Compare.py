@@ -74,7 +74,7 @@ with tabs["Class counts"]:
 with tabs["Reports"]:
     compare.reports(done)
 with tabs["Glossary"]:
-    compare.glossary()
+    compare.glossary(list(view.comparison.runs))
 
 elapsed_ms = (time.perf_counter() - started) * 1000
 # Wall time for the footer; this thread's CPU time too, which a busy machine does not inflate.

@@ -11,7 +11,7 @@ import errno
 import sys
 from collections.abc import Sequence
 
-from imbal_core.cli._commands import demo_data, report, train
+from imbal_core.cli._commands import demo_data, list_techniques, report, train
 from imbal_core.cli._parser import build_parser
 from imbal_core.errors import InputError, first_line
 
@@ -19,6 +19,7 @@ WHERE = {
     "target": "with --target",
     "positive": "with --positive",
     "time_column": "with --time-column",
+    "techniques": "in --techniques",
 }
 """Where an engine message's fix is made on the command line."""
 OUT_OF_MEMORY = "out of memory; try fewer rows, fewer workers or a smaller batch"
@@ -32,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return demo_data(args)
         if args.command == "report":
             return report(args)
+        if args.command == "techniques":
+            return list_techniques()
         return train(args)
     except InputError as exc:
         print(f"error: {exc.told(WHERE)}", file=sys.stderr)

@@ -34,18 +34,19 @@ def _plan(args: argparse.Namespace) -> Any:
         raise InputError(f"--seeds must be between 1 and 50, got {args.seeds}.")
     if args.review_cost < 0:
         raise InputError(f"--review-cost must be >= 0, got {args.review_cost}.")
+    if args.time_limit < 0:
+        raise InputError(f"--time-limit must be >= 0 seconds, got {args.time_limit:g}.")
     if args.workers is not None and not 1 <= args.workers <= 256:
         raise InputError(f"--workers must be between 1 and 256, got {args.workers}.")
     names = (
         list(techniques.REGISTRY)
-        if args.techniques == "all"
+        if args.techniques.strip() == "all"
         else [n.strip() for n in args.techniques.split(",") if n.strip()]
     )
     if args.early_stopping and not args.patience:
         args.patience = EARLY_STOPPING_PATIENCE
     options = {p.name: getattr(args, p.name) for p in techniques.SHARED_PARAMS}
-    for cls in techniques.REGISTRY.values():
-        options.update({p.name: getattr(args, p.name) for p in cls.params})
+    options.update({p.name: getattr(args, p.name) for p in techniques.params_and_owners()})
     seeds = [args.seed + i for i in range(args.seeds)]
     sweeps = dict(parse_sweep(text) for text in args.sweep)
     return plan_runs(names, options, seeds, sweeps)
@@ -67,7 +68,9 @@ def train(args: argparse.Namespace) -> int:
     }
     if args.data == "demo":
         options["rows"] = args.rows
-    executor = make_executor(args.executor, args.workers, args.ray_address)
+    executor = make_executor(
+        args.executor, args.workers, args.ray_address, args.time_limit or None
+    )
     try:
         # Workers load TensorFlow (seconds) while this process reads the data.
         executor.warm_up(wait_for_it=False)
@@ -159,6 +162,26 @@ def _summary(results: Any, out: str) -> int:
         f"wrote {out}: {len(techniques) - len(broken)} of {len(techniques)} "
         "techniques ok" + (f"; failed: {', '.join(broken)}" if broken else ""),
         file=sys.stderr,
+    )
+    return 0
+
+
+def list_techniques() -> int:
+    """The catalogue on stdout, grouped as the Train page groups it."""
+    from imbal_core import techniques
+
+    for group, entries in techniques.catalogue().items():
+        print(f"{group}\n")
+        for cls in entries:
+            print(f"  {cls.name}  ({cls.label})\n      {cls.summary}")
+            for param in cls.params:
+                print(f"      --{param.name.replace('_', '-')} {param.range_text()}: {param.help}")
+            if cls.reference:
+                print(f"      reference: {cls.reference}")
+            print()
+    print(
+        "Join parts with + for a recipe: at most one sampler (over, under, combined), "
+        "one objective and one initialisation, e.g. --techniques smote+focal_loss."
     )
     return 0
 

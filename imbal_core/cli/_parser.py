@@ -47,7 +47,7 @@ def _fraud_cost(text: str) -> float | None:
 
 def build_parser() -> argparse.ArgumentParser:
     from imbal_core import techniques
-    from imbal_core.execution import KINDS
+    from imbal_core.execution import KINDS, RUN_TIME_LIMIT
 
     parser = _Parser(
         prog="python -m imbal_core",
@@ -88,8 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument(
         "--techniques",
-        default="all",
-        help="'all' or names: " + ",".join(techniques.REGISTRY),
+        default=",".join(techniques.DEFAULT),
+        help="comma-separated names (default: the seed's seven, "
+        + ",".join(techniques.DEFAULT)
+        + "); 'all' for every registered technique; join parts with + for a recipe "
+        "(smote+focal_loss, adasyn+class_balanced+prior_bias); "
+        "`python -m imbal_core techniques` lists them all",
     )
     for param in techniques.SHARED_PARAMS:
         train.add_argument(
@@ -98,17 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
             default=param.default,
             help=param.help,
         )
-    seen = set()
-    for cls in techniques.REGISTRY.values():
-        for param in cls.params:
-            if param.name not in seen:
-                seen.add(param.name)
-                train.add_argument(
-                    f"--{param.name.replace('_', '-')}",
-                    type=int if param.integer else float,
-                    default=None,
-                    help=f"{cls.name}: {param.help} (default {param.default:g})",
-                )
+    for param, owners in techniques.params_and_owners().items():
+        train.add_argument(
+            f"--{param.name.replace('_', '-')}",
+            type=int if param.integer else float,
+            default=None,
+            help=f"{', '.join(owners)}: {param.help} (default {param.default:g})",
+        )
     train.add_argument(
         "--threshold",
         type=_operating_point,
@@ -183,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"local worker processes (default: one per core, {os.cpu_count()} here)",
     )
     train.add_argument(
+        "--time-limit",
+        type=float,
+        default=RUN_TIME_LIMIT,
+        help=f"seconds one run may take on the local workers before it is stopped and "
+        f"fails alone (default: {RUN_TIME_LIMIT:,.0f}; 0: no limit)",
+    )
+    train.add_argument(
         "--ray-address",
         default=None,
         help="the Ray cluster to run on (default: $IMBAL_RAY_ADDRESS, else a local Ray)",
@@ -194,6 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="COMPARISON.zip",
         help="also save the whole comparison (results + every run's probabilities) to "
         "open in the dashboard or report on later, without the data or retraining",
+    )
+
+    commands.add_parser(
+        "techniques",
+        help="list every technique and part: name, parameters with ranges, summary, reference",
     )
 
     report = commands.add_parser(

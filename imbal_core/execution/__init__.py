@@ -28,18 +28,25 @@ from imbal_core.execution._plan import (
 )
 
 KINDS = ("local", "ray", "inline")
+RUN_TIME_LIMIT = (
+    3600.0  # seconds; a run past it is stopped (a runaway quadratic sampler)
+)
 
 
 def make_executor(
-    kind: str = "local", workers: int | None = None, address: str | None = None
+    kind: str = "local",
+    workers: int | None = None,
+    address: str | None = None,
+    time_limit: float | None = None,
 ) -> Executor:
-    """An executor by name: ``local`` (``workers`` processes), ``ray`` or ``inline``."""
+    """An executor by name: ``local`` (``workers`` processes) or ``ray``, each run
+    stopped after ``time_limit`` seconds; or ``inline`` (no limit: this process)."""
     if kind == "local":
-        return LocalExecutor(workers)
+        return LocalExecutor(workers, time_limit=time_limit)
     if kind == "ray":
         from imbal_core.execution._ray import RayExecutor  # ray loads only when asked
 
-        return RayExecutor(address)
+        return RayExecutor(address, time_limit=time_limit)
     if kind == "inline":
         return InlineExecutor()
     raise ValueError(f"unknown executor {kind!r}; choose from {', '.join(KINDS)}")
@@ -57,6 +64,7 @@ __all__ = [
     "RunSpec",
     "assemble",
     "make_executor",
+    "RUN_TIME_LIMIT",
     "outcome",
     "parse_sweep",
     "parse_values",

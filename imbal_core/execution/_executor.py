@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from imbal_core.data import Dataset
 
 TICK_SECONDS = 0.1  # how often a stream yields while nothing happens
+OVERTIME = (
+    "stopped after the per-run time limit of {limit:,.0f} s; choose a cheaper "
+    "technique, use fewer rows, or raise the time limit."
+)
 
 
 @dataclass

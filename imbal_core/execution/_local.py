@@ -35,7 +35,13 @@ from typing import TYPE_CHECKING, Any
 
 from imbal_core._worker import main as worker_main
 from imbal_core.atomic import write_atomic
-from imbal_core.execution._executor import TICK_SECONDS, Event, Executor, outcome
+from imbal_core.execution._executor import (
+    OVERTIME,
+    TICK_SECONDS,
+    Event,
+    Executor,
+    outcome,
+)
 from imbal_core.execution._plan import RunSpec
 from imbal_core.execution._task import failed
 
@@ -58,6 +64,7 @@ class _Task:
     path: str
     fingerprint: str
     attempts: int = 0
+    started: float = 0.0  # when a worker took it (time.monotonic)
 
 
 @dataclass
@@ -69,16 +76,25 @@ class _Worker:
     runs: int = 0
     cancelled: set[int] = field(default_factory=set)
     retired: float = 0.0
+    overtime: bool = False  # killed for running past the time limit
 
 
 class LocalExecutor(Executor):
-    """``workers`` processes (default: one per core) that train runs concurrently."""
+    """``workers`` processes (default: one per core) that train runs concurrently;
+    a run still going after ``time_limit`` seconds is stopped (its worker killed) and
+    fails alone with that reason."""
 
     kind = "local"
 
-    def __init__(self, workers: int | None = None, tasks_per_child: int = 200):
+    def __init__(
+        self,
+        workers: int | None = None,
+        tasks_per_child: int = 200,
+        time_limit: float | None = None,
+    ):
         self.workers = max(1, int(workers or os.cpu_count() or 1))
         self.tasks_per_child = tasks_per_child
+        self.time_limit = time_limit
         # spawn, not fork: forking a process that already runs TensorFlow threads is unsafe.
         self._context = multiprocessing.get_context("spawn")
         self._jobs = itertools.count(1)
@@ -209,7 +225,21 @@ class LocalExecutor(Executor):
             for ready in wait(waitables, timeout=TICK_SECONDS / 2):
                 with self._lock:
                     self._handle(ready)
+            self._stop_overtime()
             self._reap()
+
+    def _stop_overtime(self) -> None:
+        """Kill the worker of a run past the time limit: a sampler in scikit-learn
+        cannot be interrupted any other way. The dispatcher then sees it die."""
+        if self.time_limit is None:
+            return
+        now = time.monotonic()
+        with self._lock:
+            for worker in self._pool:
+                task = worker.task
+                if task is not None and now - task.started > self.time_limit:
+                    worker.overtime = True
+                    worker.process.kill()
 
     def _hand_out(self) -> None:
         for worker in self._pool:
@@ -218,6 +248,7 @@ class LocalExecutor(Executor):
             if worker.ready and worker.task is None and worker.process.is_alive():
                 task = self._queued.popleft()
                 task.attempts += 1
+                task.started = time.monotonic()
                 worker.task = task
                 _tell(
                     worker,
@@ -230,6 +261,7 @@ class LocalExecutor(Executor):
                         task.spec,
                     ),
                 )
+                self._deliver(task.job, Event(task.index, 0.0, "started"))
 
     def _handle(self, ready: Any) -> None:
         worker = next(
@@ -296,7 +328,10 @@ class LocalExecutor(Executor):
             self._ready.notify_all()
         task, worker.task = worker.task, None
         if task is not None and task.job in self._inboxes:
-            if task.attempts <= RETRIES:
+            if worker.overtime:
+                run = failed(task.spec, OVERTIME.format(limit=self.time_limit))
+                self._deliver(task.job, Event(task.index, 1.0, outcome(run), run))
+            elif task.attempts <= RETRIES:
                 self._queued.appendleft(task)
             else:
                 run = failed(task.spec, DIED)

@@ -57,7 +57,7 @@ def run_comparison(
     alone, with its reason; the others finish.
     """
     listener = listener or Listener()
-    notes = techniques.option_notes(len(dataset.y_train), plan.options)
+    notes = techniques.option_notes(plan.names, len(dataset.y_train), plan.options)
     split = Split(
         dataset.y_val, dataset.y_test, dataset.amount_val, dataset.amount_test
     )

@@ -100,6 +100,8 @@ def plan_runs(
     Names, hyperparameters and sweep values are checked here, once: a bad one
     raises :class:`InputError` before anything trains.
     """
+    # A recipe's parts in role order: smote+focal_loss and focal_loss+smote are one.
+    names = list(dict.fromkeys(techniques.get(n).name for n in names))
     per_technique = techniques.validate_options(names, dict(options))
     sweeps = _checked_sweeps(names, sweeps)
     if not seeds:
@@ -144,7 +146,9 @@ def _checked_sweeps(
             raise InputError(
                 f"cannot sweep {param!r}: "
                 + (
-                    f"it belongs to {', '.join(owners)}, which is not selected."
+                    f"it belongs to {owners[0]}, which is not selected."
+                    if len(owners) == 1
+                    else f"it belongs to {', '.join(owners)}; none of them is selected."
                     if owners
                     else "no technique has that hyperparameter."
                 )

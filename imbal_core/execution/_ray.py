@@ -14,13 +14,20 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from imbal_core.errors import InputError, first_line
-from imbal_core.execution._executor import TICK_SECONDS, Event, Executor, outcome
+from imbal_core.execution._executor import (
+    OVERTIME,
+    TICK_SECONDS,
+    Event,
+    Executor,
+    outcome,
+)
 from imbal_core.execution._plan import RunSpec
 from imbal_core.execution._task import configure_tensorflow, execute, failed
 from imbal_core.results import Run
@@ -34,6 +41,7 @@ ADDRESS_VARIABLE = "IMBAL_RAY_ADDRESS"
 def _run_on_ray(
     dataset: Dataset, spec: RunSpec, board: Any, job: int, index: int
 ) -> Run:
+    board.put.remote(job, index, 0.0, "started")  # the time limit counts from here
     configure_tensorflow()
 
     def progress(fraction: float, message: str) -> None:
@@ -61,11 +69,13 @@ class _Board:
 
 class RayExecutor(Executor):
     """Runs on the Ray cluster at ``address`` (or ``$IMBAL_RAY_ADDRESS``); without
-    one, on a local Ray started for this process."""
+    one, on a local Ray started for this process. A run still going ``time_limit``
+    seconds after it started is cancelled (its worker killed) and fails alone."""
 
     kind = "ray"
 
-    def __init__(self, address: str | None = None):
+    def __init__(self, address: str | None = None, time_limit: float | None = None):
+        self.time_limit = time_limit
         try:
             import ray
         except ImportError:
@@ -121,13 +131,17 @@ class RayExecutor(Executor):
         }
         pending = list(tasks)
         finished: set[int] = set()
+        started: dict[int, float] = {}
+        overtime: set[int] = set()
         try:
             while pending:
                 done, pending = ray.wait(pending, num_returns=1, timeout=TICK_SECONDS)
                 news = ray.get(self._board.take.remote(job))
                 for index, fraction, message in news:
+                    started.setdefault(index, time.monotonic())
                     if index not in finished:
                         yield Event(index, fraction, message)
+                overtime |= self._stop_overtime(pending, tasks, started, overtime)
                 if not done and not news:
                     yield Event(None)
                 for ref in done:
@@ -137,11 +151,33 @@ class RayExecutor(Executor):
                         run = ray.get(ref)
                     except Exception as exc:  # its worker died twice: fail alone
                         run = failed(specs[index], f"on Ray: {first_line(exc)}")
+                    if index in overtime:
+                        run = failed(
+                            specs[index], OVERTIME.format(limit=self.time_limit)
+                        )
                     yield Event(index, 1.0, outcome(run), run)
         finally:
             for ref in pending:
                 ray.cancel(ref)  # queued tasks are dropped, running ones interrupted
             self._board.take.remote(job)  # drop what came after
+
+    def _stop_overtime(
+        self,
+        pending: list[Any],
+        tasks: dict[Any, int],
+        started: dict[int, float],
+        stopped: set[int],
+    ) -> set[int]:
+        """Cancel, killing its worker, each run past the time limit; their indices."""
+        if self.time_limit is None:
+            return set()
+        now, late = time.monotonic(), set()
+        for ref in pending:
+            index = tasks[ref]
+            if index not in stopped and now - started.get(index, now) > self.time_limit:
+                self._ray.cancel(ref, force=True)
+                late.add(index)
+        return late
 
     def close(self) -> None:
         self._stored.clear()

@@ -168,6 +168,25 @@ def _metrics_html(results: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
+def _techniques_html(results: Mapping[str, Any]) -> str:
+    """What each compared technique does, and where it comes from."""
+    from imbal_core import techniques
+
+    rows = techniques.described(list(results["techniques"]))
+    if not rows:
+        return ""
+    return (
+        "<h2>The techniques compared</h2><dl>"
+        + "".join(
+            f"<dt>{escape(label)}</dt><dd>{escape(summary)}"
+            + (f" <i>{escape(reference)}</i>" if reference else "")
+            + "</dd>"
+            for label, summary, reference in rows
+        )
+        + "</dl>"
+    )
+
+
 def _classification_reports_html(results: Mapping[str, Any]) -> str:
     """The seed notebook's per-class report for each technique, folded away by default."""
     parts = [
@@ -338,6 +357,7 @@ charts below: moving the threshold trades missed positives against false alarms.
 {_figure_html(_figures(results), first=False)}
 <h2>What the numbers mean</h2>
 <dl>{explanations}</dl>
+{_techniques_html(results)}
 </body>
 </html>
 """

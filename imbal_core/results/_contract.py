@@ -209,10 +209,9 @@ def label(name: str, summary: Mapping[str, Any] | None = None) -> str:
     else the name itself (results may outlive a removed technique)."""
     if summary is not None and summary.get("label"):
         return str(summary["label"])
-    from imbal_core.techniques import REGISTRY, variant_label  # metadata, no Keras
+    from imbal_core import techniques  # metadata, no Keras
 
-    cls = REGISTRY.get(name)
-    return cls.label if cls is not None else variant_label(name) or str(name)
+    return techniques.label(str(name))
 
 
 def is_synthetic(source: Any) -> bool:

@@ -1,14 +1,19 @@
-"""The technique registry, discovered from this folder: one module, one technique.
+"""The technique registry, discovered from this folder: one module, one technique or part.
 
 Importing it loads no Keras: a technique's name, label, summary and params are plain
 class attributes, and TensorFlow is imported only inside ``fit``/``predict_proba``.
 
-Dropping a new file here that defines a :class:`Technique` subclass with a ``name``
-makes it appear in the UI, the CLI, the report and the contract tests.
+- Whole techniques live in this folder (the baseline, balanced bagging).
+- Parts live in ``samplers/`` and ``objectives/`` (see :mod:`.parts`); each part is
+  also a technique of its own, and parts join into recipes: ``smote+focal_loss``.
+
+Dropping a new file into any of them makes it appear in the UI, the CLI, the report,
+``python -m imbal_core techniques`` and the contract tests.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Sequence
@@ -16,46 +21,62 @@ from typing import Any
 
 from imbal_core.errors import InputError
 from imbal_core.techniques._variants import variant_label, variant_name
-from imbal_core.techniques.base import (
-    SHARED_PARAMS,
-    MLPTechnique,
-    Param,
-    ResamplingTechnique,
-    Technique,
-)
+from imbal_core.techniques.base import SHARED_PARAMS, MLPTechnique, Param, Technique
+from imbal_core.techniques.parts import GROUPS, ROLES, Part
+from imbal_core.techniques.recipe import Recipe, compose, in_role_order
 
-_ABSTRACT = {Technique, MLPTechnique, ResamplingTechnique}
+# The seed notebook's six and class weights: the default selection, in this order.
+DEFAULT = (
+    "baseline",
+    "class_weight",
+    "undersampling",
+    "oversampling",
+    "smote",
+    "balanced_bagging",
+    "focal_loss",
+)
+_ABSTRACT = {Technique, MLPTechnique, Recipe}
+
+
+def _classes(package: str, base: type) -> list[type]:
+    module = importlib.import_module(package)
+    found = []
+    for info in pkgutil.iter_modules(module.__path__):
+        if info.name.startswith("_") or info.name in {"base", "parts", "recipe"}:
+            continue
+        namespace = importlib.import_module(f"{package}.{info.name}")
+        found += [
+            value
+            for value in vars(namespace).values()
+            if isinstance(value, type)
+            and issubclass(value, base)
+            and value not in _ABSTRACT
+            and value.__module__ == namespace.__name__
+            and "name" in vars(value)
+        ]
+    return found
+
+
+PARTS: dict[str, Part] = {
+    cls.name: cls()
+    for package in ("samplers", "objectives")
+    for cls in _classes(f"{__name__}.{package}", Part)
+}
 
 
 def _discover() -> dict[str, type[Technique]]:
-    found: dict[str, type[Technique]] = {}
-    for module in pkgutil.iter_modules(__path__):
-        if module.name.startswith("_") or module.name == "base":
-            continue
-        namespace = importlib.import_module(f"{__name__}.{module.name}")
-        for value in vars(namespace).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, Technique)
-                and value not in _ABSTRACT
-            ):
-                if value.__module__ == namespace.__name__:
-                    found[value.name] = value
-    # The seed's order first, newcomers after, alphabetically.
-    order = [
-        "baseline",
-        "class_weight",
-        "undersampling",
-        "oversampling",
-        "smote",
-        "balanced_bagging",
-        "focal_loss",
-    ]
+    found: dict[str, type[Technique]] = {
+        cls.name: cls for cls in _classes(__name__, Technique)
+    }
+    found.update({name: compose((part,)) for name, part in PARTS.items()})
+    groups = list(GROUPS)
+    # The seed's order first, then by group and name.
     return dict(
         sorted(
             found.items(),
             key=lambda kv: (
-                order.index(kv[0]) if kv[0] in order else len(order),
+                DEFAULT.index(kv[0]) if kv[0] in DEFAULT else len(DEFAULT),
+                groups.index(getattr(kv[1], "group", "none")),
                 kv[0],
             ),
         )
@@ -66,13 +87,90 @@ REGISTRY: dict[str, type[Technique]] = _discover()
 
 
 def get(name: str) -> type[Technique]:
-    """The technique class called ``name``, or a one-line error listing the choices."""
+    """The technique called ``name`` (a registered one or a recipe of parts joined
+    with ``+``), or a one-line error listing the choices."""
     try:
         return REGISTRY[name]
     except KeyError:
+        pass
+    if "+" in name:
+        return _recipe(tuple(n.strip() for n in name.split("+")))
+    raise InputError(
+        f"unknown technique {name!r}; choose from {', '.join(REGISTRY)}, or join "
+        "parts with + (smote+focal_loss)",
+        option="techniques",
+    )
+
+
+@functools.cache
+def _recipe(names: tuple[str, ...]) -> type[Technique]:
+    written = "+".join(names)
+    unknown = [n for n in names if n not in PARTS]
+    for name in unknown:
+        why = (
+            "it is a whole technique and cannot be combined"
+            if name in REGISTRY
+            else "no such part"
+        )
         raise InputError(
-            f"unknown technique {name!r}; choose from {', '.join(REGISTRY)}."
-        ) from None
+            f"cannot combine {name!r} in {written!r}: {why}; parts are samplers, "
+            "objectives and prior_bias (the technique catalogue lists them)",
+            option="techniques",
+        )
+    parts = in_role_order([PARTS[n] for n in names])
+    for role in ROLES:
+        same = [p.name for p in parts if p.role == role]
+        if len(same) > 1:
+            raise InputError(
+                f"{written!r} has {len(same)} {role}s ({', '.join(same)}); a recipe "
+                "takes at most one sampler, one objective and one initialisation",
+                option="techniques",
+            )
+    canonical = "+".join(p.name for p in parts)
+    return REGISTRY[canonical] if canonical in REGISTRY else compose(parts)
+
+
+def params_and_owners() -> dict[Param, list[str]]:
+    """Every technique hyperparameter once, with the techniques that take it."""
+    owners: dict[Param, list[str]] = {}
+    for cls in REGISTRY.values():
+        for param in cls.params:
+            owners.setdefault(param, []).append(cls.name)
+    return owners
+
+
+def catalogue() -> dict[str, list[type[Technique]]]:
+    """Every registered technique by group heading, in registry order within each."""
+    grouped: dict[str, list[type[Technique]]] = {
+        heading: [] for heading in GROUPS.values()
+    }
+    for cls in REGISTRY.values():
+        grouped[GROUPS[cls.group]].append(cls)
+    return {heading: found for heading, found in grouped.items() if found}
+
+
+def described(names: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(label, summary, reference) of each technique behind ``names`` (variants count
+    as their technique), once each; names no longer registered are left out."""
+    found = {}
+    for name in names:
+        technique = str(name).partition("[")[0]
+        try:
+            cls = get(technique)
+        except InputError:
+            continue
+        found.setdefault(cls.name, (cls.label, cls.summary, cls.reference))
+    return list(found.values())
+
+
+def label(name: str) -> str:
+    """A technique's display label, a variant's included ("Focal loss (γ=1)")."""
+    technique = name.partition("[")[0]
+    try:
+        base = get(technique).label
+    except InputError:
+        return name  # results may outlive a removed technique
+    return variant_label(name, base) or base
 
 
 def create(name: str, **kwargs: Any) -> Technique:
@@ -115,30 +213,67 @@ def validate_options(
     return split_params(names, checked)
 
 
-def option_notes(train_rows: int, options: dict[str, Any]) -> list[str]:
-    """What the user should know about these options on this data (never a refusal)."""
+COST_WARNING_SECONDS = (
+    300  # a sampler estimated to take longer is named before training
+)
+
+
+def option_notes(
+    names: Sequence[str], train_rows: int, options: dict[str, Any]
+) -> list[str]:
+    """What the user should know about these options on this data (never a refusal):
+    a batch larger than the data, a sampler that would take long on this many rows."""
+    notes = []
     batch = options.get("batch_size") or next(
         p.default for p in SHARED_PARAMS if p.name == "batch_size"
     )
     if batch > train_rows:
         # Keras trains fine with one batch of all rows; refusing would reject every
         # CSV under ~400 rows at the seed's defaults.
-        return [
+        notes.append(
             f"batch size {batch:,} is larger than the {train_rows:,} training rows: each "
             f"epoch is one batch of all {train_rows:,} rows (one gradient step per epoch; more "
             "epochs or a smaller batch give the network more steps)"
-        ]
-    return []
+        )
+    for name in dict.fromkeys(n.partition("[")[0] for n in names):
+        for part in getattr(get(name), "parts", ()):
+            seconds = part.estimated_seconds(train_rows)
+            if seconds > COST_WARNING_SECONDS:
+                notes.append(
+                    f"{name}: {part.label} may take about {_duration(seconds)} on "
+                    f"{train_rows:,} training rows (its time grows "
+                    f"{_growth(part.growth)}); choose another technique or use fewer rows"
+                )
+    return notes
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _growth(power: float) -> str:
+    if power >= 2:
+        return "with the square of the rows"
+    return "a little faster than the rows" if power > 1 else "with the rows"
 
 
 __all__ = [
+    "DEFAULT",
+    "GROUPS",
+    "PARTS",
     "REGISTRY",
     "SHARED_PARAMS",
     "Param",
     "Technique",
+    "catalogue",
     "create",
+    "described",
     "get",
+    "label",
     "option_notes",
+    "params_and_owners",
     "split_params",
     "validate_options",
     "variant_label",

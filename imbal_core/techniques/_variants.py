@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-SYMBOLS = {"gamma": "γ", "alpha": "α", "k_neighbors": "k"}  # as papers write them
+SYMBOLS = {
+    "gamma": "γ",
+    "alpha": "α",
+    "beta": "β",
+    "tau": "τ",
+    "k_neighbors": "k",
+}  # as papers write them
 
 
 def variant_name(technique: str, values: Mapping[str, Any]) -> str:
@@ -14,15 +20,12 @@ def variant_name(technique: str, values: Mapping[str, Any]) -> str:
     return f"{technique}[{inside}]"
 
 
-def variant_label(name: str) -> str | None:
-    """ "Focal loss (γ=1, α=0.25)" for a variant name; None for a plain technique."""
-    technique, bracket, inside = name.partition("[")
+def variant_label(name: str, base: str) -> str | None:
+    """ "Focal loss (γ=1, α=0.25)" for a variant name of the technique labelled
+    ``base``; None for a plain technique."""
+    _, bracket, inside = name.partition("[")
     if not bracket or not inside.endswith("]"):
         return None
-    from imbal_core.techniques import REGISTRY
-
-    cls = REGISTRY.get(technique)
-    base = cls.label if cls is not None else technique
     parts = []
     for pair in inside[:-1].split(","):
         key, _, value = pair.partition("=")

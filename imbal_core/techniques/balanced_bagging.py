@@ -26,6 +26,8 @@ class BalancedBagging(Technique):
 
     name = "balanced_bagging"
     label = "Balanced bagging"
+    group = "ensemble"
+    reference = "Wallace et al. 2011, ICDM; imbalanced-learn BalancedBaggingClassifier"
     summary = "imblearn's BalancedBaggingClassifier over seed MLPs (one traced graph, fresh weights each); averages their probabilities."
     params = (
         Param(

@@ -35,6 +35,12 @@ class Param:
     def label(self) -> str:
         return self.name.replace("_", " ").capitalize()
 
+    def range_text(self) -> str:
+        """ "1..50, default 5" as help texts show it."""
+        if self.integer:
+            return f"{int(self.low)}..{int(self.high)}, default {int(self.default)}"
+        return f"{self.low:g}..{self.high:g}, default {self.default:g}"
+
     def check(self, value: Any) -> float | int:
         """The value as the right type, or :class:`InputError` if it is out of range."""
         try:
@@ -85,6 +91,8 @@ class Technique:
     name: ClassVar[str]
     label: ClassVar[str]
     summary: ClassVar[str]
+    reference: ClassVar[str] = ""
+    group: ClassVar[str] = "none"  # see techniques.parts.GROUPS
     params: ClassVar[tuple[Param, ...]] = ()
 
     def __init__(
@@ -148,15 +156,17 @@ class Technique:
 
 
 class MLPTechnique(Technique):
-    """Trains one seed MLP; subclasses change the data, the loss or the class weights."""
+    """Trains one seed MLP; subclasses change the rows, the loss, the class weights
+    (and from which epoch they apply) or the output's starting bias."""
 
     def _fit(self, X: np.ndarray, y: np.ndarray, progress: Progress | None) -> None:
         from imbal_core.model import EpochProgress, warm_network
 
         X, y = self.training_data(X, y)
+        self._counts = np.bincount(y, minlength=2)
         self.train_class_counts_ = {
-            "negative": int((y == 0).sum()),
-            "positive": int((y == 1).sum()),
+            "negative": int(self._counts[0]),
+            "positive": int(self._counts[1]),
         }
         self.network_ = warm_network(X.shape[1], self.loss())
         training = self.network_.fit(
@@ -166,6 +176,8 @@ class MLPTechnique(Technique):
             epochs=self.epochs,
             batch_size=self.batch_size,
             class_weight=self.class_weight(y),
+            weights_from_epoch=self.weights_from_epoch(),
+            output_bias=self.output_bias(),
             on_epoch=EpochProgress(progress, self.epochs),
             validation=self._validation,
             patience=self.patience,
@@ -186,18 +198,11 @@ class MLPTechnique(Technique):
     def class_weight(self, y: np.ndarray) -> dict[int, float] | None:
         return None
 
+    def weights_from_epoch(self) -> int:
+        return 0
+
+    def output_bias(self) -> float:
+        return 0.0
+
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         return self.network_.predict(self.weights_, X)
-
-
-class ResamplingTechnique(MLPTechnique):
-    """Resamples the training split with an imbalanced-learn sampler, then trains."""
-
-    def sampler(self) -> Any:
-        raise NotImplementedError
-
-    def training_data(
-        self, X: np.ndarray, y: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        X_res, y_res = self.sampler().fit_resample(X, y)
-        return np.asarray(X_res, dtype=np.float32), np.asarray(y_res)

@@ -7,3 +7,4 @@ class Baseline(MLPTechnique):
     name = "baseline"
     label = "Baseline"
     summary = "The MLP on the data as it is, no balancing."
+    reference = "the seed notebook's Keras MLP"

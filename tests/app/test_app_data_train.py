@@ -202,7 +202,7 @@ def submit(at: AppTest, techniques: list[str], seed: int, **numbers) -> AppTest:
 
 def test_train_form_shows_every_technique_and_its_declared_params(tiny_dataset):
     at = open_page("pages/2_Train.py", dataset=tiny_dataset)
-    assert at.multiselect(key="techniques").value == list(techniques.REGISTRY)
+    assert at.multiselect(key="techniques").value == list(techniques.DEFAULT)
     assert at.button[0].label == "Train"
     labels = {n.label for n in at.number_input}
     assert {
@@ -215,7 +215,7 @@ def test_train_form_shows_every_technique_and_its_declared_params(tiny_dataset):
         "K neighbors",
         "N estimators",
     } <= labels
-    assert isinstance(at.number_input(key="param::smote::k_neighbors").value, int)
+    assert isinstance(at.number_input(key="param::k_neighbors").value, int)
     assert "No results yet" in texts(at.info)
 
 
@@ -252,7 +252,7 @@ def test_train_stores_a_comparison_and_the_same_config_is_a_cache_hit(tiny_datas
 def test_a_failing_technique_shows_its_error_and_the_others_finish(tiny_dataset):
     at = open_page("pages/2_Train.py", dataset=tiny_dataset)
     # The training split has ~38 positives: SMOTE cannot use 50 neighbours.
-    submit(at, ["smote", "baseline"], seed=7, **{"param::smote::k_neighbors": 50})
+    submit(at, ["smote", "baseline"], seed=7, **{"param::k_neighbors": 50})
     comparison = at.session_state["comparison"]
     assert "SMOTE needs more than k" in comparison.error("smote")
     assert comparison.ok_runs("baseline")
@@ -313,7 +313,7 @@ def test_sweep_mode_trains_one_variant_per_value_and_caches_each_run(tiny_datase
     value already trained (same data, params, seed) comes from the cache."""
     at = open_page("pages/2_Train.py", dataset=tiny_dataset)
     at.toggle(key="sweep_mode").set_value(True).run()
-    gamma = at.text_input(key="sweep::focal_loss::gamma")
+    gamma = at.text_input(key="sweep::gamma")
     assert gamma.label == "Gamma values" and gamma.value == "2"
     at.multiselect(key="techniques").set_value(["focal_loss", "baseline"])
     at.number_input(key="epochs").set_value(1)
@@ -341,7 +341,7 @@ def test_sweep_mode_trains_one_variant_per_value_and_caches_each_run(tiny_datase
     ]
     assert "swept gamma: 0.5, 1" in " ".join(c.value for c in at.caption)
 
-    at.text_input(key="sweep::focal_loss::gamma").set_value("1, 2")
+    at.text_input(key="sweep::gamma").set_value("1, 2")
     at.button[0].click().run()
     again = at.session_state["comparison"]
     # γ=1 and the baseline were trained above: only γ=2 trains now.
@@ -361,7 +361,7 @@ def test_a_bad_sweep_list_is_one_clear_error_and_keeps_the_results(
     )
     at.toggle(key="sweep_mode").set_value(True).run()
     at.multiselect(key="techniques").set_value(["focal_loss"])
-    at.text_input(key="sweep::focal_loss::gamma").set_value("1, two")
+    at.text_input(key="sweep::gamma").set_value("1, two")
     at.button[0].click().run()
     assert not at.exception
     assert "'1, two' is not a list of numbers" in " ".join(e.value for e in at.error)

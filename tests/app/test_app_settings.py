@@ -47,7 +47,7 @@ def test_the_train_form_is_as_the_user_left_it_after_another_page(tiny_dataset):
     at.multiselect(key="techniques").set_value(["baseline", "focal_loss"])
     at.number_input(key="n_seeds").set_value(3)
     at.number_input(key="epochs").set_value(1)
-    at.text_input(key="sweep::focal_loss::gamma").set_value("0.5, 1")
+    at.text_input(key="sweep::gamma").set_value("0.5, 1")
     at.button[0].click().run()  # a form keeps what was submitted
     assert len(at.session_state["comparison"].runs) == 3
     go(at, "pages/1_Data.py")
@@ -55,7 +55,7 @@ def test_the_train_form_is_as_the_user_left_it_after_another_page(tiny_dataset):
     assert at.toggle(key="sweep_mode").value is True
     assert at.multiselect(key="techniques").value == ["baseline", "focal_loss"]
     assert at.number_input(key="n_seeds").value == 3
-    assert at.text_input(key="sweep::focal_loss::gamma").value == "0.5, 1"
+    assert at.text_input(key="sweep::gamma").value == "0.5, 1"
 
 
 def test_an_upload_and_its_label_choice_survive_leaving_the_data_page(tiny_dataset):
@@ -134,7 +134,7 @@ def test_a_training_where_everything_failed_is_an_error_not_a_success(tiny_datas
     at = go(app(dataset=tiny_dataset), "pages/2_Train.py")
     at.multiselect(key="techniques").set_value(["smote"])
     at.number_input(key="epochs").set_value(1)
-    at.number_input(key="param::smote::k_neighbors").set_value(50)
+    at.number_input(key="param::k_neighbors").set_value(50)
     at.button[0].click().run()
     assert not at.exception
     assert "No technique trained: every run failed" in texts(at.error)

@@ -115,3 +115,23 @@ def test_balanced_bagging_shared_network_is_deterministic_and_members_differ():
     # The ensemble's probability is the mean of its members' (soft voting).
     mean = np.mean([m.predict_proba(data.X_test)[:, 1] for m in members], axis=0)
     np.testing.assert_allclose(proba, mean, rtol=1e-5)
+
+
+@pytest.mark.slow
+def test_the_sampler_benchmark_times_each_sampler_and_stops_at_the_cap(tmp_path):
+    from benchmarks import samplers
+
+    report = samplers.main(
+        ["--rows", "3000", "--cap", "30", "--settle", "0", "--only", "smote,enn"]
+        + ["--out-dir", str(tmp_path)]
+    )
+    smote = report["samplers"]["smote"]
+    assert 0 < smote["seconds"] < 30 and smote["after"][0] == smote["after"][1]
+    assert report["train_rows"] == sum(smote["before"])
+    table = (tmp_path / "samplers.md").read_text()
+    assert (
+        "| SMOTE | over | " in table
+        and "| Edited nearest neighbours | under | " in table
+    )
+    stopped = samplers.measure("condensed_nn", 3000, cap=0.0, settle=0)
+    assert stopped["seconds"] is None and stopped["over"] == 0.0

@@ -124,7 +124,8 @@ def test_on_ray_the_listener_hears_each_epoch_before_the_run_finishes(dataset):
     run_comparison(dataset, plan, RayExecutor(), listener=recorder)
     finished = recorder.events.index(("finished", 0, True))
     epochs = [e for e in recorder.events[:finished] if e[0] == "progress"]
-    assert [e[2].split(",")[0] for e in epochs] == [f"epoch {i}/5" for i in range(1, 6)]
+    expected = ["started"] + [f"epoch {i}/5" for i in range(1, 6)]
+    assert [e[2].split(",")[0] for e in epochs] == expected
     assert not any(e[0] == "progress" for e in recorder.events[finished:])
 
 
@@ -195,6 +196,25 @@ def test_a_failing_technique_fails_alone_in_a_worker(dataset):
         executor.close()
     assert not runs["smote"][0].ok and "lower k_neighbors" in runs["smote"][0].error
     assert runs["baseline"][0].ok
+
+
+def test_a_run_past_the_time_limit_is_stopped_and_fails_alone(dataset):
+    executor = LocalExecutor(2, time_limit=20)
+    executor.warm_up()  # the limit counts from a run's start, not TensorFlow's import
+    try:
+        plan = plan_runs(["baseline"], {**OPTIONS, "batch_size": 8}, [1], {"epochs": [1, 1000]})
+        started = time.monotonic()
+        runs = collect(executor, dataset, plan)
+        took = time.monotonic() - started
+    finally:
+        executor.close()
+    quick, endless = runs["baseline[epochs=1]"][0], runs["baseline[epochs=1000]"][0]
+    assert quick.ok, quick.error
+    assert endless.error == (
+        "stopped after the per-run time limit of 20 s; choose a cheaper technique, use "
+        "fewer rows, or raise the time limit."
+    )
+    assert took < 60  # stopped, not waited for (1,000 epochs take minutes)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

@@ -292,3 +292,18 @@ def test_on_ray_a_run_whose_worker_died_runs_again(tiny_dataset):
     comparison = run_comparison(tiny_dataset, plan, RayExecutor(), listener=Killer())
     assert Killer.killed, "no Ray worker was found running the task"
     assert comparison.ok_runs("baseline"), comparison.error("baseline")
+
+
+def test_on_ray_a_run_past_the_time_limit_is_cancelled_and_fails_alone(tiny_dataset):
+    if os.environ.get("CI") and not os.environ.get("IMBAL_RAY_ADDRESS"):
+        pytest.fail("CI must start Ray and set IMBAL_RAY_ADDRESS (see .ci/run)")
+    from imbal_core.execution import plan_runs, run_comparison
+    from imbal_core.execution._ray import RayExecutor
+
+    plan = plan_runs(["baseline"], {"batch_size": 8}, [5], {"epochs": [1, 1000]})
+    started = time.monotonic()
+    comparison = run_comparison(tiny_dataset, plan, RayExecutor(time_limit=40))
+    quick, endless = (comparison.runs[f"baseline[epochs={e}]"][0] for e in (1, 1000))
+    assert quick.ok, quick.error
+    assert endless.error.startswith("stopped after the per-run time limit of 40 s")
+    assert time.monotonic() - started < 120  # cancelled, not waited for

@@ -9,7 +9,7 @@ import pytest
 from imbal_core import techniques
 from imbal_core.data import make_demo, prepare
 from imbal_core.errors import InputError
-from imbal_core.techniques import REGISTRY, SHARED_PARAMS
+from imbal_core.techniques import PARTS, REGISTRY, SHARED_PARAMS
 
 FAST = {"epochs": 1, "batch_size": 128, "n_estimators": 2}
 
@@ -27,21 +27,31 @@ def _make(name, seed=7):
     return techniques.create(name, seed=seed, epochs=1, batch_size=128, **own)
 
 
-def test_every_module_in_the_folder_registers_exactly_one_technique():
+def test_every_module_registers_exactly_one_technique_or_part():
     folder = Path(techniques.__file__).parent
     modules = {
-        p.stem
-        for p in folder.glob("*.py")
-        if not p.stem.startswith("_") and p.stem != "base"
+        f"{p.parent.name}.{p.stem}" if p.parent != folder else p.stem
+        for p in [*folder.glob("*.py"), *folder.glob("*/*.py")]
+        if not p.stem.startswith("_") and p.stem not in {"base", "parts", "recipe"}
     }
-    assert modules == {cls.__module__.rsplit(".", 1)[1] for cls in REGISTRY.values()}
-    assert len(REGISTRY) == len(modules) >= 7
+    found = [cls.__module__ for cls in REGISTRY.values() if not cls.__name__ == "Recipe"]
+    found += [type(part).__module__ for part in PARTS.values()]
+    assert sorted(m.split("techniques.", 1)[1] for m in found) == sorted(modules)
+    assert len(REGISTRY) >= 25 and set(PARTS) <= set(REGISTRY)
+
+
+def test_a_hyperparameter_name_has_one_definition():
+    """One name, one range, one default: the CLI has one flag and the page one box each."""
+    by_name = {}
+    for param in techniques.params_and_owners():
+        assert by_name.setdefault(param.name, param) == param, param.name
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
 def test_declares_what_the_ui_and_cli_need(name):
     cls = REGISTRY[name]
-    assert cls.name == name and cls.label and cls.summary
+    assert cls.name == name and cls.label and cls.summary and cls.reference
+    assert cls.group in techniques.GROUPS
     for param in cls.params:
         assert param.low <= param.default <= param.high and param.help
         assert param.name not in {p.name for p in SHARED_PARAMS}
@@ -99,9 +109,7 @@ def test_different_seeds_give_different_models(data):
 def test_unknown_hyperparameter_and_technique_are_one_line_errors():
     with pytest.raises(InputError, match="no hyperparameter 'gama'"):
         techniques.create("focal_loss", gama=2)
-    with pytest.raises(
-        InputError, match="unknown technique 'smoet'; choose from baseline"
-    ):
+    with pytest.raises(InputError, match="unknown technique 'smoet'; choose from baseline"):
         techniques.get("smoet")
 
 

@@ -93,7 +93,7 @@ def test_a_run_key_covers_every_dimension_of_the_run():
         (
             ["smote"],
             {"gamma": [1, 2]},
-            "it belongs to focal_loss, which is not selected",
+            "it belongs to focal_loss, class_balanced_focal; none of them is selected",
         ),
     ],
 )
@@ -110,4 +110,4 @@ def test_a_malformed_sweep_is_one_clear_line(text):
 
 def test_parse_sweep_reads_numbers_and_drops_repeats():
     assert parse_sweep("k-neighbors=3, 5,3") == ("k_neighbors", [3.0, 5.0])
-    assert techniques.variant_label("baseline") is None
+    assert techniques.variant_label("baseline", "Baseline") is None

@@ -1,0 +1,1 @@
+"""Network objectives and initialisations: one file each, found by the registry."""

@@ -1,0 +1,166 @@
+"""The parts a technique is made of: a sampler, an objective, an initialisation.
+
+A part is one file in ``samplers/`` or ``objectives/``; the registry finds it, and
+each part is also a technique of its own (SMOTE alone trains the seed MLP on SMOTE's
+rows with cross-entropy). A recipe (:mod:`imbal_core.techniques.recipe`) joins at
+most one part of each role: ``smote+focal_loss``.
+
+A part reads its hyperparameters from the technique it belongs to (``t.k_neighbors``)
+and is told the training split's class counts after resampling (``counts[c]``).
+Imports of imbalanced-learn and Keras stay inside the methods: listing the
+catalogue loads neither.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from imbal_core.errors import InputError, first_line
+from imbal_core.techniques.base import Param
+
+if TYPE_CHECKING:
+    from imbal_core.techniques.base import Technique
+
+# Hyperparameters several parts share: one definition, one CLI flag, one widget.
+K_NEIGHBORS = Param(
+    "k_neighbors",
+    5,
+    1,
+    50,
+    "Minority neighbours each synthetic row is drawn towards (SMOTE family).",
+    integer=True,
+)
+N_NEIGHBORS = Param(
+    "n_neighbors",
+    3,
+    1,
+    50,
+    "Neighbours that decide whether a majority row is removed (cleaning samplers).",
+    integer=True,
+)
+BETA = Param(
+    "beta",
+    0.999,
+    0.0,
+    0.999999,
+    "Effective-number β (Cui et al. 2019): 0 weighs classes equally, towards 1 "
+    "approaches inverse frequency.",
+)
+GAMMA = Param(
+    "gamma",
+    2.0,
+    0.0,
+    10.0,
+    "Focusing strength: 0 is plain cross-entropy, higher ignores easy rows more.",
+)
+
+# How a part's time grows with the training rows, as the cost guard reads it.
+LINEAR, LOGLINEAR, QUADRATIC = 1.0, 1.1, 2.0
+
+
+class Part:
+    """One part of a technique: what it is called, what it does, where it comes from."""
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    summary: ClassVar[str]
+    reference: ClassVar[str]
+    role: ClassVar[str]  # "sampler", "objective" or "initialisation"
+    group: ClassVar[str]  # how the Train page and `techniques` group it
+    params: ClassVar[tuple[Param, ...]] = ()
+    # The cost guard: seconds on 10,000 training rows here (2 cores) and growth.
+    seconds_at_10k: ClassVar[float] = 0.0
+    growth: ClassVar[float] = LINEAR
+
+    def estimated_seconds(self, rows: int) -> float:
+        return self.seconds_at_10k * (max(rows, 1) / 10_000) ** self.growth
+
+
+class Sampler(Part):
+    """Changes the training rows (never the validation or test rows)."""
+
+    role = "sampler"
+    group: ClassVar[str]  # "over", "under" or "combined"
+    # Minority rows the sampler needs beyond its k neighbours (SMOTE: k + 1).
+    neighbours: ClassVar[str | None] = None
+
+    def sampler(self, t: Technique, y: np.ndarray) -> Any:
+        """The imbalanced-learn sampler with ``t``'s values and seed, for labels ``y``."""
+        raise NotImplementedError
+
+    def resample(
+        self, t: Technique, X: np.ndarray, y: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        if self.neighbours is not None:
+            k = int(getattr(t, self.neighbours))
+            minority = int(np.bincount(y).min())
+            if minority <= k:
+                raise InputError(
+                    f"{self.label} needs more than {self.neighbours}={k} minority rows, but "
+                    f"the training split has {minority}; lower {self.neighbours} to "
+                    f"{max(1, minority - 1)} or add minority rows."
+                )
+        try:
+            X_res, y_res = self.sampler(t, y).fit_resample(X, y)
+        except (ValueError, RuntimeError) as exc:  # imbalanced-learn's own refusals
+            raise InputError(
+                f"{self.label} could not resample the training split "
+                f"({int(np.bincount(y).min())} minority rows): {first_line(exc)}"
+            ) from None
+        return np.asarray(X_res, dtype=np.float32), np.asarray(y_res)
+
+
+class Objective(Part):
+    """Changes what the network minimises: its loss, its class weights, when they apply."""
+
+    role = "objective"
+    group = "objective"
+
+    def loss(self, t: Technique, counts: np.ndarray) -> Any:
+        """A Keras loss on logits (None: cross-entropy)."""
+        return None
+
+    def class_weight(self, t: Technique, counts: np.ndarray) -> dict[int, float] | None:
+        return None
+
+    def weights_from_epoch(self, t: Technique) -> int:
+        """The first epoch (from 0) the class weights apply; later for deferred re-weighting."""
+        return 0
+
+
+class Initialisation(Part):
+    """Changes where training starts."""
+
+    role = "initialisation"
+    group = "initialisation"
+
+    def output_bias(self, t: Technique, counts: np.ndarray) -> float:
+        raise NotImplementedError
+
+
+def balanced(counts: np.ndarray) -> dict[int, float]:
+    """Inverse-frequency weights, sklearn's "balanced": n / (2 n_c)."""
+    total = float(np.sum(counts))
+    return {c: total / (2 * float(n)) for c, n in enumerate(counts)}
+
+
+def effective_number(counts: np.ndarray, beta: float) -> dict[int, float]:
+    """Class-balanced weights (Cui et al. 2019): (1 - β) / (1 - β^n_c), scaled to sum
+    to the number of classes, so β = 0 is plain cross-entropy."""
+    raw = np.array([(1 - beta) / (1 - beta ** float(n)) for n in counts])
+    raw = raw * len(counts) / raw.sum()
+    return {c: float(w) for c, w in enumerate(raw)}
+
+
+ROLES = ("sampler", "objective", "initialisation")
+GROUPS = {
+    "over": "Oversampling",
+    "under": "Undersampling",
+    "combined": "Over- and undersampling",
+    "objective": "Network objective",
+    "initialisation": "Initialisation",
+    "ensemble": "Ensemble",
+    "none": "No balancing",
+}

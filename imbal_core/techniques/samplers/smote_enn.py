@@ -1,0 +1,22 @@
+from typing import Any
+
+from imbal_core.techniques.parts import K_NEIGHBORS, QUADRATIC, Sampler
+
+
+class SmoteEnn(Sampler):
+    name = "smote_enn"
+    label = "SMOTE-ENN"
+    group = "combined"
+    summary = "SMOTE, then edited nearest neighbours cleans the result (both classes)."
+    reference = "Batista et al. 2004, SIGKDD Explorations 6(1)"
+    params = (K_NEIGHBORS,)
+    neighbours = "k_neighbors"
+    seconds_at_10k = 2.2
+    growth = QUADRATIC
+
+    def sampler(self, t: Any, y: Any) -> Any:
+        from imblearn.combine import SMOTEENN
+        from imblearn.over_sampling import SMOTE
+
+        smote = SMOTE(k_neighbors=t.k_neighbors, random_state=t.seed)
+        return SMOTEENN(smote=smote, random_state=t.seed)

@@ -1,0 +1,228 @@
+"""The catalogue: every sampler resamples as it says, every objective computes its
+formula, and recipes join parts (a new part file is tested here with no other edit)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from imbal_core import techniques
+from imbal_core.data import make_demo, prepare
+from imbal_core.errors import InputError
+from imbal_core.techniques import PARTS
+from imbal_core.techniques.parts import effective_number
+
+SAMPLERS = [name for name, part in PARTS.items() if part.role == "sampler"]
+FAST = {"epochs": 1, "batch_size": 128}
+
+
+@pytest.fixture(scope="module")
+def data():
+    return prepare(
+        make_demo(rows=2500, positives=80, seed=3), source="demo", drop=("Time",)
+    )
+
+
+@pytest.mark.parametrize("name", SAMPLERS)
+def test_a_sampler_moves_the_training_rows_towards_balance(name, data):
+    part = PARTS[name]
+    X, y = data.X_train.copy(), data.y_train.copy()
+    X_res, y_res = part.resample(techniques.create(name, seed=1), X, y)
+    np.testing.assert_array_equal(X, data.X_train)  # a copy is resampled
+    before, after = np.bincount(y, minlength=2), np.bincount(y_res, minlength=2)
+    assert X_res.shape == (len(y_res), X.shape[1]) and np.isfinite(X_res).all()
+    assert after[1] / after[0] >= before[1] / before[0]  # the minority's share grows
+    if part.group == "over":
+        assert after[0] == before[0] and after[1] > before[1]
+    elif part.group == "under":
+        assert after[1] == before[1] and after[0] <= before[0]
+    else:  # combined: SMOTE first, then cleaning of both classes
+        assert after[1] > before[1]
+    assert part.estimated_seconds(len(y)) >= 0
+
+
+def test_the_cost_guard_grows_with_the_declared_power():
+    svm = PARTS["svm_smote"]
+    assert svm.estimated_seconds(20_000) == pytest.approx(
+        4 * svm.estimated_seconds(10_000)
+    )
+    rows = PARTS["oversampling"]
+    assert rows.estimated_seconds(20_000) == pytest.approx(
+        2 * rows.estimated_seconds(10_000)
+    )
+
+
+# ------------------------------------------------------------- the formulas
+def _loss(loss, y, z):
+    import keras
+
+    value = loss(
+        keras.ops.convert_to_tensor(np.float32(y)[:, None]), np.float32(z)[:, None]
+    )
+    return float(keras.ops.convert_to_numpy(value))
+
+
+Y = np.array([1, 0, 1, 0, 0, 1], dtype=float)
+Z = np.array([2.5, -1.0, -0.3, 0.7, -4.0, 30.0])
+
+
+def _bce(y, z):
+    return float(np.mean(np.logaddexp(0, -z) * y + np.logaddexp(0, z) * (1 - y)))
+
+
+def test_focal_loss_with_gamma_0_and_no_balancing_is_cross_entropy():
+    from imbal_core.losses import FocalLoss
+
+    plain = FocalLoss(gamma=0.0, apply_class_balancing=False)
+    assert _loss(plain, Y, Z) == pytest.approx(_bce(Y, Z), rel=1e-5)
+    # And with gamma: alpha_t (1 - p_t)^gamma (-log p_t), by hand.
+    p = 1 / (1 + np.exp(-Z))
+    p_t = np.where(Y == 1, p, 1 - p)
+    alpha_t = np.where(Y == 1, 0.25, 0.75)
+    by_hand = np.mean(alpha_t * (1 - p_t) ** 2 * -np.log(np.clip(p_t, 1e-30, 1)))
+    assert _loss(FocalLoss(gamma=2.0, alpha=0.25), Y, Z) == pytest.approx(
+        by_hand, rel=1e-4
+    )
+
+
+def test_class_balanced_weights_are_the_effective_number_formula():
+    counts = np.array([227_451, 394])
+    beta = 0.999
+    raw = [(1 - beta) / (1 - beta**n) for n in counts]
+    expected = [w * 2 / sum(raw) for w in raw]
+    got = effective_number(counts, beta)
+    assert [got[0], got[1]] == pytest.approx(expected)
+    assert effective_number(counts, 0.0) == {0: 1.0, 1: 1.0}  # beta 0: plain loss
+    tech = techniques.create("class_balanced", beta=beta)
+    assert PARTS["class_balanced"].class_weight(tech, counts) == got
+
+
+def test_logit_adjustment_is_cross_entropy_on_the_shifted_logit():
+    counts = np.array([900, 100])
+    tech = techniques.create("logit_adjusted", tau=1.5)
+    loss = PARTS["logit_adjusted"].loss(tech, counts)
+    shift = 1.5 * math.log(100 / 900)
+    assert _loss(loss, Y, Z) == pytest.approx(_bce(Y, Z + shift), rel=1e-5)
+
+
+def test_ldam_lowers_each_rows_own_logit_by_its_class_margin():
+    counts = np.array([900, 100])
+    tech = techniques.create("ldam_drw", max_margin=0.5, epochs=10, drw_share=0.8)
+    part = PARTS["ldam_drw"]
+    margins = counts**-0.25 * 0.5 / (100**-0.25)  # the rare class gets max_margin
+    z_t = np.where(Y == 1, Z - margins[1], -Z - margins[0])
+    assert _loss(part.loss(tech, counts), Y, Z) == pytest.approx(
+        float(np.mean(np.logaddexp(0, -z_t))), rel=1e-5
+    )
+    assert part.weights_from_epoch(tech) == 8  # deferred re-weighting
+    assert part.class_weight(tech, counts) == effective_number(counts, tech.beta)
+
+
+def test_prior_bias_starts_the_network_at_the_training_prior(data):
+    from imbal_core.model import warm_network
+
+    counts = np.bincount(data.y_train)
+    bias = PARTS["prior_bias"].output_bias(None, counts)
+    assert bias == pytest.approx(math.log(counts[1] / counts[0]))
+    network = warm_network(data.X_train.shape[1])
+    network.reset(3, output_bias=bias)
+    assert float(network.model.layers[-1].bias.numpy()[0]) == pytest.approx(bias)
+    network.reset(3)
+    assert float(network.model.layers[-1].bias.numpy()[0]) == 0.0
+
+
+def test_deferred_weights_apply_only_from_their_epoch(data):
+    from imbal_core.model import warm_network
+
+    network = warm_network(data.X_train.shape[1])
+    heavy = {0: 1.0, 1: 50.0}
+
+    def proba(**kw):
+        trained = network.fit(
+            data.X_train, data.y_train, seed=5, epochs=2, batch_size=256, **kw
+        )
+        return network.predict(trained.weights, data.X_test)
+
+    unweighted = proba()
+    assert np.allclose(proba(class_weight=heavy, weights_from_epoch=2), unweighted)
+    assert not np.allclose(proba(class_weight=heavy, weights_from_epoch=1), unweighted)
+
+
+# ------------------------------------------------------------------ recipes
+def test_a_recipe_differs_from_both_parents_and_reads_as_its_parts(data):
+    recipe = techniques.get("focal_loss+smote")
+    assert recipe.name == "smote+focal_loss" and recipe.label == "SMOTE + focal loss"
+    assert [p.name for p in recipe.params] == ["k_neighbors", "gamma", "alpha"]
+    assert techniques.label("smote+focal_loss[gamma=1,alpha=0.25]") == (
+        "SMOTE + focal loss (γ=1, α=0.25)"
+    )
+    found = {}
+    for name in ("smote", "focal_loss", "smote+focal_loss"):
+        model = techniques.create(name, seed=4, **FAST).fit(data.X_train, data.y_train)
+        found[name] = (model.predict_proba(data.X_test), model.train_class_counts_)
+    both, (smote, smote_counts), (focal, focal_counts) = (
+        found["smote+focal_loss"][0],
+        found["smote"],
+        found["focal_loss"],
+    )
+    assert not np.allclose(both, smote, atol=1e-4) and not np.allclose(
+        both, focal, atol=1e-4
+    )
+    assert found["smote+focal_loss"][1] == smote_counts != focal_counts
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("smote+adasyn", "'smote\\+adasyn' has 2 samplers \\(smote, adasyn\\)"),
+        (
+            "balanced_bagging+smote",
+            "cannot combine 'balanced_bagging'.*whole technique",
+        ),
+        ("smote+focal", "cannot combine 'focal'.*no such part"),
+        ("focal_loss+ldam_drw", "has 2 objectives"),
+    ],
+)
+def test_an_incompatible_recipe_is_one_line_before_training(name, message):
+    from imbal_core.execution import plan_runs
+
+    with pytest.raises(InputError, match=message) as caught:
+        plan_runs([name], {}, [0])
+    assert "\n" not in str(caught.value)
+
+
+def test_a_recipe_plans_once_in_either_order_and_sweeps_its_parts():
+    from imbal_core.execution import plan_runs
+
+    plan = plan_runs(
+        ["smote+focal_loss", "focal_loss+smote"], {}, [0, 1], {"gamma": [1, 2]}
+    )
+    assert plan.names == [
+        f"smote+focal_loss[k_neighbors=5,gamma={g},alpha=0.25]" for g in (1, 2)
+    ]
+    assert len(plan.specs) == 4 and len({s.key("f") for s in plan.specs}) == 4
+
+
+def test_the_catalogue_lists_every_technique_with_its_reference():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "imbal_core", "techniques"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    for cls in techniques.REGISTRY.values():
+        assert (
+            f"  {cls.name}  ({cls.label})" in done.stdout
+            and cls.reference in done.stdout
+        )
+    for heading in (
+        "Oversampling",
+        "Undersampling",
+        "Over- and undersampling",
+        "Network objective",
+        "Ensemble",
+    ):
+        assert f"{heading}\n" in done.stdout
