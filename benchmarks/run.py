@@ -136,14 +136,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             _save_partial(report, out_dir)
         if not args.skip_extras:
             print(
-                f"  CLI        all techniques x {CLI_SEEDS} seeds, "
+                f"  CLI        the default techniques x {CLI_SEEDS} seeds, "
                 f"{CLI_ROWS:,}-row CSV ...",
                 end=" ",
                 flush=True,
             )
             report["cli_small"] = harness.measure_cli(log=log, settle=args.settle)
             print(f"{report['cli_small']['wall_s']:.1f} s", flush=True)
-            print("  cache hit  (the dashboard's RunCache) ...", end=" ", flush=True)
+            print("  cache hit  (the engine's run cache) ...", end=" ", flush=True)
             spec = {**base, "impl": "cache", "technique": "undersampling"}
             report["cache"] = harness.measure(spec, log, args.settle)
             print(f"{report['cache']['repeat_s'] * 1000:.2f} ms", flush=True)

@@ -63,16 +63,24 @@ def threshold_text(config: Mapping[str, Any]) -> str:
 
 def params_rows(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Shared and technique-specific hyperparameters, with the registry default when unset."""
-    from imbal_core.techniques import REGISTRY, SHARED_PARAMS
+    from imbal_core import techniques
+    from imbal_core.errors import InputError
 
     rows = []
     seen: set[str] = set()
-    # Variants ("focal_loss[gamma=1,alpha=0.25]") count as their technique.
-    bases = [str(n).split("[")[0] for n in config.get("techniques") or []]
-    chosen = [n for n in dict.fromkeys(bases) if n in REGISTRY]
+    # Variants ("focal_loss[gamma=1,alpha=0.25]") count as their technique; recipes
+    # ("smote+focal_loss") have their parts' parameters.
+    chosen = []
+    for name in dict.fromkeys(
+        str(n).split("[")[0] for n in config.get("techniques") or []
+    ):
+        try:
+            chosen.append(techniques.get(name))
+        except InputError:  # results may outlive a removed technique
+            pass
     sweeps = config.get("sweeps") or {}
-    params = [(None, p) for p in SHARED_PARAMS] + [
-        (REGISTRY[n], p) for n in chosen for p in REGISTRY[n].params
+    params = [(None, p) for p in techniques.SHARED_PARAMS] + [
+        (cls, p) for cls in chosen for p in cls.params
     ]
     for owner, param in params:
         if param.name in seen:

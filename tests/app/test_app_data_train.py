@@ -219,6 +219,27 @@ def test_train_form_shows_every_technique_and_its_declared_params(tiny_dataset):
     assert "No results yet" in texts(at.info)
 
 
+def test_a_combination_typed_on_the_page_trains_and_a_bad_one_says_where(tiny_dataset):
+    at = open_page("pages/2_Train.py", dataset=tiny_dataset)
+    catalogue = " ".join(e.label for e in at.expander)
+    assert "Technique catalogue" in catalogue
+    shown = " ".join(m.value for m in at.markdown)
+    for cls in techniques.REGISTRY.values():  # every technique, with its reference
+        assert f"(`{cls.name}`)" in shown and cls.reference.split(" ")[0] in shown
+    at.text_input(key="combinations").set_value("smote+adasyn")
+    submit(at, ["baseline"], seed=9)
+    assert texts(at.error) == (
+        "'smote+adasyn' has 2 samplers (smote, adasyn); a recipe takes at most one "
+        "sampler, one objective and one initialisation in Techniques or Add combinations."
+    )
+    at.text_input(key="combinations").set_value("focal_loss+smote")
+    submit(at, ["baseline"], seed=9)
+    comparison = at.session_state["comparison"]
+    assert list(comparison.runs) == ["baseline", "smote+focal_loss"]
+    assert comparison.ok_runs("smote+focal_loss"), comparison.error("smote+focal_loss")
+    assert "SMOTE + focal loss" in at.dataframe[-1].value.index
+
+
 def test_train_stores_a_comparison_and_the_same_config_is_a_cache_hit(tiny_dataset):
     at = open_page("pages/2_Train.py", dataset=tiny_dataset)
     before = training.training_count()

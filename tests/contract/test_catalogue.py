@@ -226,3 +226,18 @@ def test_the_catalogue_lists_every_technique_with_its_reference():
         "Ensemble",
     ):
         assert f"{heading}\n" in done.stdout
+
+
+def test_a_sampler_that_would_take_long_is_named_before_training():
+    notes = techniques.option_notes(
+        ["condensed_nn", "smote+focal_loss", "all_knn+prior_bias[n_neighbors=3]"],
+        182_276,
+        {},
+    )
+    assert len(notes) == 2, notes
+    slow = notes[0]
+    assert slow.startswith("condensed_nn: Condensed nearest neighbour may take about ")
+    assert "182,276 training rows" in slow and "with the square of the rows" in slow
+    assert slow.endswith("choose another technique or use fewer rows")
+    assert notes[1].startswith("all_knn+prior_bias: AllKNN may take about")
+    assert techniques.option_notes(["condensed_nn"], 5_000, {}) == []
