@@ -175,7 +175,7 @@ class MLPTechnique(Technique):
             seed=self.seed,
             epochs=self.epochs,
             batch_size=self.batch_size,
-            class_weight=self.class_weight(y),
+            class_weight=self.class_weight(),
             weights_from_epoch=self.weights_from_epoch(),
             output_bias=self.output_bias(),
             on_epoch=EpochProgress(progress, self.epochs),
@@ -195,7 +195,7 @@ class MLPTechnique(Technique):
         """The Keras loss on logits (None: cross-entropy, the seed's)."""
         return None
 
-    def class_weight(self, y: np.ndarray) -> dict[int, float] | None:
+    def class_weight(self) -> dict[int, float] | None:
         return None
 
     def weights_from_epoch(self) -> int:

@@ -36,7 +36,7 @@ class Recipe(MLPTechnique):
         objective = self._part(Objective)
         return None if objective is None else objective.loss(self, self._counts)
 
-    def class_weight(self, y: np.ndarray) -> dict[int, float] | None:
+    def class_weight(self) -> dict[int, float] | None:
         objective = self._part(Objective)
         return None if objective is None else objective.class_weight(self, self._counts)
 
