@@ -177,6 +177,13 @@ def test_renders_every_section_with_a_comparison(tiny_comparison):
     ]
     names = list(tiny_comparison.runs)
     assert len(matrices(at)) == len(names)
+    glossary = " ".join(m.value for m in at.tabs[-1].markdown)
+    for name in names:  # each compared technique's summary and reference
+        cls = REGISTRY[name]
+        assert (
+            cls.summary.split(" ")[0] in glossary
+            and cls.reference.split(" ")[0] in glossary
+        )
     assert figure(at, "Calibration")["data"][0]["name"] == "perfectly calibrated"
     for title in (
         "Positive class",

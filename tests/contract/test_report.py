@@ -12,6 +12,7 @@ import io
 import json
 import subprocess
 import sys
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -214,8 +215,14 @@ def test_html_report_has_the_sections_a_stakeholder_needs(results):
         "Metrics",
         "Charts",
         "What the numbers mean",
+        "The techniques compared",
     ):
         assert f"<h2>{heading}</h2>" in page
+    compared = page.split("<h2>The techniques compared</h2>")[1]
+    for name in results["techniques"]:  # what each does, and where it comes from
+        cls = REGISTRY[name]
+        assert f"<dt>{escape(cls.label)}</dt>" in compared
+        assert escape(cls.summary) in compared and escape(cls.reference) in compared
     for term in (
         "Precision",
         "Recall",
