@@ -4,8 +4,9 @@
 Each sampler resamples in a fresh interpreter, alone on the machine (after the load
 average settles below 1, for at most ``--settle`` seconds), and is stopped at ``--cap``
 seconds: the quadratic ones would take many minutes at full size, which is what the
-cost guard warns of before training. The table gives the measured time (or "> cap"),
-the cost guard's estimate, and the rows before and after.
+cost guard warns of before training. A sampler stopped there is measured again with
+the ``max_rows`` the cost guard suggests. The table gives the measured time (or
+"> cap"), the cost guard's estimate, the rows after, and the capped time.
 
 Outputs: a table on stdout, ``benchmarks/results/samplers.json`` and ``samplers.md``.
 """
@@ -28,11 +29,13 @@ RESULTS = Path(__file__).resolve().parent / "results"
 ONE = """
 import json, sys, time
 from imbal_core import data, techniques
-name, rows, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+name, rows, out, cap = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 dataset = data.load_source("demo", rows=rows)
 part = techniques.PARTS[name]
+options = {"max_rows": cap} if cap else {}
 started = time.perf_counter()
-X, y = part.resample(techniques.create(name, seed=42), dataset.X_train, dataset.y_train)
+t = techniques.create(name, seed=42, **options)
+X, y = part.resample(t, dataset.X_train, dataset.y_train)
 seconds = time.perf_counter() - started
 before = [int((dataset.y_train == 0).sum()), int(dataset.y_train.sum())]
 json.dump({"seconds": seconds, "train_rows": len(dataset.y_train), "before": before,
@@ -40,11 +43,13 @@ json.dump({"seconds": seconds, "train_rows": len(dataset.y_train), "before": bef
 """
 
 
-def measure(name: str, rows: int, cap: float, settle: float) -> dict[str, Any]:
+def measure(
+    name: str, rows: int, cap: float, settle: float, max_rows: int = 0
+) -> dict[str, Any]:
     load = harness.settled_load(settle)
     with tempfile.TemporaryDirectory(prefix="imbal-sampler-") as folder:
         out = Path(folder) / "result.json"
-        command = [sys.executable, "-c", ONE, name, str(rows), str(out)]
+        command = [sys.executable, "-c", ONE, name, str(rows), str(out), str(max_rows)]
         started = time.perf_counter()
         try:
             done = subprocess.run(
@@ -78,8 +83,9 @@ def to_markdown(report: dict[str, Any]) -> str:
         f"({report['train_rows']:,} training rows), one sampler at a time, each in a "
         f"fresh process, stopped at {report['cap']:.0f} s. Machine: {report['machine']}.",
         "",
-        "| sampler | kind | measured | cost guard's estimate | rows after (neg / pos) | load before |",
-        "|---|---|---:|---:|---:|---:|",
+        "| sampler | kind | measured | cost guard's estimate | rows after (neg / pos) "
+        "| with the suggested max_rows | load before |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for name, found in report["samplers"].items():
         part = techniques.PARTS[name]
@@ -91,11 +97,27 @@ def to_markdown(report: dict[str, Any]) -> str:
         else:
             measured, after = f"> {found['over']:.0f} s", "–"
         estimate = part.estimated_seconds(report["train_rows"])
+        capped = found.get("capped")
+        with_cap = (
+            "–"
+            if capped is None
+            else f"{_shown(capped)} at max_rows={capped['max_rows']:,}"
+        )
         lines.append(
             f"| {part.label} | {part.group} | {measured} | {estimate:,.2f} s | {after} "
-            f"| {found['load_before']:.2f} |"
+            f"| {with_cap} | {found['load_before']:.2f} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _shown(found: dict[str, Any]) -> str:
+    if found.get("seconds") is not None:
+        return f"{found['seconds']:.2f} s"
+    return (
+        f"failed: {found['error'][:60]}"
+        if "error" in found
+        else f"> {found['over']:.0f} s"
+    )
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -119,6 +141,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     }
     for name in names:
         found = measure(name, args.rows, args.cap, args.settle)
+        suggested = techniques.suggested_max_rows(
+            techniques.PARTS[name], report.get("train_rows") or args.rows
+        )
+        if "over" in found and suggested:
+            capped = measure(name, args.rows, args.cap, args.settle, suggested)
+            found["capped"] = {**capped, "max_rows": suggested}
         report["samplers"][name] = found
         report.setdefault("train_rows", found.get("train_rows"))
         shown = found.get("seconds")

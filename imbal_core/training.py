@@ -36,6 +36,7 @@ def train_one(
             dataset.X_val,
             dataset.y_val,
             progress=progress,
+            categorical=dataset.categorical,
         )
         # float32, the network's own precision (an ensemble's mean included), so a
         # saved comparison stores them exactly.

@@ -18,10 +18,13 @@ MAX_CATEGORIES = 20
 
 def encode(
     features: pd.DataFrame, train_idx: np.ndarray
-) -> tuple[np.ndarray, list[str], list[str]]:
-    """Numbers stay numbers; text becomes one-hot columns of its most common values."""
+) -> tuple[np.ndarray, list[str], list[list[int]], list[str]]:
+    """Numbers stay numbers; text becomes one-hot columns of its most common values.
+
+    Returns the features, their names, the one-hot group of each text column (the
+    columns' indices; SMOTE-NC needs them) and notes."""
     notes: list[str] = []
-    blocks, names = [], []
+    blocks, names, groups = [], [], []
     identifiers, empty = [], []
     for column in features.columns:
         series = features[column]
@@ -46,6 +49,11 @@ def encode(
             identifiers.append(str(column))
             continue
         kept = list(distinct.index[:MAX_CATEGORIES])
+        groups.append(
+            list(
+                range(len(names), len(names) + len(kept) + (len(distinct) > len(kept)))
+            )
+        )
         for value in kept:
             blocks.append(
                 (text == value).to_numpy(dtype=np.float64, na_value=0.0)[:, None]
@@ -75,7 +83,7 @@ def encode(
             f"no usable feature columns: the non-target columns {dropped[:10]} are ids, free text or "
             "empty; add numeric or categorical features."
         )
-    return np.hstack(blocks), names, notes
+    return np.hstack(blocks), names, groups, notes
 
 
 def impute(

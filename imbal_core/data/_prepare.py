@@ -41,6 +41,8 @@ class Dataset:
     fingerprint: str
     notes: list[str] = field(default_factory=list)
     split: str = "stratified"
+    # The one-hot columns of each categorical feature, as indices into feature_names.
+    categorical: list[list[int]] = field(default_factory=list)
 
     @property
     def positives(self) -> int:
@@ -68,6 +70,7 @@ class Dataset:
             "validation_rows": len(self.y_val),
             "test_rows": len(self.y_test),
             "split": self.split,
+            "categorical_features": len(self.categorical),
             "class_counts": self.class_counts(),
             "fingerprint": self.fingerprint,
             "notes": list(self.notes),
@@ -173,7 +176,7 @@ def prepare(
     )
     if amount is not None:
         amount = _complete_amounts(amount, amount_column, train_idx, notes)
-    X, names, encode_notes = encode(features, train_idx)
+    X, names, categorical, encode_notes = encode(features, train_idx)
     notes.extend(encode_notes)
     X = impute(X, names, train_idx, notes)
     X = scale(X, train_idx, notes)
@@ -196,6 +199,7 @@ def prepare(
         fingerprint=fingerprint,
         notes=notes,
         split=split,
+        categorical=categorical,
     )
 
 

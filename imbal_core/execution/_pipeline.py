@@ -57,7 +57,13 @@ def run_comparison(
     alone, with its reason; the others finish.
     """
     listener = listener or Listener()
-    notes = techniques.option_notes(plan.names, len(dataset.y_train), plan.options)
+    notes = techniques.option_notes(
+        plan.names,
+        len(dataset.y_train),
+        plan.options,
+        categorical=len(dataset.categorical),
+        features=len(dataset.categorical) + _numeric_features(dataset),
+    )
     split = Split(
         dataset.y_val, dataset.y_test, dataset.amount_val, dataset.amount_test
     )
@@ -91,6 +97,11 @@ def run_comparison(
         finally:
             stream.close()  # cancels what is queued or running if we stopped early
     return so_far()
+
+
+def _numeric_features(dataset: Dataset) -> int:
+    one_hot = sum(len(group) for group in dataset.categorical)
+    return len(dataset.feature_names) - one_hot
 
 
 def assemble(

@@ -22,7 +22,7 @@ from typing import Any
 from imbal_core.errors import InputError
 from imbal_core.techniques._variants import variant_label, variant_name
 from imbal_core.techniques.base import SHARED_PARAMS, MLPTechnique, Param, Technique
-from imbal_core.techniques.parts import GROUPS, ROLES, Part
+from imbal_core.techniques.parts import GROUPS, MAX_ROWS, ROLES, Part
 from imbal_core.techniques.recipe import Recipe, compose, in_role_order
 
 # The seed notebook's six and class weights: the default selection, in this order.
@@ -219,10 +219,15 @@ COST_WARNING_SECONDS = (
 
 
 def option_notes(
-    names: Sequence[str], train_rows: int, options: dict[str, Any]
+    names: Sequence[str],
+    train_rows: int,
+    options: dict[str, Any],
+    categorical: int = 0,
+    features: int = 0,
 ) -> list[str]:
     """What the user should know about these options on this data (never a refusal):
-    a batch larger than the data, a sampler that would take long on this many rows."""
+    a batch larger than the data, a sampler that would take long on this many rows,
+    how samplers treat the data's ``categorical`` features (of ``features``)."""
     notes = []
     batch = options.get("batch_size") or next(
         p.default for p in SHARED_PARAMS if p.name == "batch_size"
@@ -235,16 +240,79 @@ def option_notes(
             f"epoch is one batch of all {train_rows:,} rows (one gradient step per epoch; more "
             "epochs or a smaller batch give the network more steps)"
         )
-    for name in dict.fromkeys(n.partition("[")[0] for n in names):
-        for part in getattr(get(name), "parts", ()):
-            seconds = part.estimated_seconds(train_rows)
-            if seconds > COST_WARNING_SECONDS:
-                notes.append(
-                    f"{name}: {part.label} may take about {_duration(seconds)} on "
-                    f"{train_rows:,} training rows (its time grows "
-                    f"{_growth(part.growth)}); choose another technique or use fewer rows"
-                )
+    used = dict.fromkeys(n.partition("[")[0] for n in names)
+    samplers = {
+        name: part
+        for name in used
+        for part in getattr(get(name), "parts", ())
+        if part.role == "sampler"
+    }
+    cap = int(options.get("max_rows") or 0)
+    for name, part in samplers.items():
+        rows = min(train_rows, cap) if cap and MAX_ROWS in part.params else train_rows
+        seconds = part.estimated_seconds(rows)
+        if seconds > COST_WARNING_SECONDS:
+            notes.append(
+                f"{name}: {part.label} may take about {_duration(seconds)} on {rows:,} "
+                f"training rows (its time grows {_growth(part.growth)}); "
+                f"{_remedy(part, rows)}"
+            )
+    if categorical:
+        notes += _categorical_notes(samplers.values(), categorical, features)
     return notes
+
+
+def _remedy(part: Part, rows: int) -> str:
+    """Set max_rows to what fits the warning's limit, or choose another technique."""
+    fits = suggested_max_rows(part, rows)
+    if fits is None:
+        return "choose another technique or use fewer rows"
+    return (
+        f"set max_rows to {fits:,} (about {_duration(part.estimated_seconds(fits))}) "
+        "or choose another technique"
+    )
+
+
+def suggested_max_rows(part: Part, rows: int) -> int | None:
+    """The row cap (one significant digit) under which ``part``'s estimate stays
+    within the cost warning's limit; None when the part takes no cap."""
+    if MAX_ROWS not in part.params:
+        return None
+    fits = 10_000 * (COST_WARNING_SECONDS / part.seconds_at_10k) ** (1 / part.growth)
+    return int(float(f"{min(fits, rows):.1g}"))
+
+
+def _categorical_notes(samplers: Any, categorical: int, features: int) -> list[str]:
+    of = (
+        "every feature is"
+        if categorical == features
+        else f"{categorical} of the {features} features {'is' if categorical == 1 else 'are'}"
+    )
+    variant = "SMOTE-N" if categorical == features else "SMOTE-NC"
+    handled = [p.label for p in samplers if p.handles_categorical]
+    blended = [
+        p.label for p in samplers if p.interpolates and not p.handles_categorical
+    ]
+    notes = []
+    if handled:
+        notes.append(
+            f"{_and(handled)} run{'s' if len(handled) == 1 else ''} as {variant}: "
+            f"{of} categorical, so a synthetic row takes its neighbours' most common "
+            "category instead of a blend of them"
+        )
+    if blended:
+        notes.append(
+            f"{_and(blended)} blend{'s' if len(blended) == 1 else ''} the one-hot "
+            f"columns of categorical features ({of} categorical): synthetic rows can lie "
+            "between categories; SMOTE uses SMOTE-NC instead"
+        )
+    return notes
+
+
+def _and(labels: list[str]) -> str:
+    return (
+        labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+    )
 
 
 def _duration(seconds: float) -> str:
@@ -275,6 +343,7 @@ __all__ = [
     "option_notes",
     "params_and_owners",
     "split_params",
+    "suggested_max_rows",
     "validate_options",
     "variant_label",
     "variant_name",

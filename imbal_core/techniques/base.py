@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -108,6 +109,7 @@ class Technique:
         self.batch_size = batch_size
         self.patience = patience
         self.seed = seed
+        self.categorical: list[list[int]] = []  # set by fit
         unknown = set(params) - {p.name for p in self.params}
         if unknown:
             raise InputError(
@@ -123,8 +125,12 @@ class Technique:
         X_val: np.ndarray | None = None,
         y_val: np.ndarray | None = None,
         progress: Progress | None = None,
+        categorical: Sequence[Sequence[int]] = (),
     ) -> Technique:
-        """Validate, seed every random generator, then train on the training split only."""
+        """Validate, seed every random generator, then train on the training split only.
+
+        ``categorical`` lists the one-hot columns of each categorical feature of X
+        (``Dataset.categorical``), for samplers that must not blend them."""
         for param in (*SHARED_PARAMS, *self.params):
             setattr(self, param.name, param.check(getattr(self, param.name)))
         if len(X) != len(y) or X.ndim != 2:
@@ -142,6 +148,7 @@ class Technique:
             if X_val is None or y_val is None
             else (np.asarray(X_val, dtype=np.float32), np.asarray(y_val))
         )
+        self.categorical = [list(map(int, group)) for group in categorical]
         started = time.perf_counter()
         self._fit(np.asarray(X, dtype=np.float32), np.asarray(y), progress)
         self.fit_seconds_ = time.perf_counter() - started

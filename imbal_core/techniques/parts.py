@@ -48,6 +48,15 @@ BETA = Param(
     "Effective-number β (Cui et al. 2019): 0 weighs classes equally, towards 1 "
     "approaches inverse frequency.",
 )
+MAX_ROWS = Param(
+    "max_rows",
+    0,
+    0,
+    10_000_000,
+    "Most training rows a neighbour-based sampler sees: beyond it, majority rows are "
+    "dropped at random before it runs (every minority row is kept). 0: no cap.",
+    integer=True,
+)
 GAMMA = Param(
     "gamma",
     2.0,
@@ -79,20 +88,40 @@ class Part:
 
 
 class Sampler(Part):
-    """Changes the training rows (never the validation or test rows)."""
+    """Changes the training rows (never the validation or test rows).
+
+    A sampler whose time grows faster than the rows takes ``max_rows`` (see
+    :data:`MAX_ROWS`), so the cost guard has a remedy to suggest.
+    """
 
     role = "sampler"
     group: ClassVar[str]  # "over", "under" or "combined"
     # Minority rows the sampler needs beyond its k neighbours (SMOTE: k + 1).
     neighbours: ClassVar[str | None] = None
+    # Synthesises rows between neighbours: one-hot columns of categorical features
+    # would be blended, unless the sampler handles them (SMOTE-NC, see _categorical).
+    interpolates: ClassVar[bool] = False
+    handles_categorical: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.growth > LINEAR and MAX_ROWS not in cls.params:
+            cls.params = (*cls.params, MAX_ROWS)
 
     def sampler(self, t: Technique, y: np.ndarray) -> Any:
         """The imbalanced-learn sampler with ``t``'s values and seed, for labels ``y``."""
         raise NotImplementedError
 
+    def fit_resample(
+        self, t: Technique, X: np.ndarray, y: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The resampled rows; ``t.categorical`` lists the one-hot groups of X."""
+        return self.sampler(t, y).fit_resample(X, y)
+
     def resample(
         self, t: Technique, X: np.ndarray, y: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
+        X, y = _capped(t, X, y)
         if self.neighbours is not None:
             k = int(getattr(t, self.neighbours))
             minority = int(np.bincount(y).min())
@@ -103,13 +132,36 @@ class Sampler(Part):
                     f"{max(1, minority - 1)} or add minority rows."
                 )
         try:
-            X_res, y_res = self.sampler(t, y).fit_resample(X, y)
+            X_res, y_res = self.fit_resample(t, X, y)
         except (ValueError, RuntimeError) as exc:  # imbalanced-learn's own refusals
             raise InputError(
                 f"{self.label} could not resample the training split "
                 f"({int(np.bincount(y).min())} minority rows): {first_line(exc)}"
             ) from None
         return np.asarray(X_res, dtype=np.float32), np.asarray(y_res)
+
+
+def _capped(
+    t: Technique, X: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``t.max_rows`` rows: every minority row and a seeded random sample of
+    the majority (imbalanced-learn's random undersampler)."""
+    cap = int(getattr(t, "max_rows", 0) or 0)
+    if not cap or len(y) <= cap:
+        return X, y
+    counts = np.bincount(y, minlength=2)
+    minority, majority = int(np.argmin(counts)), int(np.argmax(counts))
+    keep = cap - int(counts[minority])
+    if keep < counts[minority]:
+        raise InputError(
+            f"max_rows={cap:,} leaves fewer majority than minority rows (the training "
+            f"split has {int(counts[minority]):,} minority rows); raise max_rows to at "
+            f"least {2 * int(counts[minority]):,}, or 0 for no cap."
+        )
+    from imblearn.under_sampling import RandomUnderSampler
+
+    cut = RandomUnderSampler(sampling_strategy={majority: keep}, random_state=t.seed)
+    return cut.fit_resample(X, y)
 
 
 class Objective(Part):

@@ -240,6 +240,21 @@ def test_a_combination_typed_on_the_page_trains_and_a_bad_one_says_where(tiny_da
     assert "SMOTE + focal loss" in at.dataframe[-1].value.index
 
 
+def test_categorical_features_are_named_and_a_row_cap_applies():
+    frame = data.make_demo(rows=1200, positives=60, seed=4)[["V1", "V2", "Class"]]
+    frame["channel"] = ["web", "shop", "phone"] * 400
+    dataset = data.prepare(frame, source="mixed")
+    at = open_page("pages/2_Train.py", dataset=dataset)
+    submit(at, ["smote", "tomek_links"], seed=12, **{"param::max_rows": 600})
+    shown = " ".join(c.value for c in at.caption)
+    assert "SMOTE runs as SMOTE-NC: 1 of the 3 features is categorical" in shown
+    comparison = at.session_state["comparison"]
+    assert list(comparison.runs) == ["smote", "tomek_links"]
+    [capped] = comparison.ok_runs("tomek_links")
+    assert capped.params["max_rows"] == 600
+    assert sum(capped.train_class_counts.values()) <= 600
+
+
 def test_train_stores_a_comparison_and_the_same_config_is_a_cache_hit(tiny_dataset):
     at = open_page("pages/2_Train.py", dataset=tiny_dataset)
     before = training.training_count()

@@ -135,3 +135,13 @@ def test_the_sampler_benchmark_times_each_sampler_and_stops_at_the_cap(tmp_path)
     )
     stopped = samplers.measure("condensed_nn", 3000, cap=0.0, settle=0)
     assert stopped["seconds"] is None and stopped["over"] == 0.0
+    capped = samplers.measure("tomek_links", 3000, cap=30, settle=0, max_rows=1000)
+    assert capped["seconds"] is not None and sum(capped["after"]) <= 1000
+    report["samplers"]["condensed_nn"] = {
+        **stopped,
+        "capped": {**capped, "max_rows": 1000},
+    }
+    assert "| > 0 s | " in samplers.to_markdown(report)
+    assert f"| {capped['seconds']:.2f} s at max_rows=1,000 |" in samplers.to_markdown(
+        report
+    )

@@ -238,6 +238,126 @@ def test_a_sampler_that_would_take_long_is_named_before_training():
     slow = notes[0]
     assert slow.startswith("condensed_nn: Condensed nearest neighbour may take about ")
     assert "182,276 training rows" in slow and "with the square of the rows" in slow
-    assert slow.endswith("choose another technique or use fewer rows")
+    assert slow.endswith(
+        "set max_rows to 100,000 (about 4 min) or choose another technique"
+    )
     assert notes[1].startswith("all_knn+prior_bias: AllKNN may take about")
     assert techniques.option_notes(["condensed_nn"], 5_000, {}) == []
+
+
+# ------------------------------------------- categorical features, the row cap
+@pytest.fixture(scope="module")
+def mixed():
+    """Two numeric and two text columns: the text ones one-hot encoded in groups."""
+    rng = np.random.default_rng(5)
+    rows = 1500
+    frame = make_demo(rows=rows, positives=90, seed=5)[["V1", "V2", "Class"]]
+    frame["colour"] = rng.choice(["red", "green", "blue"], rows)
+    frame["shop"] = np.where(
+        frame["Class"] == 1, "online", rng.choice(["a", "b"], rows)
+    )
+    return prepare(frame, source="mixed")
+
+
+def _one_hot_rows_are_valid(X, dataset):
+    on, off = dataset.X_train.max(axis=0), dataset.X_train.min(axis=0)
+    for group in dataset.categorical:
+        hot = np.isclose(X[:, group], on[group])
+        assert (hot.sum(axis=1) == 1).all()  # exactly one category per row
+        assert (hot | np.isclose(X[:, group], off[group])).all()  # no blends
+
+
+@pytest.mark.parametrize("name", ["smote", "smote_tomek", "smote_enn"])
+def test_smote_on_categorical_features_is_smote_nc(name, mixed):
+    assert [len(g) for g in mixed.categorical] == [3, 3]
+    t = techniques.create(name, seed=2)
+    t.categorical = mixed.categorical
+    X, y = PARTS[name].resample(t, mixed.X_train, mixed.y_train)
+    assert np.bincount(y)[1] > np.bincount(mixed.y_train)[1]
+    _one_hot_rows_are_valid(X, mixed)
+    numeric = [0, 1]  # V1 and V2 are interpolated as in plain SMOTE: new values
+    assert len(np.unique(X[:, numeric], axis=0)) > len(
+        np.unique(mixed.X_train[:, numeric], axis=0)
+    )
+    shop = mixed.feature_names.index("shop=online")
+    synthetic = X[len(mixed.y_train) :][y[len(mixed.y_train) :] == 1]
+    # every positive shops online, so every synthetic positive does too
+    assert np.isclose(synthetic[:, shop], mixed.X_train[:, shop].max()).all()
+
+
+def test_smote_on_only_categorical_features_is_smote_n():
+    rng = np.random.default_rng(6)
+    frame = make_demo(rows=800, positives=60, seed=6)[["Class"]]
+    frame["colour"] = np.where(
+        frame["Class"] == 1, rng.choice(["red", "blue"], 800), "green"
+    )
+    frame["size"] = rng.choice(["s", "m", "l"], 800)
+    dataset = prepare(frame, source="text only")
+    t = techniques.create("smote", seed=2)
+    t.categorical = dataset.categorical
+    X, y = PARTS["smote"].resample(t, dataset.X_train, dataset.y_train)
+    assert np.bincount(y)[0] == np.bincount(y)[1]
+    _one_hot_rows_are_valid(X, dataset)
+
+
+def test_categorical_features_reach_the_sampler_through_training(mixed):
+    from imbal_core.training import train_one
+
+    options = {"epochs": 1, "batch_size": 256}
+    run = train_one(mixed, "smote", options, seed=3)
+    assert run.ok, run.error
+
+    def fitted(categorical):
+        model = techniques.create("smote", seed=3, **options)
+        model.fit(mixed.X_train, mixed.y_train, categorical=categorical)
+        return model.predict_proba(mixed.X_test)
+
+    np.testing.assert_allclose(run.proba_test, fitted(mixed.categorical), atol=1e-6)
+    assert not np.allclose(run.proba_test, fitted([]), atol=1e-6)  # not plain SMOTE
+
+
+def test_the_options_say_how_samplers_treat_categorical_features():
+    notes = techniques.option_notes(
+        ["smote", "smote_tomek+focal_loss", "adasyn", "baseline"],
+        1000,
+        {},
+        categorical=2,
+        features=4,
+    )
+    assert notes == [
+        "SMOTE and SMOTE-Tomek run as SMOTE-NC: 2 of the 4 features are categorical, so "
+        "a synthetic row takes its neighbours' most common category instead of a blend of them",
+        "ADASYN blends the one-hot columns of categorical features (2 of the 4 features are "
+        "categorical): synthetic rows can lie between categories; SMOTE uses SMOTE-NC instead",
+    ]
+    only = techniques.option_notes(["smote"], 1000, {}, categorical=3, features=3)
+    assert only[0].startswith("SMOTE runs as SMOTE-N: every feature is categorical")
+    assert techniques.option_notes(["smote"], 1000, {}) == []
+
+
+def test_max_rows_caps_what_a_neighbour_sampler_sees(data):
+    t = techniques.create("tomek_links", seed=4, max_rows=1000)
+    X, y = PARTS["tomek_links"].resample(t, data.X_train, data.y_train)
+    positives = int(data.y_train.sum())
+    assert len(y) <= 1000 and int(y.sum()) == positives  # every minority row kept
+    again = PARTS["tomek_links"].resample(t, data.X_train, data.y_train)
+    np.testing.assert_array_equal(X, again[0])  # the sample is seeded
+    assert "max_rows" not in {p.name for p in techniques.get("smote").params}
+    too_small = techniques.create("tomek_links", seed=4, max_rows=positives + 1)
+    with pytest.raises(InputError) as caught:
+        PARTS["tomek_links"].resample(too_small, data.X_train, data.y_train)
+    assert str(caught.value) == (
+        f"max_rows={positives + 1} leaves fewer majority than minority rows (the training "
+        f"split has {positives} minority rows); raise max_rows to at least "
+        f"{2 * positives}, or 0 for no cap."
+    )
+
+
+def test_the_cost_warning_suggests_a_row_cap_that_fits():
+    [note] = techniques.option_notes(["smote_tomek"], 182_276, {})
+    assert note.endswith(
+        "set max_rows to 100,000 (about 4 min) or choose another technique"
+    )
+    assert (
+        techniques.option_notes(["smote_tomek"], 182_276, {"max_rows": 100_000}) == []
+    )

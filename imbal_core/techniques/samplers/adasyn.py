@@ -12,6 +12,7 @@ class Adasyn(Sampler):
     params = (K_NEIGHBORS,)
     neighbours = "k_neighbors"
     seconds_at_10k = 0.1
+    interpolates = True
 
     def sampler(self, t: Any, y: Any) -> Any:
         from imblearn.over_sampling import ADASYN

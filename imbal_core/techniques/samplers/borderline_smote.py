@@ -22,6 +22,7 @@ class BorderlineSmote(Sampler):
     params = (K_NEIGHBORS, KIND)
     neighbours = "k_neighbors"
     seconds_at_10k = 0.1
+    interpolates = True
 
     def sampler(self, t: Any, y: Any) -> Any:
         from imblearn.over_sampling import BorderlineSMOTE

@@ -15,6 +15,7 @@ class KMeansSmote(Sampler):
     params = (K_NEIGHBORS,)
     neighbours = "k_neighbors"
     seconds_at_10k = 0.3
+    interpolates = True
 
     def resample(
         self, t: Any, X: np.ndarray, y: np.ndarray

@@ -1,6 +1,7 @@
 from typing import Any
 
 from imbal_core.techniques.parts import K_NEIGHBORS, QUADRATIC, Sampler
+from imbal_core.techniques.samplers._categorical import smote_rows
 
 
 class SmoteEnn(Sampler):
@@ -13,10 +14,11 @@ class SmoteEnn(Sampler):
     neighbours = "k_neighbors"
     seconds_at_10k = 2.2
     growth = QUADRATIC
+    interpolates = handles_categorical = True
 
-    def sampler(self, t: Any, y: Any) -> Any:
-        from imblearn.combine import SMOTEENN
-        from imblearn.over_sampling import SMOTE
+    def fit_resample(self, t: Any, X: Any, y: Any) -> Any:
+        # imbalanced-learn's SMOTEENN in its two steps, so SMOTE-NC can be the first.
+        from imblearn.under_sampling import EditedNearestNeighbours
 
-        smote = SMOTE(k_neighbors=t.k_neighbors, random_state=t.seed)
-        return SMOTEENN(smote=smote, random_state=t.seed)
+        cleaner = EditedNearestNeighbours(sampling_strategy="all")
+        return cleaner.fit_resample(*smote_rows(t, X, y))

@@ -15,6 +15,7 @@ class SvmSmote(Sampler):
     neighbours = "k_neighbors"
     seconds_at_10k = 0.3
     growth = QUADRATIC
+    interpolates = True
 
     def sampler(self, t: Any, y: Any) -> Any:
         from imblearn.over_sampling import SVMSMOTE
