@@ -213,6 +213,7 @@ GROUPS = {
     "combined": "Over- and undersampling",
     "objective": "Network objective",
     "initialisation": "Initialisation",
+    "recipe": "Combination",  # a recipe of several parts (never registered)
     "ensemble": "Ensemble",
     "none": "No balancing",
 }

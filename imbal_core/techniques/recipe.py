@@ -49,7 +49,7 @@ class Recipe(MLPTechnique):
         return 0.0 if start is None else start.output_bias(self, self._counts)
 
 
-def compose(parts: tuple[Part, ...], name: str = "") -> type[Recipe]:
+def compose(parts: tuple[Part, ...]) -> type[Recipe]:
     """The recipe class of ``parts`` (already in role order and checked)."""
     params: dict[str, Param] = {}
     for part in parts:
@@ -58,7 +58,7 @@ def compose(parts: tuple[Part, ...], name: str = "") -> type[Recipe]:
         "Recipe",
         (Recipe,),
         {
-            "name": name or "+".join(p.name for p in parts),
+            "name": "+".join(p.name for p in parts),
             "label": " + ".join(_label(p, i) for i, p in enumerate(parts)),
             "summary": " Then: ".join(p.summary for p in parts),
             "reference": "; ".join(p.reference for p in parts if p.reference),

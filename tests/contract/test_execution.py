@@ -140,6 +140,9 @@ def test_runs_stream_as_they_finish_with_progress(dataset):
     assert sorted(finished) == list(range(len(specs)))  # each run exactly once
     progress = [e for e in events if e.index is not None and e.run is None]
     assert any(e.message.startswith("epoch 2/2") for e in progress)
+    for index in range(len(specs)):  # "started" first: the time limit counts from it
+        own = [e.message for e in progress if e.index == index]
+        assert own[0] == "started" and own.count("started") == 1
     for position, event in enumerate(events):  # no progress for a run after its result
         if event.run is not None:
             later = events[position + 1 :]
