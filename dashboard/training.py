@@ -30,6 +30,7 @@ from imbal_core.execution import (
 )
 from imbal_core.results import Comparison, Run
 from imbal_core.store import MemoryCache
+from imbal_core.techniques.base import NETWORK_PARAMS
 
 EXECUTORS = {"local": "This machine", "ray": "Ray cluster"}
 EXECUTOR_VARIABLE = "IMBAL_EXECUTOR"  # "ray" makes the Ray cluster the default
@@ -73,15 +74,17 @@ def combinations(text: str) -> list[str]:
 
 def options_and_sweeps(
     names: Sequence[str], values: Mapping[str, Any], sweep: bool
-) -> tuple[dict[str, Any], dict[str, list[float]]]:
-    """The selected techniques' hyperparameters: one value is an option, several
-    (sweep mode, comma-separated) a sweep. A bad list raises :class:`InputError`."""
-    own = {p.name for name in names for p in techniques.get(name).params}
+) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """The selected techniques' hyperparameters and the network's: one value is an
+    option, several (sweep mode, comma-separated; layer shapes separated by ;) a
+    sweep. A bad list raises :class:`InputError`."""
+    own = {p.name: p for name in names for p in techniques.get(name).params}
+    own.update({p.name: p for p in NETWORK_PARAMS})  # every technique trains a network
     options: dict[str, Any] = {}
-    sweeps: dict[str, list[float]] = {}
+    sweeps: dict[str, list[Any]] = {}
     for name, value in values.items():
         if name in own:
-            found = parse_values(value) if sweep else [value]
+            found = parse_values(value, own[name]) if sweep else [value]
             if len(found) == 1:
                 options[name] = found[0]
             else:

@@ -20,6 +20,7 @@ from imbal_core.data import Dataset
 from imbal_core.errors import InputError, first_line
 from imbal_core.results import is_synthetic, save_comparison
 from imbal_core.techniques import Param
+from imbal_core.techniques.base import NETWORK_PARAMS, LayersParam
 
 ROOT = Path(__file__).resolve().parents[1]
 LOG = logging.getLogger("imbal_dashboard")
@@ -195,11 +196,22 @@ def table(
 
 def number_input(
     param: Param, key: str, container: Any = st, owners: Sequence[str] = ()
-) -> float | int:
+) -> float | int | str:
     """A number input from a declared hyperparameter's range, default and help
-    (and the techniques that take it)."""
+    (and the techniques that take it); a text input for the network's layers."""
+    if isinstance(param, LayersParam):
+        return container.text_input(
+            "Hidden layers",
+            help=f"{param.help} Comma-separated widths ({param.range_text()}).",
+            **session.keep(key, param.default),
+        )
+    kind: dict[str, Any] = {}
     if param.integer:
         low, high, value, step = int(param.low), int(param.high), int(param.default), 1
+    elif param.low > 0 and param.high / param.low >= 1e4:
+        # A range over many decades (a learning rate): steps of a tenth of the default.
+        low, high, value = float(param.low), float(param.high), float(param.default)
+        step, kind = value / 10, {"format": "%g"}
     else:
         # About 100 steps across the declared range: 0.1 for gamma, 0.01 for alpha.
         step = float(10 ** math.floor(math.log10((param.high - param.low) / 100)))
@@ -210,6 +222,7 @@ def number_input(
         high,
         step=step,
         help=_owned(param.help, owners),
+        **kind,
         **session.keep(key, value),
     )
 
@@ -217,7 +230,15 @@ def number_input(
 def values_input(
     param: Param, key: str, container: Any = st, owners: Sequence[str] = ()
 ) -> str:
-    """Comma-separated values of a hyperparameter, for a sweep (parsed on submit)."""
+    """Comma-separated values of a hyperparameter, for a sweep (parsed on submit);
+    for the network's layers, shapes separated by ;."""
+    if isinstance(param, LayersParam):
+        return container.text_input(
+            "Hidden layers values",
+            help=f"{param.help} Several shapes, separated by ; (e.g. 64,32; 128,64,32), "
+            f"make one variant per shape ({param.range_text()}).",
+            **session.keep(key, param.default),
+        )
     return container.text_input(
         f"{param.label} values",
         help=_owned(
@@ -241,7 +262,9 @@ def technique_catalogue() -> None:
     """Every technique by group, with its summary and reference (as `techniques` prints)."""
     from imbal_core import techniques
 
-    with st.expander("Technique catalogue: what each one does, and where it comes from"):
+    with st.expander(
+        "Technique catalogue: what each one does, and where it comes from"
+    ):
         groups = list(techniques.catalogue().items())
         # Groups in order, filling three columns about equally.
         columns, total, done = st.columns(3), sum(len(e) for _, e in groups), 0
@@ -294,15 +317,20 @@ def config_caption(config: dict[str, Any]) -> None:
         st.caption(f"Note: {plain(note)}.")
     sweeps = config.get("sweeps") or {}
     swept = "".join(
-        f" · swept {name.replace('_', ' ')}: {', '.join(f'{v:g}' for v in values)}"
+        f" · swept {name.replace('_', ' ')}: {', '.join(map(Param.show, values))}"
         for name, values in sweeps.items()
     )
     patience = config.get("patience") or 0
     stopping = (
         f" · early stopping (patience {patience})" if patience else " · fixed epochs"
     )
+    network = "".join(
+        f" · {param.label.lower()} {Param.show(config[param.name])}"
+        for param in NETWORK_PARAMS
+        if param.name in config and param.name not in sweeps
+    )
     st.caption(
-        f"Epochs {config.get('epochs')} · batch size {config.get('batch_size')}{stopping} · "
+        f"Epochs {config.get('epochs')} · batch size {config.get('batch_size')}{stopping}{network} · "
         f"seeds {', '.join(map(str, config.get('seeds', [])))}{swept}. "
         "PR-AUC is on the test split (threshold-free)."
     )

@@ -2,7 +2,7 @@
 
 Building, compiling and tracing a Keras model costs seconds, far more than training
 the seed MLP on a thousand rows. A process (a pool worker, a Ray worker, the CLI)
-therefore keeps one :class:`Network` per (input width, loss) and, for each run,
+therefore keeps one :class:`Network` per (input width, loss, shape) and, for each run,
 draws fresh weights from the run's seed and resets Adam and the dropout generators:
 every run is an independent, freshly initialised seed MLP, but the graphs are
 traced once per process. The maths is ``model.fit``'s: the compiled loss and Adam,
@@ -36,8 +36,17 @@ PREDICT_CHUNK = 16_384  # rows per forward call: bounds the activations held at 
 WARM_NETWORKS = 16  # per process; a long sweep over gamma evicts the oldest
 
 
-def build_mlp(input_dim: int, loss: Any = None) -> keras.Model:
-    """The seed's network: 128-64-32 relu with dropout 0.3, adam, and one output.
+SEED_LAYERS, SEED_DROPOUT = (128, 64, 32), 0.3
+
+
+def build_mlp(
+    input_dim: int,
+    loss: Any = None,
+    layers: tuple[int, ...] = SEED_LAYERS,
+    dropout: float = SEED_DROPOUT,
+) -> keras.Model:
+    """The seed's network by default: 128-64-32 relu, each with dropout 0.3, adam,
+    and one output.
 
     The output is the logit; the sigmoid is applied when predicting, so every loss
     sees the logit and stays finite (see :mod:`imbal_core.losses`). ``loss``:
@@ -47,18 +56,14 @@ def build_mlp(input_dim: int, loss: Any = None) -> keras.Model:
     """
     from imbal_core.losses import cross_entropy
 
+    hidden = []
+    for width in layers:
+        hidden.append(keras.layers.Dense(width, activation="relu"))
+        if dropout > 0:  # Keras' Dropout(0) keeps no seed generator to reset
+            hidden.append(keras.layers.Dropout(dropout))
     model = keras.Sequential(
-        [
-            keras.layers.Input(shape=(input_dim,)),
-            keras.layers.Dense(128, activation="relu"),
-            keras.layers.Dropout(0.3),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dropout(0.3),
-            keras.layers.Dense(32, activation="relu"),
-            keras.layers.Dropout(0.3),
-            keras.layers.Dense(1),  # the logit
-        ]
-    )
+        [keras.layers.Input(shape=(input_dim,)), *hidden, keras.layers.Dense(1)]
+    )  # the last layer's output is the logit
     model.compile(optimizer="adam", loss=loss or cross_entropy(), jit_compile=False)
     return model
 
@@ -66,8 +71,14 @@ def build_mlp(input_dim: int, loss: Any = None) -> keras.Model:
 class Network:
     """One compiled seed MLP that trains run after run from fresh initialisations."""
 
-    def __init__(self, input_dim: int, loss: Any = None):
-        self.model = build_mlp(input_dim, loss)
+    def __init__(
+        self,
+        input_dim: int,
+        loss: Any = None,
+        layers: tuple[int, ...] = SEED_LAYERS,
+        dropout: float = SEED_DROPOUT,
+    ):
+        self.model = build_mlp(input_dim, loss, layers, dropout)
         self.model.optimizer.build(self.model.trainable_variables)
         # Adam's fresh state (step counter, learning rate, zero moments), restored per run.
         self.optimizer_start = [v.numpy() for v in self.model.optimizer.variables]
@@ -91,9 +102,12 @@ class Network:
                 (tf.gather(X, rows), tf.gather(y, rows), tf.gather(weight, rows))
             )
 
-    def reset(self, seed: int, output_bias: float = 0.0) -> None:
+    def reset(
+        self, seed: int, output_bias: float = 0.0, learning_rate: float = 0.001
+    ) -> None:
         """Fresh weights, optimizer state and dropout noise, all drawn from ``seed``;
-        the output's bias starts at ``output_bias`` (the logit of a prior, or 0).
+        the output's bias starts at ``output_bias`` (the logit of a prior, or 0), and
+        Adam's step size is ``learning_rate`` (a variable: no retracing).
 
         Every generator is seeded explicitly: ``keras.utils.set_random_seed`` would
         also clear TensorFlow's function caches, which costs ~0.2 s on the next call.
@@ -113,6 +127,7 @@ class Network:
             self.model.optimizer.variables, self.optimizer_start, strict=True
         ):
             variable.assign(value)
+        self.model.optimizer.learning_rate.assign(learning_rate)
         self.model.reset_metrics()
 
     def fit(
@@ -123,6 +138,7 @@ class Network:
         seed: int,
         epochs: int,
         batch_size: int,
+        learning_rate: float = 0.001,
         class_weight: dict[int, float] | None = None,
         weights_from_epoch: int = 0,
         output_bias: float = 0.0,
@@ -141,7 +157,7 @@ class Network:
         """
         from imbal_core.evaluate import average_precision
 
-        self.reset(seed, output_bias)
+        self.reset(seed, output_bias, learning_rate)
         labels = np.asarray(y).astype(np.int64)
         weight = (
             np.ones(len(labels), np.float32)
@@ -209,17 +225,24 @@ class Training:
     validation_pr_auc: float = float("nan")  # at the best epoch, when watched
 
 
-_warm: OrderedDict[tuple[int, str], Network] = OrderedDict()
+_warm: OrderedDict[tuple, Network] = OrderedDict()
 
 
-def warm_network(input_dim: int, loss: Any = None) -> Network:
-    """This process's compiled network for (input width, loss), built on first use."""
+def warm_network(
+    input_dim: int,
+    loss: Any = None,
+    layers: tuple[int, ...] = SEED_LAYERS,
+    dropout: float = SEED_DROPOUT,
+) -> Network:
+    """This process's compiled network for (input width, loss, shape), built on first use."""
     key = (
         int(input_dim),
         json.dumps(keras.saving.serialize_keras_object(loss), sort_keys=True),
+        tuple(int(w) for w in layers),
+        float(dropout),
     )
     if key not in _warm:
-        _warm[key] = Network(input_dim, loss)
+        _warm[key] = Network(input_dim, loss, key[2], key[3])
         while len(_warm) > WARM_NETWORKS:
             _warm.popitem(last=False)
     _warm.move_to_end(key)

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import loaders, session, training, widgets
 from imbal_core import results, tables, techniques
 from imbal_core.techniques import SHARED_PARAMS
+from imbal_core.techniques.base import NETWORK_PARAMS
 
 widgets.page_setup("Train", "🏋️")
 st.title("Train")
@@ -18,7 +19,7 @@ st.caption(
     f"(test size {len(dataset.y_test) / dataset.rows:.0%}). The test size is part of the data split: "
     "change it on the Data page."
 )
-SHARED = {p.name: p for p in SHARED_PARAMS}
+SHARED = {p.name: p for p in SHARED_PARAMS}  # the network's shape: NETWORK_PARAMS
 live = st.container()  # progress and its outcome, on the first screen
 sweep = st.toggle(
     "Sweep: several values per hyperparameter",
@@ -33,7 +34,7 @@ with st.form("train_form"):
         list(techniques.REGISTRY),
         format_func=results.label,
         help="The seed notebook's seven are selected; the catalogue above describes every "
-        "one. Each trains the same seed MLP on the same split.",
+        "one. Each trains the same network (its shape below) on the same split.",
         **session.keep(session.TECHNIQUES, list(techniques.DEFAULT)),
     )
     combinations = st.text_input(
@@ -72,12 +73,14 @@ with st.form("train_form"):
     )
     patience = widgets.early_stopping(SHARED["patience"])
     own_values: dict[str, float | int | str] = {}
+    box = widgets.values_input if sweep else widgets.number_input
+    key = session.sweep_key if sweep else session.param_key
+    for column, param in zip(st.columns(3), NETWORK_PARAMS, strict=True):
+        own_values[param.name] = box(param, key(param.name), column)
     with st.expander(
         "Technique hyperparameters (each used only by the techniques that take it)"
     ):
         owned = list(techniques.params_and_owners().items())
-        box = widgets.values_input if sweep else widgets.number_input
-        key = session.sweep_key if sweep else session.param_key
         for start in range(0, len(owned), 4):
             row = zip(st.columns(4), owned[start : start + 4], strict=False)
             for column, (param, owners) in row:

@@ -46,7 +46,9 @@ def _plan(args: argparse.Namespace) -> Any:
     if args.early_stopping and not args.patience:
         args.patience = EARLY_STOPPING_PATIENCE
     options = {p.name: getattr(args, p.name) for p in techniques.SHARED_PARAMS}
-    options.update({p.name: getattr(args, p.name) for p in techniques.params_and_owners()})
+    options.update(
+        {p.name: getattr(args, p.name) for p in techniques.params_and_owners()}
+    )
     seeds = [args.seed + i for i in range(args.seeds)]
     sweeps = dict(parse_sweep(text) for text in args.sweep)
     return plan_runs(names, options, seeds, sweeps)
@@ -175,14 +177,19 @@ def list_techniques() -> int:
         for cls in entries:
             print(f"  {cls.name}  ({cls.label})\n      {cls.summary}")
             for param in cls.params:
-                print(f"      --{param.name.replace('_', '-')} {param.range_text()}: {param.help}")
+                print(
+                    f"      --{param.name.replace('_', '-')} {param.range_text()}: {param.help}"
+                )
             if cls.reference:
                 print(f"      reference: {cls.reference}")
             print()
     print(
         "Join parts with + for a recipe: at most one sampler (over, under, combined), "
-        "one objective and one initialisation, e.g. --techniques smote+focal_loss."
+        "one objective and one initialisation, e.g. --techniques smote+focal_loss.\n"
     )
+    print("Every technique also takes (the network and its training):\n")
+    for param in techniques.SHARED_PARAMS:
+        print(f"  --{param.name.replace('_', '-')} {param.range_text()}: {param.help}")
     return 0
 
 

@@ -98,9 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     for param in techniques.SHARED_PARAMS:
         train.add_argument(
             f"--{param.name.replace('_', '-')}",
-            type=int if param.integer else float,
+            type=_type(param),
             default=param.default,
-            help=param.help,
+            help=f"{param.help} ({param.range_text()})",
         )
     for param, owners in techniques.params_and_owners().items():
         train.add_argument(
@@ -167,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME=V1,V2,...",
         help="try several values of a hyperparameter (repeatable): every selected "
-        "technique that has it becomes one variant per value, e.g. --sweep gamma=0.5,1,2",
+        "technique that has it becomes one variant per value, e.g. --sweep gamma=0.5,1,2; "
+        "network shapes are separated by ;, e.g. --sweep 'layers=64,32;128,64,32'",
     )
     train.add_argument(
         "--executor",
@@ -231,3 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-evaluate every technique at this threshold (default: the one in the results)",
     )
     return parser
+
+
+def _type(param: Any) -> Any:
+    from imbal_core.techniques.base import LayersParam
+
+    if isinstance(param, LayersParam):
+        return str  # "128,64,32", checked with the other values
+    return int if param.integer else float

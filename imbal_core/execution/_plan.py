@@ -21,6 +21,7 @@ from typing import Any
 from imbal_core import techniques
 from imbal_core.errors import InputError
 from imbal_core.techniques import variant_name
+from imbal_core.techniques.base import LayersParam, Param
 
 DEFAULT_MODEL = "mlp"  # the seed notebook's network
 
@@ -51,7 +52,7 @@ class Plan:
     specs: list[RunSpec]
     options: dict[str, Any]
     seeds: list[int]
-    sweeps: dict[str, list[float | int]]
+    sweeps: dict[str, list[Any]]  # numbers, or shapes for layers
 
     def config(self, notes: Sequence[str] = ()) -> dict[str, Any]:
         config = {
@@ -65,8 +66,16 @@ class Plan:
         return config
 
 
-def parse_values(text: str) -> list[float]:
-    """``"0.5, 1, 2"`` -> ``[0.5, 1.0, 2.0]`` (repeats dropped), or a one-line error."""
+def parse_values(text: str, param: Param | None = None) -> list[Any]:
+    """``"0.5, 1, 2"`` -> ``[0.5, 1.0, 2.0]`` (repeats dropped), or a one-line error.
+    The network's layers are shapes separated by ``;``: ``"64,32; 128,64,32"``."""
+    if isinstance(param, LayersParam):
+        shapes = [param.check(v) for v in str(text).split(";") if v.strip()]
+        if not shapes:
+            raise InputError(
+                f"{text!r} is not a list of shapes such as 64,32; 128,64,32."
+            )
+        return list(dict.fromkeys(shapes))
     try:
         numbers = [float(v) for v in str(text).split(",") if v.strip()]
     except ValueError:
@@ -76,24 +85,29 @@ def parse_values(text: str) -> list[float]:
     return list(dict.fromkeys(numbers))  # repeated values would be one variant
 
 
-def parse_sweep(text: str) -> tuple[str, list[float]]:
-    """``"gamma=0.5,1,2"`` -> ``("gamma", [0.5, 1.0, 2.0])``, or a one-line error."""
+def parse_sweep(text: str) -> tuple[str, list[Any]]:
+    """``"gamma=0.5,1,2"`` -> ``("gamma", [0.5, 1.0, 2.0])``, ``"layers=64,32;128,64"``
+    -> ``("layers", ["64,32", "128,64"])``, or a one-line error."""
     name, sep, values = text.partition("=")
     name = name.strip().replace("-", "_")
+    param = next((p for p in techniques.SHARED_PARAMS if p.name == name), None)
     try:
-        numbers = parse_values(values) if sep and name else []
+        found = parse_values(values, param) if sep and name else []
     except InputError:
-        numbers = []
-    if not numbers:
-        raise InputError(f"sweep {text!r} is not NAME=V1,V2,... such as gamma=0.5,1,2.")
-    return name, numbers
+        found = []
+    if not found:
+        raise InputError(
+            f"sweep {text!r} is not NAME=V1,V2,... such as gamma=0.5,1,2 "
+            "(layers: shapes separated by ;, such as layers=64,32;128,64,32)."
+        )
+    return name, found
 
 
 def plan_runs(
     names: Sequence[str],
     options: Mapping[str, Any],
     seeds: Sequence[int],
-    sweeps: Mapping[str, Sequence[float]] | None = None,
+    sweeps: Mapping[str, Sequence[Any]] | None = None,
 ) -> Plan:
     """Every run of a comparison, variants x seeds, in the order they are shown.
 
@@ -106,11 +120,11 @@ def plan_runs(
     sweeps = _checked_sweeps(names, sweeps)
     if not seeds:
         raise InputError("no seed given; train with at least one seed.")
-    shared = {p.name for p in techniques.SHARED_PARAMS}
+    shared = {p.name: p for p in techniques.SHARED_PARAMS}
     specs = []
     columns = []
     for name in names:
-        own = [p.name for p in techniques.get(name).params]
+        own = {p.name: p for p in techniques.get(name).params}
         swept = [p for p in (*shared, *own) if p in sweeps]
         if not swept:
             variants = [(name, per_technique[name])]
@@ -118,8 +132,17 @@ def plan_runs(
             variants = []
             for combo in itertools.product(*(sweeps[p] for p in swept)):
                 params = {**per_technique[name], **dict(zip(swept, combo, strict=True))}
-                shown = {p: combo[swept.index(p)] for p in swept if p in shared}
-                shown.update({p: params.get(p, _default(name, p)) for p in own})
+                shown = {
+                    p: shared[p].show(combo[swept.index(p)])
+                    for p in swept
+                    if p in shared
+                }
+                shown.update(
+                    {
+                        p: param.show(params.get(p, param.default))
+                        for p, param in own.items()
+                    }
+                )
                 variants.append((variant_name(name, shown), params))
         for variant, params in variants:
             columns.append(variant)
@@ -128,8 +151,8 @@ def plan_runs(
 
 
 def _checked_sweeps(
-    names: Sequence[str], sweeps: Mapping[str, Sequence[float]] | None
-) -> dict[str, list[float | int]]:
+    names: Sequence[str], sweeps: Mapping[str, Sequence[Any]] | None
+) -> dict[str, list[Any]]:
     """Sweep values checked against the selected techniques' parameters (whole
     numbers where the parameter is one), or a one-line :class:`InputError`."""
     sweeps = {k: list(v) for k, v in (sweeps or {}).items()}
@@ -155,7 +178,3 @@ def _checked_sweeps(
             )
         sweeps[param] = [declared[param].check(v) for v in values]
     return sweeps
-
-
-def _default(technique: str, param: str) -> Any:
-    return next(p.default for p in techniques.get(technique).params if p.name == param)

@@ -88,11 +88,11 @@ def params_rows(config: Mapping[str, Any]) -> list[tuple[str, str]]:
         seen.add(param.name)
         value = config.get(param.name)
         shown = (
-            ", ".join(f"{v:g}" for v in sweeps[param.name]) + " (swept)"
+            ", ".join(map(param.show, sweeps[param.name])) + " (swept)"
             if param.name in sweeps
-            else f"{param.default:g} (default)"
+            else f"{param.show(param.default)} (default)"
             if value is None
-            else (f"{value:g}" if isinstance(value, numbers.Real) else str(value))
+            else param.show(float(value) if isinstance(value, numbers.Real) else value)
         )
         if param.name == "patience" and not value:  # 0 means no early stopping
             shown = "off: every run trains its fixed epochs"

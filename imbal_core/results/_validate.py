@@ -265,9 +265,12 @@ def _config(config: Mapping[str, Any], what: str) -> None:
     ):
         raise InputError(f"{what}: the configuration's threshold is not 0..1.")
     for name, values in config.get("sweeps", {}).items():
-        if not isinstance(values, list) or not all(_is_number(v) for v in values):
+        if not isinstance(values, list) or not all(
+            _is_number(v) or isinstance(v, str) for v in values  # a shape: "64,32"
+        ):
             raise InputError(
-                f"{what}: the swept values of {str(name)[:30]!r} are not numbers."
+                f"{what}: the swept values of {str(name)[:30]!r} are not numbers or "
+                "layer shapes."
             )
 
 

@@ -180,15 +180,15 @@ def create(name: str, **kwargs: Any) -> Technique:
 def split_params(
     names: Sequence[str], values: dict[str, Any]
 ) -> dict[str, dict[str, Any]]:
-    """Each technique's own share of a flat option dict (``epochs``, ``gamma``, ...)."""
-    shared = {p.name for p in SHARED_PARAMS}
+    """Each technique's own share of a flat option dict (``epochs``, ``gamma``, ...),
+    with the default of every parameter not given: a run spelled out in full, so the
+    same run has one cache key however it was asked for."""
     result = {}
     for name in names:
-        own = {p.name for p in get(name).params}
+        declared = (*SHARED_PARAMS, *get(name).params)
         result[name] = {
-            k: v
-            for k, v in values.items()
-            if (k in shared or k in own) and v is not None
+            p.name: p.default if values.get(p.name) is None else values[p.name]
+            for p in declared
         }
     return result
 

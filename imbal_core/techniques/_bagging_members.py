@@ -17,7 +17,8 @@ from imbal_core.model import EpochProgress, Network
 
 @dataclass(eq=False)
 class Trainer:
-    """What every member shares: the warm network, the epochs and batch size, progress."""
+    """What every member shares: the warm network, the epochs, batch size and
+    learning rate, progress."""
 
     network: Network
     epochs: int
@@ -25,6 +26,7 @@ class Trainer:
     progress: EpochProgress
     validation: tuple[np.ndarray, np.ndarray] | None = None
     patience: int = 0
+    learning_rate: float = 0.001
 
     def __deepcopy__(self, memo: dict) -> Trainer:
         return self  # sklearn.clone deep-copies estimator params; all members must share this
@@ -44,6 +46,7 @@ class Member(ClassifierMixin, BaseEstimator):
             X,
             np.asarray(y) == self.classes_[-1],
             seed=seed,
+            learning_rate=self.trainer.learning_rate,
             epochs=self.trainer.epochs,
             batch_size=self.trainer.batch_size,
             on_epoch=self.trainer.progress,

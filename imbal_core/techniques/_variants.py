@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 SYMBOLS = {
     "gamma": "γ",
@@ -11,12 +10,14 @@ SYMBOLS = {
     "beta": "β",
     "tau": "τ",
     "k_neighbors": "k",
+    "learning_rate": "lr",
 }  # as papers write them
 
 
-def variant_name(technique: str, values: Mapping[str, Any]) -> str:
-    """``focal_loss[gamma=1,alpha=0.25]``: a variant's key in results and caches."""
-    inside = ",".join(f"{k}={_number(v)}" for k, v in values.items())
+def variant_name(technique: str, values: Mapping[str, str]) -> str:
+    """``focal_loss[gamma=1,alpha=0.25]``: a variant's key in results and caches,
+    from values as their parameters show them (``Param.show``: no commas)."""
+    inside = ",".join(f"{k}={v}" for k, v in values.items())
     return f"{technique}[{inside}]"
 
 
@@ -31,7 +32,3 @@ def variant_label(name: str, base: str) -> str | None:
         key, _, value = pair.partition("=")
         parts.append(f"{SYMBOLS.get(key, key.replace('_', ' '))}={value}")
     return f"{base} ({', '.join(parts)})"
-
-
-def _number(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -49,13 +49,14 @@ class BalancedBagging(Technique):
 
         minority = int(np.bincount(y).min())
         trainer = Trainer(
-            warm_network(X.shape[1]),
+            warm_network(X.shape[1], **self.shape()),
             self.epochs,
             self.batch_size,
             # One callback object for every member, so progress spans the whole ensemble.
             EpochProgress(progress, self.epochs, self.n_estimators),
             self._validation,  # each member stops early on it when patience > 0
             self.patience,
+            self.learning_rate,
         )
         self.model_ = BalancedBaggingClassifier(
             estimator=Member(trainer=trainer),

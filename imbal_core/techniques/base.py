@@ -61,8 +61,70 @@ class Param:
             )
         return int(number) if self.integer else number
 
+    @staticmethod
+    def show(value: Any) -> str:
+        """A value as labels and captions write it: 0.25, 10, and a shape 128,64,32
+        as 128-64-32 (no comma, so it fits in a variant's name)."""
+        return (
+            f"{value:g}" if isinstance(value, float) else str(value).replace(",", "-")
+        )
 
-# Every technique trains the seed's MLP, so these two belong to all of them.
+
+@dataclass(frozen=True)
+class LayersParam(Param):
+    """The hidden layers' widths as text, "128,64,32" (first layer first).
+
+    Text, not a tuple, so it is one hashable value in cache keys and one JSON string
+    in results; each width lies in ``low..high``, at most ``MOST`` layers."""
+
+    MOST = 8
+
+    def range_text(self) -> str:
+        return (
+            f"comma-separated widths {int(self.low)}..{int(self.high)}, at most "
+            f"{self.MOST} layers, default {self.default}"
+        )
+
+    def check(self, value: Any) -> str:
+        text = (
+            ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        )
+        pieces = [p.strip() for p in text.split(",") if p.strip()]
+        try:
+            widths = [int(p) for p in pieces]
+        except ValueError:
+            widths = []
+        if not (0 < len(widths) <= self.MOST) or not all(
+            self.low <= w <= self.high for w in widths
+        ):
+            raise InputError(
+                f"{self.name} must be comma-separated layer widths such as 128,64,32 "
+                f"(each {int(self.low)} to {int(self.high)}, at most {self.MOST} "
+                f"layers), got {value!r}."
+            )
+        return ",".join(map(str, widths))
+
+    def widths(self, value: Any) -> tuple[int, ...]:
+        return tuple(int(w) for w in self.check(value).split(","))
+
+
+LAYERS = LayersParam(
+    "layers",
+    "128,64,32",  # type: ignore[arg-type]  # text, see LayersParam
+    1,
+    4096,
+    "The network's hidden layers' widths, first to last (the seed's: 128,64,32); "
+    "each is a dense relu layer followed by dropout.",
+)
+DROPOUT = Param(
+    "dropout", 0.3, 0.0, 0.9, "Share of each hidden layer's units dropped per step."
+)
+LEARNING_RATE = Param(
+    "learning_rate", 0.001, 1e-6, 1.0, "Adam's step size (the seed's: Keras' 0.001)."
+)
+NETWORK_PARAMS = (LAYERS, DROPOUT, LEARNING_RATE)
+
+# Every technique trains the seed's MLP, so these belong to all of them.
 SHARED_PARAMS = (
     Param(
         "epochs",
@@ -83,6 +145,7 @@ SHARED_PARAMS = (
         "it may run). 0 trains every epoch, as the seed does.",
         integer=True,
     ),
+    *NETWORK_PARAMS,
 )
 
 
@@ -96,20 +159,11 @@ class Technique:
     group: ClassVar[str] = "none"  # see techniques.parts.GROUPS
     params: ClassVar[tuple[Param, ...]] = ()
 
-    def __init__(
-        self,
-        *,
-        epochs: int = 10,
-        batch_size: int = 256,
-        patience: int = 0,
-        seed: int = 42,
-        **params: Any,
-    ):
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.patience = patience
+    def __init__(self, *, seed: int = 42, **params: Any):
         self.seed = seed
         self.categorical: list[list[int]] = []  # set by fit
+        for param in SHARED_PARAMS:  # epochs, batch size, the network's shape, ...
+            setattr(self, param.name, params.pop(param.name, param.default))
         unknown = set(params) - {p.name for p in self.params}
         if unknown:
             raise InputError(
@@ -154,6 +208,10 @@ class Technique:
         self.fit_seconds_ = time.perf_counter() - started
         return self
 
+    def shape(self) -> dict[str, Any]:
+        """The network's architecture, as :func:`imbal_core.model.warm_network` takes it."""
+        return {"layers": LAYERS.widths(self.layers), "dropout": float(self.dropout)}
+
     def _fit(self, X: np.ndarray, y: np.ndarray, progress: Progress | None) -> None:
         raise NotImplementedError
 
@@ -175,11 +233,12 @@ class MLPTechnique(Technique):
             "negative": int(self._counts[0]),
             "positive": int(self._counts[1]),
         }
-        self.network_ = warm_network(X.shape[1], self.loss())
+        self.network_ = warm_network(X.shape[1], self.loss(), **self.shape())
         training = self.network_.fit(
             X,
             y,
             seed=self.seed,
+            learning_rate=self.learning_rate,
             epochs=self.epochs,
             batch_size=self.batch_size,
             class_weight=self.class_weight(),

@@ -389,6 +389,35 @@ def test_sweep_mode_trains_one_variant_per_value_and_caches_each_run(tiny_datase
     assert "2 from the cache" in texts(at.success)
 
 
+def test_the_network_shape_is_on_the_form_and_a_shape_sweep_makes_variants(
+    tiny_dataset,
+):
+    at = open_page("pages/2_Train.py", dataset=tiny_dataset)
+    layers = at.text_input(key="param::layers")
+    assert layers.label == "Hidden layers" and layers.value == "128,64,32"
+    assert at.number_input(key="param::dropout").value == 0.3
+    assert at.number_input(key="param::learning_rate").value == 0.001
+    at.toggle(key="sweep_mode").set_value(True).run()
+    at.text_input(key="sweep::layers").set_value("16; 16,8")
+    at.multiselect(key="techniques").set_value(["baseline"])
+    at.number_input(key="epochs").set_value(1)
+    at.number_input(key="seed").set_value(23)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    comparison = at.session_state["comparison"]
+    assert list(comparison.runs) == ["baseline[layers=16]", "baseline[layers=16-8]"]
+    assert [r.params["layers"] for n in comparison.runs for r in comparison.runs[n]] == [
+        "16",
+        "16,8",
+    ]
+    assert list(at.dataframe[-1].value.index) == [
+        "Baseline (layers=16)",
+        "Baseline (layers=16-8)",
+    ]
+    caption = " ".join(c.value for c in at.caption)
+    assert "swept layers: 16, 16-8" in caption and "dropout 0.3" in caption
+
+
 def test_a_bad_sweep_list_is_one_clear_error_and_keeps_the_results(
     tiny_dataset, earlier_comparison
 ):
