@@ -8,7 +8,8 @@ cost guard warns of before training. A sampler stopped there is measured again w
 the ``max_rows`` the cost guard suggests. The table gives the measured time (or
 "> cap"), the cost guard's estimate, the rows after, and the capped time.
 
-Outputs: a table on stdout, ``benchmarks/results/samplers.json`` and ``samplers.md``.
+Outputs: a table on stdout, ``benchmarks/results/samplers.json`` and ``samplers.md``
+(``--merge --only a,b`` re-measures those samplers and keeps the other rows).
 """
 
 from __future__ import annotations
@@ -129,6 +130,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--settle", type=float, default=300.0)
     parser.add_argument("--only", default="", help="comma-separated sampler names")
     parser.add_argument("--out-dir", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="update only these samplers' rows of the existing samplers.json",
+    )
     args = parser.parse_args(argv)
     names = [n for n, p in techniques.PARTS.items() if p.role == "sampler"]
     if args.only:
@@ -139,6 +145,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "machine": "{cpu}, {cores} cores, {ram_gb} GB RAM".format(**harness.machine()),
         "samplers": {},
     }
+    earlier = args.out_dir / "samplers.json"
+    if args.merge and earlier.exists():
+        kept = json.loads(earlier.read_text())
+        if (kept["rows"], kept["cap"]) != (args.rows, args.cap):
+            parser.error("--merge needs the earlier run's --rows and --cap")
+        report = {**kept, "machine": report["machine"]}
     for name in names:
         found = measure(name, args.rows, args.cap, args.settle)
         suggested = techniques.suggested_max_rows(

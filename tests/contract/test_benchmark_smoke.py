@@ -133,6 +133,12 @@ def test_the_sampler_benchmark_times_each_sampler_and_stops_at_the_cap(tmp_path)
         "| SMOTE | over | " in table
         and "| Edited nearest neighbours | under | " in table
     )
+    merged = samplers.main(
+        ["--rows", "3000", "--cap", "30", "--settle", "0", "--only", "near_miss"]
+        + ["--out-dir", str(tmp_path), "--merge"]
+    )  # one row updated, the others kept
+    assert list(merged["samplers"]) == ["smote", "enn", "near_miss"]
+    assert merged["samplers"]["smote"] == smote
     stopped = samplers.measure("condensed_nn", 3000, cap=0.0, settle=0)
     assert stopped["seconds"] is None and stopped["over"] == 0.0
     capped = samplers.measure("tomek_links", 3000, cap=30, settle=0, max_rows=1000)
