@@ -274,12 +274,14 @@ def _remedy(part: Part, rows: int) -> str:
 
 
 def suggested_max_rows(part: Part, rows: int) -> int | None:
-    """The row cap (one significant digit) under which ``part``'s estimate stays
-    within the cost warning's limit; None when the part takes no cap."""
+    """The row cap (one significant digit, at most ``rows``) under which ``part``'s
+    estimate stays within the cost warning's limit; None when it takes no cap."""
     if MAX_ROWS not in part.params:
         return None
     fits = 10_000 * (COST_WARNING_SECONDS / part.seconds_at_10k) ** (1 / part.growth)
-    return int(float(f"{min(fits, rows):.1g}"))
+    fits = max(1, int(min(fits, rows)))
+    step = 10 ** (len(str(fits)) - 1)
+    return fits // step * step  # rounded down: the estimate stays within the limit
 
 
 def _categorical_notes(samplers: Any, categorical: int, features: int) -> list[str]:

@@ -353,6 +353,21 @@ def test_max_rows_caps_what_a_neighbour_sampler_sees(data):
     )
 
 
+@pytest.mark.parametrize(
+    "name",
+    [n for n in SAMPLERS if "max_rows" in {p.name for p in techniques.get(n).params}],
+)
+def test_the_suggested_row_cap_keeps_the_estimate_within_the_limit(name):
+    part = PARTS[name]
+    for rows in (1_000, 182_276, 10_000_000):
+        cap = techniques.suggested_max_rows(part, rows)
+        assert 1 <= cap <= rows and str(cap).rstrip("0") in "123456789"
+        assert (
+            part.estimated_seconds(cap) <= techniques.COST_WARNING_SECONDS
+            or cap == rows
+        )
+
+
 def test_the_cost_warning_suggests_a_row_cap_that_fits():
     [note] = techniques.option_notes(["smote_tomek"], 182_276, {})
     assert note.endswith(
