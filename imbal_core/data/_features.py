@@ -49,11 +49,7 @@ def encode(
             identifiers.append(str(column))
             continue
         kept = list(distinct.index[:MAX_CATEGORIES])
-        groups.append(
-            list(
-                range(len(names), len(names) + len(kept) + (len(distinct) > len(kept)))
-            )
-        )
+        first = len(names)
         for value in kept:
             blocks.append(
                 (text == value).to_numpy(dtype=np.float64, na_value=0.0)[:, None]
@@ -69,6 +65,7 @@ def encode(
             )
         else:
             notes.append(f"{column!r} one-hot encoded into {len(kept)} columns")
+        groups.append(list(range(first, len(names))))  # this column's one-hot block
     if empty:
         notes.append(
             f"dropped {empty[:10]}{' …' if len(empty) > 10 else ''}: no values in the training rows"

@@ -45,6 +45,12 @@ class Dataset:
     categorical: list[list[int]] = field(default_factory=list)
 
     @property
+    def source_features(self) -> int:
+        """Feature columns before encoding: each categorical one counts once."""
+        one_hot = sum(len(group) for group in self.categorical)
+        return len(self.feature_names) - one_hot + len(self.categorical)
+
+    @property
     def positives(self) -> int:
         return int(self.y_train.sum() + self.y_val.sum() + self.y_test.sum())
 

@@ -62,7 +62,7 @@ def run_comparison(
         len(dataset.y_train),
         plan.options,
         categorical=len(dataset.categorical),
-        features=len(dataset.categorical) + _numeric_features(dataset),
+        features=dataset.source_features,
     )
     split = Split(
         dataset.y_val, dataset.y_test, dataset.amount_val, dataset.amount_test
@@ -97,11 +97,6 @@ def run_comparison(
         finally:
             stream.close()  # cancels what is queued or running if we stopped early
     return so_far()
-
-
-def _numeric_features(dataset: Dataset) -> int:
-    one_hot = sum(len(group) for group in dataset.categorical)
-    return len(dataset.feature_names) - one_hot
 
 
 def assemble(

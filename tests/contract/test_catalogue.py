@@ -269,7 +269,7 @@ def _one_hot_rows_are_valid(X, dataset):
 
 @pytest.mark.parametrize("name", ["smote", "smote_tomek", "smote_enn"])
 def test_smote_on_categorical_features_is_smote_nc(name, mixed):
-    assert [len(g) for g in mixed.categorical] == [3, 3]
+    assert [len(g) for g in mixed.categorical] == [3, 3] and mixed.source_features == 4
     t = techniques.create(name, seed=2)
     t.categorical = mixed.categorical
     X, y = PARTS[name].resample(t, mixed.X_train, mixed.y_train)
@@ -376,3 +376,12 @@ def test_the_cost_warning_suggests_a_row_cap_that_fits():
     assert (
         techniques.option_notes(["smote_tomek"], 182_276, {"max_rows": 100_000}) == []
     )
+
+
+def test_a_text_column_with_many_categories_is_one_group_with_its_other_column():
+    frame = make_demo(rows=1000, positives=50, seed=7)[["V1", "Class"]]
+    frame["city"] = [f"c{i % 25}" for i in range(1000)]
+    dataset = prepare(frame, source="cities")
+    [group] = dataset.categorical
+    assert [dataset.feature_names[j] for j in group][-1] == "city=<other>"
+    assert len(group) == 21 and dataset.source_features == 2
