@@ -41,6 +41,7 @@ DATA_SOURCE, DEMO_ROWS, UPLOAD, USE_DATA = (
 TARGET, TEST_SIZE = "target_column", "test_size"
 SPLIT_BY_TIME, TIME_COLUMN = "split_by_time", "time_column"
 TECHNIQUES, EPOCHS, BATCH_SIZE = "techniques", "epochs", "batch_size"
+MODELS = "models"
 COMBINATIONS = "combinations"
 SEED, N_SEEDS = "seed", "n_seeds"
 EARLY_STOPPING, PATIENCE = "early_stopping", "patience"

@@ -15,7 +15,7 @@ import streamlit as st
 
 from dashboard import session
 from dashboard.widgets import plain, table
-from imbal_core import results, tables, techniques
+from imbal_core import models, results, tables, techniques
 from imbal_core.data import Dataset
 from imbal_core.execution import (
     RUN_TIME_LIMIT,
@@ -30,7 +30,6 @@ from imbal_core.execution import (
 )
 from imbal_core.results import Comparison, Run
 from imbal_core.store import MemoryCache
-from imbal_core.techniques.base import NETWORK_PARAMS
 
 EXECUTORS = {"local": "This machine", "ray": "Ray cluster"}
 EXECUTOR_VARIABLE = "IMBAL_EXECUTOR"  # "ray" makes the Ray cluster the default
@@ -73,13 +72,18 @@ def combinations(text: str) -> list[str]:
 
 
 def options_and_sweeps(
-    names: Sequence[str], values: Mapping[str, Any], sweep: bool
+    names: Sequence[str],
+    values: Mapping[str, Any],
+    sweep: bool,
+    chosen: Sequence[str] = (models.DEFAULT,),
 ) -> tuple[dict[str, Any], dict[str, list[Any]]]:
-    """The selected techniques' hyperparameters and the network's: one value is an
+    """The selected techniques' and models' hyperparameters: one value is an
     option, several (sweep mode, comma-separated; layer shapes separated by ;) a
     sweep. A bad list raises :class:`InputError`."""
     own = {p.name: p for name in names for p in techniques.get(name).params}
-    own.update({p.name: p for p in NETWORK_PARAMS})  # every technique trains a network
+    own.update(
+        {p.name: p for m in models.checked(list(chosen)) for p in models.get(m).params}
+    )
     options: dict[str, Any] = {}
     sweeps: dict[str, list[Any]] = {}
     for name, value in values.items():
@@ -98,11 +102,13 @@ def plan(
     sweep: bool,
     shared: Mapping[str, Any],
     seeds: Sequence[int],
+    chosen: Sequence[str] = (models.DEFAULT,),
 ) -> Plan:
-    """The Train form's runs: its techniques, their values (lists in sweep mode), the
-    shared settings and seeds. A bad value raises :class:`InputError` first."""
-    options, sweeps = options_and_sweeps(names, values, sweep)
-    return plan_runs(names, {**options, **shared}, seeds, sweeps)
+    """The Train form's runs: its techniques on its models, their values (lists in
+    sweep mode), the network's training settings and seeds. A bad value raises
+    :class:`InputError` first."""
+    options, sweeps = options_and_sweeps(names, values, sweep, chosen)
+    return plan_runs(names, {**options, **shared}, seeds, sweeps, chosen)
 
 
 def train(dataset: Dataset, plan: Plan, kind: str = "local") -> tuple[Comparison, int]:

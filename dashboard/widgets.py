@@ -15,12 +15,12 @@ from typing import Any
 import streamlit as st
 
 from dashboard import session
-from imbal_core import tables
+from imbal_core import models, tables
 from imbal_core.data import Dataset
 from imbal_core.errors import InputError, first_line
+from imbal_core.models.mlp import NETWORK_PARAMS
+from imbal_core.params import LayersParam, Param
 from imbal_core.results import is_synthetic, save_comparison
-from imbal_core.techniques import Param
-from imbal_core.techniques.base import NETWORK_PARAMS, LayersParam
 
 ROOT = Path(__file__).resolve().parents[1]
 LOG = logging.getLogger("imbal_dashboard")
@@ -35,6 +35,7 @@ WHERE = {
     "positive": "in Positive label on the Data page",
     "time_column": "in Time column on the Data page",
     "techniques": "in Techniques or Add combinations",
+    "models": "in Models",
 }
 """Where an engine message's fix is made in the dashboard."""
 
@@ -286,6 +287,31 @@ def technique_catalogue() -> None:
         )
 
 
+def hyperparameters(sweep: bool) -> dict[str, Any]:
+    """The network's shape (a row), then the techniques' and the reference models'
+    own values (expanders): one value each, or comma-separated ones to sweep."""
+    from imbal_core import techniques
+
+    box = values_input if sweep else number_input
+    key = session.sweep_key if sweep else session.param_key
+    values: dict[str, Any] = {}
+    for column, param in zip(st.columns(3), NETWORK_PARAMS, strict=True):
+        values[param.name] = box(param, key(param.name), column)
+    with st.expander(
+        "Technique hyperparameters (each used only by the techniques that take it)"
+    ):
+        owned = list(techniques.params_and_owners().items())
+        for start in range(0, len(owned), 4):
+            row = zip(st.columns(4), owned[start : start + 4], strict=False)
+            for column, (param, owners) in row:
+                values[param.name] = box(param, key(param.name), column, owners)
+    with st.expander("Reference models' hyperparameters (used when a model is chosen)"):
+        owned = [p for m in models.REGISTRY.values() if not m.network for p in m.params]
+        for column, param in zip(st.columns(len(owned)), owned, strict=True):
+            values[param.name] = box(param, key(param.name), column)
+    return values
+
+
 def early_stopping(patience: Param) -> int:
     """The early-stopping checkbox and its patience; 0 when off (the seed's fixed epochs).
 
@@ -329,9 +355,20 @@ def config_caption(config: dict[str, Any]) -> None:
         for param in NETWORK_PARAMS
         if param.name in config and param.name not in sweeps
     )
+    used = config.get("models") or [models.DEFAULT]
+    beside = [models.REGISTRY[m] for m in used if m in models.REGISTRY][1:]
+    references = "".join(
+        f" · {m.label}: "
+        + ", ".join(
+            f"{p.label.lower()} {Param.show(config[p.name])}"
+            for p in m.params
+            if config.get(p.name) is not None
+        )
+        for m in beside
+    )
     st.caption(
         f"Epochs {config.get('epochs')} · batch size {config.get('batch_size')}{stopping}{network} · "
-        f"seeds {', '.join(map(str, config.get('seeds', [])))}{swept}. "
+        f"seeds {', '.join(map(str, config.get('seeds', [])))}{swept}{references}. "
         "PR-AUC is on the test split (threshold-free)."
     )
 

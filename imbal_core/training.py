@@ -1,4 +1,4 @@
-"""Training: one (technique, seed) on a prepared Dataset -> a :class:`Run`.
+"""Training: one (model, technique, seed) on a prepared Dataset -> a :class:`Run`.
 
 The only engine module (with the techniques' ``fit`` and :mod:`imbal_core.model`)
 that loads TensorFlow; it runs inside an executor's worker (see
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from imbal_core import evaluate, techniques
+from imbal_core import evaluate, models, techniques
 from imbal_core.data import Dataset
 from imbal_core.errors import CANCELLED, Cancelled, InputError, first_line
 from imbal_core.model import Progress
@@ -25,12 +25,14 @@ def train_one(
     params: dict[str, Any],
     seed: int = 42,
     progress: Progress | None = None,
+    model: str = models.DEFAULT,
 ) -> Run:
-    """Train one technique with one seed; a failure is recorded on the run, never raised."""
-    run = Run(technique, seed, dict(params))
+    """Train one technique on ``model`` with one seed; a failure is recorded on the
+    run, never raised."""
+    run = Run(technique, seed, dict(params), model=model)
     try:
-        model = techniques.create(technique, seed=seed, **params)
-        model.fit(
+        trained = techniques.create(technique, seed=seed, model=model, **params)
+        trained.fit(
             dataset.X_train,
             dataset.y_train,
             dataset.X_val,
@@ -40,14 +42,14 @@ def train_one(
         )
         # float32, the network's own precision (an ensemble's mean included), so a
         # saved comparison stores them exactly.
-        run.proba_val = _float32(model.predict_proba(dataset.X_val))
-        run.proba_test = _float32(model.predict_proba(dataset.X_test))
-        run.train_class_counts = model.train_class_counts_
-        run.fit_seconds = model.fit_seconds_
-        run.epochs_run, run.best_epoch = model.epochs_run_, model.best_epoch_
+        run.proba_val = _float32(trained.predict_proba(dataset.X_val))
+        run.proba_test = _float32(trained.predict_proba(dataset.X_test))
+        run.train_class_counts = trained.train_class_counts_
+        run.fit_seconds = trained.fit_seconds_
+        run.epochs_run, run.best_epoch = trained.epochs_run_, trained.best_epoch_
         if not np.all(np.isfinite(run.proba_test)):
             raise InputError(
-                "training diverged (the network's outputs are not finite numbers); "
+                "training diverged (the model's outputs are not finite numbers); "
                 "try fewer epochs or a larger batch size."
             )
         problem = evaluate.did_not_learn(dataset.y_val, run.proba_val, run.proba_test)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import loaders, session, training, widgets
-from imbal_core import results, tables, techniques
-from imbal_core.techniques import SHARED_PARAMS
-from imbal_core.techniques.base import NETWORK_PARAMS
+from imbal_core import models, results, tables, techniques
 
 widgets.page_setup("Train", "🏋️")
 st.title("Train")
@@ -19,7 +17,7 @@ st.caption(
     f"(test size {len(dataset.y_test) / dataset.rows:.0%}). The test size is part of the data split: "
     "change it on the Data page."
 )
-SHARED = {p.name: p for p in SHARED_PARAMS}  # the network's shape: NETWORK_PARAMS
+SHARED = {p.name: p for p in models.get(models.DEFAULT).params}  # the network's
 live = st.container()  # progress and its outcome, on the first screen
 sweep = st.toggle(
     "Sweep: several values per hyperparameter",
@@ -34,8 +32,22 @@ with st.form("train_form"):
         list(techniques.REGISTRY),
         format_func=results.label,
         help="The seed notebook's seven are selected; the catalogue above describes every "
-        "one. Each trains the same network (its shape below) on the same split.",
+        "one. Each trains every chosen model on the same split.",
         **session.keep(session.TECHNIQUES, list(techniques.DEFAULT)),
+    )
+    chosen_models = st.multiselect(
+        "Models",
+        list(models.REGISTRY),
+        format_func=lambda m: models.get(m).label,
+        help="The seed's MLP (its shape below) takes every technique. Reference models "
+        "beside it: "
+        + "; ".join(
+            f"{m.label} ({m.summary.rstrip('.')}) takes {m.takes()}"
+            for m in models.REGISTRY.values()
+            if not m.network
+        )
+        + ". A pair a model cannot train is skipped, with its reason.",
+        **session.keep(session.MODELS, [models.DEFAULT]),
     )
     combinations = st.text_input(
         "Add combinations",
@@ -72,19 +84,7 @@ with st.form("train_form"):
         **session.keep(session.RUN_ON, training.default_executor_kind()),
     )
     patience = widgets.early_stopping(SHARED["patience"])
-    own_values: dict[str, float | int | str] = {}
-    box = widgets.values_input if sweep else widgets.number_input
-    key = session.sweep_key if sweep else session.param_key
-    for column, param in zip(st.columns(3), NETWORK_PARAMS, strict=True):
-        own_values[param.name] = box(param, key(param.name), column)
-    with st.expander(
-        "Technique hyperparameters (each used only by the techniques that take it)"
-    ):
-        owned = list(techniques.params_and_owners().items())
-        for start in range(0, len(owned), 4):
-            row = zip(st.columns(4), owned[start : start + 4], strict=False)
-            for column, (param, owners) in row:
-                own_values[param.name] = box(param, key(param.name), column, owners)
+    own_values = widgets.hyperparameters(sweep)
     submitted = st.form_submit_button("Train", type="primary")
 
 training.warm_up()  # workers load TensorFlow while the form is filled in
@@ -105,7 +105,7 @@ if submitted:
     }
     with live, widgets.friendly_errors("Training"):
         chosen = names + training.combinations(combinations)
-        plan = training.plan(chosen, own_values, sweep, shared, seeds)
+        plan = training.plan(chosen, own_values, sweep, shared, seeds, chosen_models)
         cancel = st.empty()
         cancel.button(
             "Cancel",

@@ -27,7 +27,7 @@ def demo_data(args: argparse.Namespace) -> int:
 
 def _plan(args: argparse.Namespace) -> Any:
     """The comparison's runs from the flags, every value checked once."""
-    from imbal_core import techniques
+    from imbal_core import models, techniques
     from imbal_core.execution import parse_sweep, plan_runs
 
     if not 1 <= args.seeds <= 50:
@@ -45,13 +45,14 @@ def _plan(args: argparse.Namespace) -> Any:
     )
     if args.early_stopping and not args.patience:
         args.patience = EARLY_STOPPING_PATIENCE
-    options = {p.name: getattr(args, p.name) for p in techniques.SHARED_PARAMS}
+    options = {p.name: getattr(args, p.name) for p in models.all_params()}
     options.update(
         {p.name: getattr(args, p.name) for p in techniques.params_and_owners()}
     )
     seeds = [args.seed + i for i in range(args.seeds)]
     sweeps = dict(parse_sweep(text) for text in args.sweep)
-    return plan_runs(names, options, seeds, sweeps)
+    chosen = [n.strip() for n in args.models.split(",") if n.strip()]
+    return plan_runs(names, options, seeds, sweeps, chosen)
 
 
 def train(args: argparse.Namespace) -> int:
@@ -169,8 +170,8 @@ def _summary(results: Any, out: str) -> int:
 
 
 def list_techniques() -> int:
-    """The catalogue on stdout, grouped as the Train page groups it."""
-    from imbal_core import techniques
+    """The catalogue on stdout, grouped as the Train page groups it, then the models."""
+    from imbal_core import models, techniques
 
     for group, entries in techniques.catalogue().items():
         print(f"{group}\n")
@@ -187,9 +188,18 @@ def list_techniques() -> int:
         "Join parts with + for a recipe: at most one sampler (over, under, combined), "
         "one objective and one initialisation, e.g. --techniques smote+focal_loss.\n"
     )
-    print("Every technique also takes (the network and its training):\n")
-    for param in techniques.SHARED_PARAMS:
-        print(f"  --{param.name.replace('_', '-')} {param.range_text()}: {param.help}")
+    print("Models (--models; each trains every technique it takes):\n")
+    for model in models.REGISTRY.values():
+        print(f"  {model.name}  ({model.label})\n      {model.summary}")
+        print(f"      takes {model.takes()}")
+        for param in model.params:
+            print(
+                f"      --{param.name.replace('_', '-')} {param.range_text()}: "
+                f"{param.help}"
+            )
+        if model.reference:
+            print(f"      reference: {model.reference}")
+        print()
     return 0
 
 

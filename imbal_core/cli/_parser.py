@@ -46,7 +46,7 @@ def _fraud_cost(text: str) -> float | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from imbal_core import techniques
+    from imbal_core import models, techniques
     from imbal_core.execution import KINDS, RUN_TIME_LIMIT
 
     parser = _Parser(
@@ -95,13 +95,24 @@ def build_parser() -> argparse.ArgumentParser:
         "(smote+focal_loss, adasyn+class_balanced+prior_bias); "
         "`python -m imbal_core techniques` lists them all",
     )
-    for param in techniques.SHARED_PARAMS:
-        train.add_argument(
-            f"--{param.name.replace('_', '-')}",
-            type=_type(param),
-            default=param.default,
-            help=f"{param.help} ({param.range_text()})",
-        )
+    train.add_argument(
+        "--models",
+        default=models.DEFAULT,
+        help=f"comma-separated models, each training every technique it takes "
+        f"(default: {models.DEFAULT}, the seed's network; choose from "
+        f"{', '.join(models.REGISTRY)}); a network objective on a reference model is "
+        "skipped with its reason",
+    )
+    for model in models.REGISTRY.values():
+        for param in model.params:
+            network = model.name == models.DEFAULT  # its values are the seed's
+            train.add_argument(
+                f"--{param.name.replace('_', '-')}",
+                type=_type(param),
+                default=param.default if network else None,
+                help=("" if network else f"{model.name}: ")
+                + f"{param.help} ({param.range_text()})",
+            )
     for param, owners in techniques.params_and_owners().items():
         train.add_argument(
             f"--{param.name.replace('_', '-')}",

@@ -275,8 +275,10 @@ def paired_bootstrap(
     return point, (min(float(low), point), max(float(high), point))
 
 
-def paired_bootstrap_kind(rows: int, resamples: int = BOOTSTRAP_RESAMPLES) -> str:
-    return f"a paired bootstrap over the {rows:,} validation rows ({resamples} resamples, one seed)"
+def paired_bootstrap_kind(
+    rows: int, resamples: int = BOOTSTRAP_RESAMPLES, split: str = "validation"
+) -> str:
+    return f"a paired bootstrap over the {rows:,} {split} rows ({resamples} resamples, one seed)"
 
 
 def _row_groups(y: np.ndarray, proba: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:

@@ -57,7 +57,7 @@ def run_comparison(
     alone, with its reason; the others finish.
     """
     listener = listener or Listener()
-    notes = techniques.option_notes(
+    notes = plan.skipped + techniques.option_notes(
         plan.names,
         len(dataset.y_train),
         plan.options,

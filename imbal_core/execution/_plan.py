@@ -2,8 +2,10 @@
 
 A run is (data split, model, technique, hyperparameters, seed): independent of
 every other, keyed for a cache by all of them and the data's fingerprint. Today
-there is one split (the holdout split, split 0 of 1) and one model (the seed's
-MLP); cross-validation folds and reference models add values, not executors.
+there is one split (the holdout split, split 0 of 1); cross-validation folds add
+values, not executors. Every selected model trains every selected technique it
+accepts; a pair it refuses (focal loss on logistic regression) is skipped with its
+reason in the plan's notes. A column is ``models.column(model, variant)``.
 
 A sweep (``gamma=0.5,1,2``) turns every selected technique that owns the parameter
 into variants, one per combination of values; each variant is its own column in
@@ -18,12 +20,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from imbal_core import techniques
+from imbal_core import models, techniques
 from imbal_core.errors import InputError
+from imbal_core.params import LayersParam, Param
 from imbal_core.techniques import variant_name
-from imbal_core.techniques.base import LayersParam, Param
 
-DEFAULT_MODEL = "mlp"  # the seed notebook's network
+DEFAULT_MODEL = models.DEFAULT  # the seed notebook's network
 
 
 @dataclass(frozen=True)
@@ -48,15 +50,18 @@ class Plan:
     """Every run of a comparison, in the order they are shown, and the settings
     that produced them (what ``results.json`` records as its configuration)."""
 
-    names: list[str]  # the columns: techniques or variants, in order
+    names: list[str]  # the columns: (model,) technique or variant, in order
     specs: list[RunSpec]
     options: dict[str, Any]
     seeds: list[int]
     sweeps: dict[str, list[Any]]  # numbers, or shapes for layers
+    models: list[str] = field(default_factory=lambda: [DEFAULT_MODEL])
+    skipped: list[str] = field(default_factory=list)  # refused pairs, with reasons
 
     def config(self, notes: Sequence[str] = ()) -> dict[str, Any]:
         config = {
             "techniques": list(self.names),
+            "models": list(self.models),
             "seeds": list(self.seeds),
             **self.options,
             "notes": list(notes),
@@ -90,7 +95,7 @@ def parse_sweep(text: str) -> tuple[str, list[Any]]:
     -> ``("layers", ["64,32", "128,64"])``, or a one-line error."""
     name, sep, values = text.partition("=")
     name = name.strip().replace("-", "_")
-    param = next((p for p in techniques.SHARED_PARAMS if p.name == name), None)
+    param = next((p for p in models.all_params() if p.name == name), None)
     try:
         found = parse_values(values, param) if sep and name else []
     except InputError:
@@ -108,63 +113,87 @@ def plan_runs(
     options: Mapping[str, Any],
     seeds: Sequence[int],
     sweeps: Mapping[str, Sequence[Any]] | None = None,
+    model_names: Sequence[str] = (DEFAULT_MODEL,),
 ) -> Plan:
-    """Every run of a comparison, variants x seeds, in the order they are shown.
+    """Every run of a comparison, models x variants x seeds, in the order they are
+    shown (by model, the MLP first).
 
     Names, hyperparameters and sweep values are checked here, once: a bad one
     raises :class:`InputError` before anything trains.
     """
+    chosen = models.checked(list(model_names))
     # A recipe's parts in role order: smote+focal_loss and focal_loss+smote are one.
     names = list(dict.fromkeys(techniques.get(n).name for n in names))
-    per_technique = techniques.validate_options(names, dict(options))
-    sweeps = _checked_sweeps(names, sweeps)
+    checked = techniques.validate_options(names, dict(options))
+    sweeps = _checked_sweeps(names, chosen, sweeps)
     if not seeds:
         raise InputError("no seed given; train with at least one seed.")
-    shared = {p.name: p for p in techniques.SHARED_PARAMS}
-    specs = []
-    columns = []
-    for name in names:
-        own = {p.name: p for p in techniques.get(name).params}
-        swept = [p for p in (*shared, *own) if p in sweeps]
-        if not swept:
-            variants = [(name, per_technique[name])]
-        else:
-            variants = []
-            for combo in itertools.product(*(sweeps[p] for p in swept)):
-                params = {**per_technique[name], **dict(zip(swept, combo, strict=True))}
-                shown = {
-                    p: shared[p].show(combo[swept.index(p)])
-                    for p in swept
-                    if p in shared
-                }
-                shown.update(
-                    {
-                        p: param.show(params.get(p, param.default))
-                        for p, param in own.items()
-                    }
+    specs, columns, skipped = [], [], []
+    for model in chosen:
+        per_technique = techniques.split_params(names, checked, model)
+        for name in names:
+            refused = models.get(model).refusal(techniques.get(name))
+            if refused:
+                shown = techniques.label(models.column(model, name))
+                skipped.append(f"{shown} skipped: {refused}")
+                continue
+            for variant, params in _variants(name, model, per_technique[name], sweeps):
+                column = models.column(model, variant)
+                columns.append(column)
+                specs.extend(
+                    RunSpec(column, name, dict(params), int(s), model=model)
+                    for s in seeds
                 )
-                variants.append((variant_name(name, shown), params))
-        for variant, params in variants:
-            columns.append(variant)
-            specs.extend(RunSpec(variant, name, dict(params), int(s)) for s in seeds)
-    return Plan(columns, specs, dict(options), [int(s) for s in seeds], sweeps)
+    if not specs:
+        raise InputError(
+            f"nothing to train: {skipped[0]}; choose another technique or model.",
+            option="techniques",
+        )
+    return Plan(
+        columns, specs, dict(options), [int(s) for s in seeds], sweeps, chosen, skipped
+    )
+
+
+def _variants(
+    name: str,
+    model: str,
+    params: dict[str, Any],
+    sweeps: Mapping[str, list[Any]],
+) -> list[tuple[str, dict[str, Any]]]:
+    """``name``'s variants on ``model``: one per combination of the swept values of
+    its own and the model's parameters (itself when none is swept)."""
+    shared = {p.name: p for p in models.get(model).params}
+    own = {p.name: p for p in techniques.get(name).params}
+    swept = [p for p in (*shared, *own) if p in sweeps]
+    if not swept:
+        return [(name, params)]
+    variants = []
+    for combo in itertools.product(*(sweeps[p] for p in swept)):
+        values = {**params, **dict(zip(swept, combo, strict=True))}
+        shown = {p: shared[p].show(values[p]) for p in swept if p in shared}
+        shown.update({p: param.show(values[p]) for p, param in own.items()})
+        variants.append((variant_name(name, shown), values))
+    return variants
 
 
 def _checked_sweeps(
-    names: Sequence[str], sweeps: Mapping[str, Sequence[Any]] | None
+    names: Sequence[str],
+    chosen: Sequence[str],
+    sweeps: Mapping[str, Sequence[Any]] | None,
 ) -> dict[str, list[Any]]:
-    """Sweep values checked against the selected techniques' parameters (whole
-    numbers where the parameter is one), or a one-line :class:`InputError`."""
+    """Sweep values checked against the selected techniques' and models'
+    parameters (whole numbers where the parameter is one), or a one-line
+    :class:`InputError`."""
     sweeps = {k: list(v) for k, v in (sweeps or {}).items()}
-    declared = {p.name: p for p in techniques.SHARED_PARAMS}
+    declared = {p.name: p for m in chosen for p in models.get(m).params}
     for name in names:
         declared.update({p.name: p for p in techniques.get(name).params})
     for param, values in sweeps.items():
         if param not in declared:
             owners = [
-                cls.name
-                for cls in techniques.REGISTRY.values()
-                if param in {p.name for p in cls.params}
+                owner.name
+                for owner in (*techniques.REGISTRY.values(), *models.REGISTRY.values())
+                if param in {p.name for p in owner.params}
             ]
             raise InputError(
                 f"cannot sweep {param!r}: "
@@ -173,7 +202,7 @@ def _checked_sweeps(
                     if len(owners) == 1
                     else f"it belongs to {', '.join(owners)}; none of them is selected."
                     if owners
-                    else "no technique has that hyperparameter."
+                    else "no technique or model has that hyperparameter."
                 )
             )
         sweeps[param] = [declared[param].check(v) for v in values]

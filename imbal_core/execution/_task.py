@@ -78,7 +78,9 @@ def execute(
 
     if stopped is not None and stopped():
         return failed(spec, CANCELLED)
-    return train_one(dataset, spec.technique, spec.params, spec.seed, report)
+    return train_one(
+        dataset, spec.technique, spec.params, spec.seed, report, model=spec.model
+    )
 
 
 def failed(spec: RunSpec, reason: str) -> Run:

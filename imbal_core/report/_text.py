@@ -62,8 +62,9 @@ def threshold_text(config: Mapping[str, Any]) -> str:
 
 
 def params_rows(config: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Shared and technique-specific hyperparameters, with the registry default when unset."""
-    from imbal_core import techniques
+    """Each model's and each technique's hyperparameters, with the registry default
+    when unset."""
+    from imbal_core import models, techniques
     from imbal_core.errors import InputError
 
     rows = []
@@ -72,16 +73,20 @@ def params_rows(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     # ("smote+focal_loss") have their parts' parameters.
     chosen = []
     for name in dict.fromkeys(
-        str(n).split("[")[0] for n in config.get("techniques") or []
+        techniques.technique_of(str(n)) for n in config.get("techniques") or []
     ):
         try:
             chosen.append(techniques.get(name))
         except InputError:  # results may outlive a removed technique
             pass
     sweeps = config.get("sweeps") or {}
-    params = [(None, p) for p in techniques.SHARED_PARAMS] + [
-        (cls, p) for cls in chosen for p in cls.params
-    ]
+    used = [m for m in config.get("models") or [models.DEFAULT] if m in models.REGISTRY]
+    several = len(used) > 1
+    params = [
+        (models.REGISTRY[m] if several else None, p)
+        for m in used
+        for p in models.REGISTRY[m].params
+    ] + [(cls, p) for cls in chosen for p in cls.params]
     for owner, param in params:
         if param.name in seen:
             continue

@@ -27,6 +27,8 @@ from imbal_core.results._contract import (
     label,
     load_results,
     metric_ci,
+    model_of,
+    models_used,
     n_seeds,
     ok,
 )
@@ -68,6 +70,8 @@ __all__ = [
     "label",
     "load_results",
     "metric_ci",
+    "model_of",
+    "models_used",
     "n_seeds",
     "ok",
     "rescore",

@@ -183,7 +183,10 @@ def run_of(entry: Any, name: str) -> Run:
     error = entry.get("error")
     if error is not None and not isinstance(error, str):
         raise InputError(f"{where} has an error that is not text.")
-    run = Run(entry["technique"], seed, dict(params), error=error)
+    model = entry.get("model", "mlp")  # files before models existed: the MLP
+    if not isinstance(model, str):
+        raise InputError(f"{where} has a model that is not text.")
+    run = Run(entry["technique"], seed, dict(params), error=error, model=model)
     for key in ("fit_seconds", "epochs_run", "best_epoch"):
         value = entry.get(key)
         if value is not None and not (

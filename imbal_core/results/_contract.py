@@ -59,6 +59,7 @@ class TechniqueSummary(TypedDict):
     status: Literal["ok", "failed"]
     label: str
     error: str | None
+    model: NotRequired[str]  # absent in files before models existed: the MLP
     threshold: NotRequired[float]
     suggested_threshold: NotRequired[float]
     precision: NotRequired[float]
@@ -101,13 +102,27 @@ class Recommendation(TypedDict):
     interval: str | None  # which interval decided: over seeds, or a bootstrap over rows
 
 
+class NetworkVsReference(TypedDict):
+    """The best network against the best reference model: each the best of its
+    kind on the recommendation's validation criterion, compared on test PR-AUC."""
+
+    network: str
+    reference: str
+    criterion: str  # as the recommendation's
+    difference: float  # test PR-AUC, network minus reference
+    ci95: list[float] | None  # paired, over seeds (or test rows with one seed)
+    interval: str
+    decided: bool  # False: the interval includes 0
+
+
 class Results(TypedDict):
     """The whole comparison (the CLI's ``results.json``)."""
 
     dataset: dict[str, Any]  # Dataset.summary(): source, rows, positives, splits, …
-    config: dict[str, Any]  # techniques, seeds, hyperparameters, threshold, costs
+    config: dict[str, Any]  # techniques, models, seeds, hyperparameters, threshold, costs
     techniques: dict[str, TechniqueSummary]
     recommendation: NotRequired[Recommendation]  # absent in files before it existed
+    network_vs_reference: NotRequired[NetworkVsReference]  # with both kinds trained
 
 
 Techniques = Mapping[str, Mapping[str, Any]]
@@ -227,6 +242,18 @@ def is_synthetic(source: Any) -> bool:
 def ok(techniques: Techniques) -> dict[str, Mapping[str, Any]]:
     """The techniques that trained (at least one seed)."""
     return {n: s for n, s in techniques.items() if s.get("status") == "ok"}
+
+
+def model_of(summary: Mapping[str, Any]) -> str:
+    """The model a technique's summary was trained on (the MLP in older files)."""
+    from imbal_core import models  # metadata, no learning library
+
+    return str(summary.get("model") or models.DEFAULT)
+
+
+def models_used(techniques: Techniques) -> list[str]:
+    """The models of these summaries, in order of first appearance."""
+    return list(dict.fromkeys(model_of(s) for s in techniques.values()))
 
 
 def failed(techniques: Techniques) -> dict[str, str]:

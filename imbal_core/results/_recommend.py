@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from imbal_core import evaluate
+from imbal_core import evaluate, models
 from imbal_core.evaluate import Costs
-from imbal_core.results._contract import ok
+from imbal_core.results._contract import model_of, ok
 from imbal_core.results._runs import Comparison, Scored
 
 MIN_BOOTSTRAP_POSITIVES = 10
@@ -35,14 +35,11 @@ def recommend(
     if not done:
         return None
     by_cost = objective == "cost"
-    key = "cost" if by_cost else "pr_auc"
-    ranked = sorted(done, key=lambda n: done[n]["validation"][key], reverse=not by_cost)
+    ranked = _ranked(done, by_cost)
     best = ranked[0]
     found: dict[str, Any] = {
         "name": best,
-        "criterion": "lowest validation cost"
-        if by_cost
-        else "highest validation PR-AUC",
+        "criterion": _criterion(by_cost),
         "runner_up": ranked[1] if len(ranked) > 1 else None,
         "decided": True,
         "difference": None,
@@ -116,3 +113,61 @@ def _row_costs(run: Scored, threshold: float, costs: Costs) -> np.ndarray:
         else np.full(len(flagged), float(costs.missed or 0.0))
     )
     return flagged * costs.review + missed * miss_cost
+
+
+def _ranked(done: Mapping[str, Mapping[str, Any]], by_cost: bool) -> list[str]:
+    """Best first on validation: the highest PR-AUC, or the lowest cost."""
+    key = "cost" if by_cost else "pr_auc"
+    return sorted(done, key=lambda n: done[n]["validation"][key], reverse=not by_cost)
+
+
+def _criterion(by_cost: bool) -> str:
+    return "lowest validation cost" if by_cost else "highest validation PR-AUC"
+
+
+def network_vs_reference(
+    comparison: Comparison,
+    techniques: Mapping[str, Mapping[str, Any]],
+    objective: str = "f1",
+) -> dict[str, Any] | None:
+    """Is deep learning worth it here? The best network against the best reference
+    model, each chosen on validation as the recommendation is, and the paired
+    difference of their test PR-AUC: a t-interval over the seeds both have, else
+    (one seed) a paired bootstrap over the test rows. None unless both kinds trained.
+    """
+    done = ok(techniques)
+    network = {n: s for n, s in done.items() if _is_network(model_of(s))}
+    reference = {n: s for n, s in done.items() if n not in network}
+    if not network or not reference:
+        return None
+    by_cost = objective == "cost"
+    a, b = _ranked(network, by_cost)[0], _ranked(reference, by_cost)[0]
+    pa = {s["seed"]: s["pr_auc"] for s in done[a]["seeds"]}
+    pb = {s["seed"]: s["pr_auc"] for s in done[b]["seeds"]}
+    shared = [s for s in pa if s in pb]
+    if len(shared) >= 2:
+        paired = evaluate.paired_comparison(
+            [pa[s] for s in shared], [pb[s] for s in shared]
+        )
+        difference, (low, high) = paired["mean_difference"], paired["ci95"]
+        kind = f"a paired t-interval over the {len(shared)} seeds they share"
+    else:
+        run_a, run_b = comparison.ok_runs(a)[0], comparison.ok_runs(b)[0]
+        difference, (low, high) = evaluate.paired_bootstrap(
+            run_a.y_test, run_a.proba_test, run_b.proba_test
+        )
+        kind = evaluate.paired_bootstrap_kind(len(run_a.y_test), split="test")
+    return {
+        "network": a,
+        "reference": b,
+        "criterion": _criterion(by_cost),
+        "difference": float(difference),
+        "ci95": [float(low), float(high)],
+        "interval": kind,
+        "decided": not (low <= 0 <= high),
+    }
+
+
+def _is_network(model: str) -> bool:
+    found = models.REGISTRY.get(model)  # a saved file may outlive a model
+    return model == models.DEFAULT if found is None else found.network

@@ -57,6 +57,7 @@ def save_comparison(
             entry = {
                 "name": name,
                 "technique": run.technique,
+                "model": run.model,
                 "seed": run.seed,
                 "params": run.params,
                 "error": run.error,

@@ -26,7 +26,7 @@ from imbal_core.results._contract import (
     check_results,
     label,
 )
-from imbal_core.results._recommend import recommend
+from imbal_core.results._recommend import network_vs_reference, recommend
 from imbal_core.results._runs import Comparison, Scored
 
 AT_THRESHOLD = ("precision", "recall", "f1", "accuracy", "mcc", "cost")
@@ -54,9 +54,14 @@ def technique_summary(
     """
     costs = costs or Costs()
     runs = comparison.ok_runs(name)
-    shown = label(name)
+    shown, model = label(name), comparison.runs[name][0].model
     if not runs:
-        return {"status": "failed", "label": shown, "error": comparison.error(name)}
+        return {
+            "status": "failed",
+            "label": shown,
+            "error": comparison.error(name),
+            "model": model,
+        }
     per_seed = [
         {
             "seed": run.seed,
@@ -75,6 +80,7 @@ def technique_summary(
     base = {
         "status": "ok",
         "label": shown,
+        "model": model,
         "error": None
         if not failed
         else f"{failed} seed(s) failed: {comparison.runs[name][0].error}",
@@ -299,5 +305,8 @@ def results_json(
     recommendation = recommend(comparison, result["techniques"], costs, objective)
     if recommendation is not None:
         result["recommendation"] = recommendation
+    duel = network_vs_reference(comparison, result["techniques"], objective)
+    if duel is not None:
+        result["network_vs_reference"] = duel
     result["config"]["evaluation_seconds"] = round(time.perf_counter() - started, 4)
     return result

@@ -84,11 +84,15 @@ def check_values(results: Mapping[str, Any], what: str) -> None:
     _dataset(results["dataset"], what)
     _config(results["config"], what)
     _recommendation(results.get("recommendation"), results["techniques"], what)
+    _network_vs_reference(
+        results.get("network_vs_reference"), results["techniques"], what
+    )
     test_rows = results["dataset"].get("test_rows")
     for name, summary in results["techniques"].items():
         where = f"{what}: technique {str(name)[:60]!r}"
         _text(summary.get("label"), f"{where}: label", optional=True)
         _text(summary.get("error"), f"{where}: error", optional=True)
+        _text(summary.get("model"), f"{where}: model", optional=True)
         if summary.get("status") not in ("ok", "failed"):
             raise InputError(
                 f"{where} has status {summary.get('status')!r}; the file is damaged."
@@ -240,7 +244,7 @@ def _config(config: Mapping[str, Any], what: str) -> None:
         isinstance(s, int) and not isinstance(s, bool) for s in seeds
     ):
         raise InputError(f"{what}: the configuration's seeds are not whole numbers.")
-    for key in ("techniques", "notes"):
+    for key in ("techniques", "models", "notes"):
         _texts(config.get(key, []), f"{what}: the configuration's {key}")
     for key, kind in (
         ("costs", Mapping),
@@ -294,6 +298,29 @@ def _recommendation(found: Any, techniques: Mapping[str, Any], what: str) -> Non
         or not (found.get("interval") is None or isinstance(found.get("interval"), str))
     ):
         raise InputError(f"{what}: its recommendation is damaged.")
+
+
+def _network_vs_reference(
+    found: Any, techniques: Mapping[str, Any], what: str
+) -> None:
+    if found is None:
+        return
+    ci = found.get("ci95") if isinstance(found, Mapping) else None
+    if (
+        not isinstance(found, Mapping)
+        or found.get("network") not in techniques
+        or found.get("reference") not in techniques
+        or not isinstance(found.get("decided"), bool)
+        or not _is_number(found.get("difference"))
+        or not isinstance(found.get("interval"), str)
+        or not (
+            ci is None
+            or (
+                isinstance(ci, list) and len(ci) == 2 and all(_is_number(v) for v in ci)
+            )
+        )
+    ):
+        raise InputError(f"{what}: its network-vs-reference comparison is damaged.")
 
 
 def _texts(values: Any, where: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from imbal_core.evaluate import Costs, OperatingPoint
 from imbal_core.results._contract import Results, TechniqueSummary
+from imbal_core.results._recommend import network_vs_reference
 from imbal_core.results._runs import Comparison
 from imbal_core.results._summary import (
     rescore,
@@ -36,6 +37,7 @@ class ComparisonView:
             OrderedDict()
         )
         self._fixed: dict[str, Any] = {}
+        self._duels: OrderedDict[tuple, dict[str, Any] | None] = OrderedDict()
 
     def summaries(
         self, threshold: float | OperatingPoint, costs: Costs, objective: str = "f1"
@@ -73,6 +75,23 @@ class ComparisonView:
         """The results JSON at these settings, from the memoised summaries."""
         summaries = self.summaries(threshold, costs, objective)
         return results_json(self.comparison, threshold, costs, objective, summaries)
+
+    def network_vs_reference(
+        self, threshold: float | OperatingPoint, costs: Costs, objective: str = "f1"
+    ) -> dict[str, Any] | None:
+        """The best network against the best reference model (see
+        :func:`~imbal_core.results._recommend.network_vs_reference`), memoised:
+        only a choice by validation cost depends on the operating point."""
+        point = OperatingPoint.parse(threshold)
+        key = (objective, *((point, costs) if objective == "cost" else ()))
+        if key not in self._duels:
+            if len(self._duels) >= self._entries:
+                self._duels.popitem(last=False)
+            summaries = self.summaries(point, costs, objective)
+            self._duels[key] = network_vs_reference(
+                self.comparison, summaries, objective
+            )
+        return self._duels[key]
 
     def once(self, name: str, build: Any) -> Any:
         """``build()`` the first time ``name`` is asked for (figures no setting changes)."""

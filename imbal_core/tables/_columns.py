@@ -59,6 +59,7 @@ COLUMNS: dict[str, Column] = {
     column.key: column
     for column in (
         Column("technique", "Technique", None, "text"),
+        Column("model", "Model", None, "text"),
         Column("status", "Status", None, "text"),
         Column("error", "Error", None, "text"),
         Column(

@@ -1,7 +1,8 @@
 """The comparison's tables, one builder each, from the results' summaries.
 
 Rows are technique labels and columns are built by key and labelled by the
-column spec (:data:`~imbal_core.tables.COLUMNS`). Failed techniques are left out; tables hold
+column spec (:data:`~imbal_core.tables.COLUMNS`); with more than one model the
+first column names each row's model. Failed techniques are left out; tables hold
 plain text and numbers, and whoever renders them escapes and formats.
 """
 
@@ -13,10 +14,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from imbal_core import evaluate
+from imbal_core import evaluate, models
 from imbal_core.errors import CANCELLED
-from imbal_core.results import Techniques, alerts_per_thousand, label, metric_ci, ok
+from imbal_core.results import (
+    Techniques,
+    alerts_per_thousand,
+    label,
+    metric_ci,
+    model_of,
+    ok,
+)
 from imbal_core.tables._columns import BY_LABEL, HIGHER, labelled
+from imbal_core.tables._columns import label as column_label
 
 if TYPE_CHECKING:
     from imbal_core.results import Comparison
@@ -36,12 +45,28 @@ HEADLINE = (
 
 
 def _frame(
-    rows: Mapping[str, Mapping[str, Any]], keys: list[str], index: str = "technique"
+    rows: Mapping[str, Mapping[str, Any]],
+    keys: list[str],
+    index: str = "technique",
+    of: Mapping[str, str] | None = None,
 ):
-    """Rows by key, labelled: the one place a table gets its column labels."""
+    """Rows by key, labelled: the one place a table gets its column labels. ``of``
+    maps each row to its model's name: a Model column when there are several."""
     frame = pd.DataFrame.from_dict(dict(rows), orient="index", columns=keys)
     frame.index.name = index
+    if of and len(set(of.values())) > 1:
+        frame.insert(0, "model", [model_label(of.get(str(r), "")) for r in frame.index])
     return labelled(frame)
+
+
+def model_label(name: str) -> str:
+    found = models.REGISTRY.get(name)
+    return name if found is None else found.label
+
+
+def _models(techniques: Techniques) -> dict[str, str]:
+    """Each row label's model (the rows are the techniques' labels)."""
+    return {label(n, s): model_of(s) for n, s in techniques.items()}
 
 
 def headline_table(techniques: Techniques) -> pd.DataFrame:
@@ -59,7 +84,7 @@ def headline_table(techniques: Techniques) -> pd.DataFrame:
             "pr_auc": float(s["pr_auc"]),
             "pr_auc_interval": f"{low:.3f} to {high:.3f}",
         }
-    return _frame(rows, list(HEADLINE))
+    return _frame(rows, list(HEADLINE), of=_models(techniques))
 
 
 def metrics_table(techniques: Techniques) -> pd.DataFrame:
@@ -72,7 +97,7 @@ def metrics_table(techniques: Techniques) -> pd.DataFrame:
         row = {m: float(s[m]) for m in (*METRICS, "accuracy")}
         row["cost"] = round(row["cost"])
         rows[label(name, s)] = row
-    return _frame(rows, [*METRICS, "accuracy"])
+    return _frame(rows, [*METRICS, "accuracy"], of=_models(techniques))
 
 
 def best_per_column(table: pd.DataFrame) -> dict[str, str]:
@@ -116,7 +141,8 @@ def metrics_ci_table(techniques: Techniques) -> pd.DataFrame:
             else str(s["pr_auc_ci_kind"])
         )
         rows[label(name, s)] = row
-    return _frame(rows, list(dict.fromkeys(k for row in rows.values() for k in row)))
+    keys = list(dict.fromkeys(k for row in rows.values() for k in row))
+    return _frame(rows, keys, of=_models(techniques))
 
 
 def suggested_thresholds_table(techniques: Techniques) -> pd.DataFrame:
@@ -128,7 +154,7 @@ def suggested_thresholds_table(techniques: Techniques) -> pd.DataFrame:
         }
         for n, s in ok(techniques).items()
     }
-    return _frame(rows, ["suggested_threshold", "threshold"])
+    return _frame(rows, ["suggested_threshold", "threshold"], of=_models(techniques))
 
 
 def training_table(techniques: Techniques) -> pd.DataFrame:
@@ -136,7 +162,8 @@ def training_table(techniques: Techniques) -> pd.DataFrame:
     fit time and epochs (means over seeds)."""
     keys = ["suggested_threshold", "fit_seconds", "epochs_run", "best_epoch"]
     rows = {label(n, s): {k: s.get(k) for k in keys} for n, s in ok(techniques).items()}
-    return _frame(rows, keys).astype(float)
+    table = _frame(rows, keys, of=_models(techniques))
+    return table.astype({column_label(k): float for k in keys})
 
 
 def class_counts_table(
@@ -184,13 +211,15 @@ def workload_table(comparison: Comparison, done: Techniques, k: int) -> pd.DataF
             "top_k_positives": round(top * min(k, len(runs[0].y_test))),
         }
     return _frame(
-        rows, ["alerts_per_1000", "alerts", "top_k_precision", "top_k_positives"]
+        rows,
+        ["alerts_per_1000", "alerts", "top_k_precision", "top_k_positives"],
+        of=_models(done),
     )
 
 
 def runs_table(comparison: Comparison) -> pd.DataFrame:
     """One row per technique or variant: status, seeds, fit time, epochs, test PR-AUC."""
-    rows = {}
+    rows, of = {}, {}
     for name, runs in comparison.runs.items():
         done = comparison.ok_runs(name)
         cancelled = sum(r.error == CANCELLED for r in runs)
@@ -208,6 +237,7 @@ def runs_table(comparison: Comparison) -> pd.DataFrame:
             status = "cancelled"
         else:
             status = f"failed: {comparison.error(name)}"
+        of[label(name)] = runs[0].model
         rows[label(name)] = {
             "status": status,
             "seeds": len(runs),
@@ -217,7 +247,9 @@ def runs_table(comparison: Comparison) -> pd.DataFrame:
             "pr_auc": _mean([r.threshold_free["pr_auc"] for r in done]),
         }
     return _frame(
-        rows, ["status", "seeds", "fit_seconds", "epochs_run", "best_epoch", "pr_auc"]
+        rows,
+        ["status", "seeds", "fit_seconds", "epochs_run", "best_epoch", "pr_auc"],
+        of=of,
     )
 
 

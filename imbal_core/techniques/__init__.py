@@ -19,9 +19,10 @@ import pkgutil
 from collections.abc import Sequence
 from typing import Any
 
+from imbal_core import models
 from imbal_core.errors import InputError
 from imbal_core.techniques._variants import variant_label, variant_name
-from imbal_core.techniques.base import SHARED_PARAMS, MLPTechnique, Param, Technique
+from imbal_core.techniques.base import Param, SingleModel, Technique
 from imbal_core.techniques.parts import GROUPS, MAX_ROWS, ROLES, Part
 from imbal_core.techniques.recipe import Recipe, compose, in_role_order
 
@@ -35,7 +36,7 @@ DEFAULT = (
     "balanced_bagging",
     "focal_loss",
 )
-_ABSTRACT = {Technique, MLPTechnique, Recipe}
+_ABSTRACT = {Technique, SingleModel, Recipe}
 
 
 def _classes(package: str, base: type) -> list[type]:
@@ -149,28 +150,46 @@ def catalogue() -> dict[str, list[type[Technique]]]:
     return {heading: found for heading, found in grouped.items() if found}
 
 
+def technique_of(column: str) -> str:
+    """The technique behind a comparison's column: ``lightgbm:focal_loss[gamma=1]``
+    -> ``focal_loss``."""
+    return models.split_column(column)[1].partition("[")[0]
+
+
 def described(names: Sequence[str]) -> list[tuple[str, str, str]]:
-    """(label, summary, reference) of each technique behind ``names`` (variants count
-    as their technique), once each; names no longer registered are left out."""
-    found = {}
+    """(label, summary, reference) of each technique and model behind the columns
+    ``names`` (variants count as their technique), once each, the models after the
+    techniques; names no longer registered are left out."""
+    found, used = {}, {}
     for name in names:
-        technique = str(name).partition("[")[0]
+        model = models.split_column(str(name))[0]
+        if model in models.REGISTRY and model != models.DEFAULT:
+            found_model = models.REGISTRY[model]
+            used[model] = (
+                found_model.label,
+                found_model.summary,
+                found_model.reference,
+            )
         try:
-            cls = get(technique)
+            cls = get(technique_of(str(name)))
         except InputError:
             continue
         found.setdefault(cls.name, (cls.label, cls.summary, cls.reference))
-    return list(found.values())
+    return [*found.values(), *used.values()]
 
 
 def label(name: str) -> str:
-    """A technique's display label, a variant's included ("Focal loss (γ=1)")."""
-    technique = name.partition("[")[0]
+    """A column's display label, a variant's and a reference model's included:
+    "Focal loss (γ=1)", "LightGBM · SMOTE"."""
+    model, column = models.split_column(name)
     try:
-        base = get(technique).label
+        base = get(column.partition("[")[0]).label
+        shown = variant_label(column, base) or base
+        if model != models.DEFAULT:
+            shown = f"{models.get(model).label} · {shown}"
     except InputError:
-        return name  # results may outlive a removed technique
-    return variant_label(name, base) or base
+        return name  # results may outlive a removed technique or model
+    return shown
 
 
 def create(name: str, **kwargs: Any) -> Technique:
@@ -178,14 +197,15 @@ def create(name: str, **kwargs: Any) -> Technique:
 
 
 def split_params(
-    names: Sequence[str], values: dict[str, Any]
+    names: Sequence[str], values: dict[str, Any], model: str = models.DEFAULT
 ) -> dict[str, dict[str, Any]]:
-    """Each technique's own share of a flat option dict (``epochs``, ``gamma``, ...),
-    with the default of every parameter not given: a run spelled out in full, so the
-    same run has one cache key however it was asked for."""
+    """Each technique's share of a flat option dict on ``model`` (the model's
+    ``epochs`` or ``trees``, the technique's ``gamma``, ...), with the default of every
+    parameter not given: a run spelled out in full, so the same run has one cache
+    key however it was asked for."""
     result = {}
     for name in names:
-        declared = (*SHARED_PARAMS, *get(name).params)
+        declared = (*models.get(model).params, *get(name).params)
         result[name] = {
             p.name: p.default if values.get(p.name) is None else values[p.name]
             for p in declared
@@ -193,24 +213,22 @@ def split_params(
     return result
 
 
-def validate_options(
-    names: Sequence[str], options: dict[str, Any]
-) -> dict[str, dict[str, Any]]:
-    """Check names and hyperparameters before any training; returns each technique's share."""
+def validate_options(names: Sequence[str], options: dict[str, Any]) -> dict[str, Any]:
+    """Check names and hyperparameters before any training; returns the options
+    with each value as its parameter's type."""
     if not names:
         raise InputError("no technique selected; choose at least one.")
     for name in names:
         get(name)
-    # Every value given is checked, also those of techniques not selected: a typo'd
-    # alpha must not pass silently just because focal loss was left out this time.
-    declared = {
-        p.name: p for cls in REGISTRY.values() for p in (*SHARED_PARAMS, *cls.params)
-    }
-    checked = {
+    # Every value given is checked, also those of techniques and models not
+    # selected: a typo'd alpha must not pass silently just because focal loss was
+    # left out this time.
+    declared = {p.name: p for cls in REGISTRY.values() for p in cls.params}
+    declared.update({p.name: p for p in models.all_params()})
+    return {
         k: declared[k].check(v) if k in declared and v is not None else v
         for k, v in options.items()
     }
-    return split_params(names, checked)
 
 
 COST_WARNING_SECONDS = (
@@ -227,12 +245,14 @@ def option_notes(
 ) -> list[str]:
     """What the user should know about these options on this data (never a refusal):
     a batch larger than the data, a sampler that would take long on this many rows,
-    how samplers treat the data's ``categorical`` features (of ``features``)."""
+    how samplers treat the data's ``categorical`` features (of ``features``).
+    ``names`` are a comparison's columns."""
     notes = []
     batch = options.get("batch_size") or next(
-        p.default for p in SHARED_PARAMS if p.name == "batch_size"
+        p.default for p in models.get(models.DEFAULT).params if p.name == "batch_size"
     )
-    if batch > train_rows:
+    on_network = any(models.get(models.split_column(n)[0]).network for n in names)
+    if on_network and batch > train_rows:
         # Keras trains fine with one batch of all rows; refusing would reject every
         # CSV under ~400 rows at the seed's defaults.
         notes.append(
@@ -240,7 +260,7 @@ def option_notes(
             f"epoch is one batch of all {train_rows:,} rows (one gradient step per epoch; more "
             "epochs or a smaller batch give the network more steps)"
         )
-    used = dict.fromkeys(n.partition("[")[0] for n in names)
+    used = dict.fromkeys(technique_of(n) for n in names)
     samplers = {
         name: part
         for name in used
@@ -334,7 +354,6 @@ __all__ = [
     "GROUPS",
     "PARTS",
     "REGISTRY",
-    "SHARED_PARAMS",
     "Param",
     "Technique",
     "catalogue",
@@ -346,6 +365,7 @@ __all__ = [
     "params_and_owners",
     "split_params",
     "suggested_max_rows",
+    "technique_of",
     "validate_options",
     "variant_label",
     "variant_name",

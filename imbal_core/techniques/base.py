@@ -10,143 +10,18 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from imbal_core import models
 from imbal_core.errors import InputError
+from imbal_core.params import LayersParam, Param
+
+__all__ = ["LayersParam", "Param", "SingleModel", "Technique"]
 
 if TYPE_CHECKING:
     from imbal_core.model import Progress
-
-
-@dataclass(frozen=True)
-class Param:
-    """A hyperparameter as the UI and CLI show it: name, default, closed range, help."""
-
-    name: str
-    default: float
-    low: float
-    high: float
-    help: str
-    integer: bool = False
-
-    @property
-    def label(self) -> str:
-        return self.name.replace("_", " ").capitalize()
-
-    def range_text(self) -> str:
-        """ "1..50, default 5" as help texts show it."""
-        if self.integer:
-            return f"{int(self.low)}..{int(self.high)}, default {int(self.default)}"
-        return f"{self.low:g}..{self.high:g}, default {self.default:g}"
-
-    def check(self, value: Any) -> float | int:
-        """The value as the right type, or :class:`InputError` if it is out of range."""
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise InputError(f"{self.name} must be a number, got {value!r}.") from None
-        if self.integer and number != int(number):
-            raise InputError(f"{self.name} must be a whole number, got {value!r}.")
-        if not (self.low <= number <= self.high):
-            low, high = (
-                (int(self.low), int(self.high))
-                if self.integer
-                else (self.low, self.high)
-            )
-            raise InputError(
-                f"{self.name} must be between {low} and {high}, got {value!r}."
-            )
-        return int(number) if self.integer else number
-
-    @staticmethod
-    def show(value: Any) -> str:
-        """A value as labels and captions write it: 0.25, 10, and a shape 128,64,32
-        as 128-64-32 (no comma, so it fits in a variant's name)."""
-        return (
-            f"{value:g}" if isinstance(value, float) else str(value).replace(",", "-")
-        )
-
-
-@dataclass(frozen=True)
-class LayersParam(Param):
-    """The hidden layers' widths as text, "128,64,32" (first layer first).
-
-    Text, not a tuple, so it is one hashable value in cache keys and one JSON string
-    in results; each width lies in ``low..high``, at most ``MOST`` layers."""
-
-    MOST = 8
-
-    def range_text(self) -> str:
-        return (
-            f"comma-separated widths {int(self.low)}..{int(self.high)}, at most "
-            f"{self.MOST} layers, default {self.default}"
-        )
-
-    def check(self, value: Any) -> str:
-        text = (
-            ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-        )
-        pieces = [p.strip() for p in text.split(",") if p.strip()]
-        try:
-            widths = [int(p) for p in pieces]
-        except ValueError:
-            widths = []
-        if not (0 < len(widths) <= self.MOST) or not all(
-            self.low <= w <= self.high for w in widths
-        ):
-            raise InputError(
-                f"{self.name} must be comma-separated layer widths such as 128,64,32 "
-                f"(each {int(self.low)} to {int(self.high)}, at most {self.MOST} "
-                f"layers), got {value!r}."
-            )
-        return ",".join(map(str, widths))
-
-    def widths(self, value: Any) -> tuple[int, ...]:
-        return tuple(int(w) for w in self.check(value).split(","))
-
-
-LAYERS = LayersParam(
-    "layers",
-    "128,64,32",  # type: ignore[arg-type]  # text, see LayersParam
-    1,
-    4096,
-    "The network's hidden layers' widths, first to last (the seed's: 128,64,32); "
-    "each is a dense relu layer followed by dropout.",
-)
-DROPOUT = Param(
-    "dropout", 0.3, 0.0, 0.9, "Share of each hidden layer's units dropped per step."
-)
-LEARNING_RATE = Param(
-    "learning_rate", 0.001, 1e-6, 1.0, "Adam's step size (the seed's: Keras' 0.001)."
-)
-NETWORK_PARAMS = (LAYERS, DROPOUT, LEARNING_RATE)
-
-# Every technique trains the seed's MLP, so these belong to all of them.
-SHARED_PARAMS = (
-    Param(
-        "epochs",
-        10,
-        1,
-        1000,
-        "Passes over the (resampled) training split.",
-        integer=True,
-    ),
-    Param("batch_size", 256, 1, 65536, "Rows per gradient step.", integer=True),
-    Param(
-        "patience",
-        0,
-        0,
-        1000,
-        "Early stopping: stop after this many epochs without a better PR-AUC on the "
-        "validation split and keep the best epoch's weights (epochs is then the most "
-        "it may run). 0 trains every epoch, as the seed does.",
-        integer=True,
-    ),
-    *NETWORK_PARAMS,
-)
 
 
 class Technique:
@@ -159,15 +34,22 @@ class Technique:
     group: ClassVar[str] = "none"  # see techniques.parts.GROUPS
     params: ClassVar[tuple[Param, ...]] = ()
 
-    def __init__(self, *, seed: int = 42, **params: Any):
+    def __init__(self, *, seed: int = 42, model: str = models.DEFAULT, **params: Any):
         self.seed = seed
+        self.model = models.get(model)
+        refused = self.model.refusal(type(self))
+        if refused:
+            raise InputError(
+                f"{self.label} cannot train {self.model.label}: {refused}."
+            )
         self.categorical: list[list[int]] = []  # set by fit
-        for param in SHARED_PARAMS:  # epochs, batch size, the network's shape, ...
+        for param in self.model.params:  # the MLP's epochs, shape, ...; trees, C, ...
             setattr(self, param.name, params.pop(param.name, param.default))
         unknown = set(params) - {p.name for p in self.params}
         if unknown:
             raise InputError(
-                f"{self.name} has no hyperparameter {sorted(unknown)[0]!r}."
+                f"{self.name} on {self.model.label} has no hyperparameter "
+                f"{sorted(unknown)[0]!r}."
             )
         for param in self.params:
             setattr(self, param.name, params.get(param.name, param.default))
@@ -185,7 +67,7 @@ class Technique:
 
         ``categorical`` lists the one-hot columns of each categorical feature of X
         (``Dataset.categorical``), for samplers that must not blend them."""
-        for param in (*SHARED_PARAMS, *self.params):
+        for param in (*self.model.params, *self.params):
             setattr(self, param.name, param.check(getattr(self, param.name)))
         if len(X) != len(y) or X.ndim != 2:
             raise InputError(f"X has {len(X)} rows but y has {len(y)}.")
@@ -197,7 +79,7 @@ class Technique:
         random.seed(self.seed)
         np.random.seed(self.seed)
         # Early stopping watches the untouched validation split, never the test split.
-        self._validation = (
+        self.validation = (
             None
             if X_val is None or y_val is None
             else (np.asarray(X_val, dtype=np.float32), np.asarray(y_val))
@@ -208,9 +90,11 @@ class Technique:
         self.fit_seconds_ = time.perf_counter() - started
         return self
 
-    def shape(self) -> dict[str, Any]:
-        """The network's architecture, as :func:`imbal_core.model.warm_network` takes it."""
-        return {"layers": LAYERS.widths(self.layers), "dropout": float(self.dropout)}
+    @classmethod
+    def needs(cls) -> list[tuple[str, str]]:
+        """What it asks of the model: (part label, kind) pairs (kinds in
+        :data:`imbal_core.models.KINDS`); a model refuses what it does not accept."""
+        return []
 
     def _fit(self, X: np.ndarray, y: np.ndarray, progress: Progress | None) -> None:
         raise NotImplementedError
@@ -220,41 +104,26 @@ class Technique:
         raise NotImplementedError
 
 
-class MLPTechnique(Technique):
-    """Trains one seed MLP; subclasses change the rows, the loss, the class weights
-    (and from which epoch they apply) or the output's starting bias."""
+class SingleModel(Technique):
+    """Trains one model on the training rows it chooses; subclasses change the rows,
+    the loss, the class weights (and from which epoch they apply) or the output's
+    starting bias (the last three: networks only, see :meth:`Technique.needs`)."""
 
     def _fit(self, X: np.ndarray, y: np.ndarray, progress: Progress | None) -> None:
-        from imbal_core.model import EpochProgress, warm_network
-
         X, y = self.training_data(X, y)
         self._counts = np.bincount(y, minlength=2)
         self.train_class_counts_ = {
             "negative": int(self._counts[0]),
             "positive": int(self._counts[1]),
         }
-        self.network_ = warm_network(X.shape[1], self.loss(), **self.shape())
-        training = self.network_.fit(
-            X,
-            y,
-            seed=self.seed,
-            learning_rate=self.learning_rate,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            class_weight=self.class_weight(),
-            weights_from_epoch=self.weights_from_epoch(),
-            output_bias=self.output_bias(),
-            on_epoch=EpochProgress(progress, self.epochs),
-            validation=self._validation,
-            patience=self.patience,
-        )
-        self.weights_ = training.weights
-        self.epochs_run_, self.best_epoch_ = training.epochs_run, training.best_epoch
+        self.fitted_ = self.model.fit(self, X, y, progress)
+        self.epochs_run_ = self.fitted_.epochs_run
+        self.best_epoch_ = self.fitted_.best_epoch
 
     def training_data(
         self, X: np.ndarray, y: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The rows the network trains on (resampled by sampling techniques)."""
+        """The rows the model trains on (resampled by sampling techniques)."""
         return X, y
 
     def loss(self) -> Any:
@@ -271,4 +140,4 @@ class MLPTechnique(Technique):
         return 0.0
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        return self.network_.predict(self.weights_, X)
+        return self.fitted_.predict(X)

@@ -1,10 +1,10 @@
-from imbal_core.techniques.base import MLPTechnique
+from imbal_core.techniques.base import SingleModel
 
 
-class Baseline(MLPTechnique):
+class Baseline(SingleModel):
     """No balancing: the reference every technique must beat."""
 
     name = "baseline"
     label = "Baseline"
-    summary = "The MLP on the data as it is, no balancing."
-    reference = "the seed notebook's Keras MLP"
+    summary = "The model on the data as it is, no balancing."
+    reference = "the seed notebook's unbalanced training"

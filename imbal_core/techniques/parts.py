@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from imbal_core.errors import InputError, first_line
-from imbal_core.techniques.base import Param
+from imbal_core.models.base import (
+    CLASS_WEIGHTS,
+    INITIALISATION,
+    NETWORK_OBJECTIVE,
+    SAMPLER,
+)
+from imbal_core.params import Param
 
 if TYPE_CHECKING:
     from imbal_core.techniques.base import Technique
@@ -86,6 +92,11 @@ class Part:
     def estimated_seconds(self, rows: int) -> float:
         return self.seconds_at_10k * (max(rows, 1) / 10_000) ** self.growth
 
+    @property
+    def kind(self) -> str:
+        """What it asks of the model (see :mod:`imbal_core.models.base`)."""
+        raise NotImplementedError
+
 
 class Sampler(Part):
     """Changes the training rows (never the validation or test rows).
@@ -95,6 +106,7 @@ class Sampler(Part):
     """
 
     role = "sampler"
+    kind = SAMPLER
     group: ClassVar[str]  # "over", "under" or "combined"
     # Minority rows the sampler needs beyond its k neighbours (SMOTE: k + 1).
     neighbours: ClassVar[str | None] = None
@@ -170,6 +182,16 @@ class Objective(Part):
     role = "objective"
     group = "objective"
 
+    @property
+    def kind(self) -> str:
+        """Class weights alone mean the same to any model (per-row sample weights);
+        a loss of its own, or weights from a later epoch, only to a network."""
+        plain = all(
+            getattr(type(self), method) is getattr(Objective, method)
+            for method in ("loss", "weights_from_epoch")
+        )
+        return CLASS_WEIGHTS if plain else NETWORK_OBJECTIVE
+
     def loss(self, t: Technique, counts: np.ndarray) -> Any:
         """A Keras loss on logits (None: cross-entropy)."""
         return None
@@ -186,6 +208,7 @@ class Initialisation(Part):
     """Changes where training starts."""
 
     role = "initialisation"
+    kind = INITIALISATION
     group = "initialisation"
 
     def output_bias(self, t: Technique, counts: np.ndarray) -> float:

@@ -12,16 +12,20 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from imbal_core.techniques.base import MLPTechnique, Param
+from imbal_core.techniques.base import Param, SingleModel
 from imbal_core.techniques.parts import ROLES, Initialisation, Objective, Part, Sampler
 
 
-class Recipe(MLPTechnique):
-    """The seed MLP trained with its parts: rows from the sampler, the objective's
+class Recipe(SingleModel):
+    """A model trained with its parts: rows from the sampler, the objective's
     loss and weights, the initialisation's start."""
 
     parts: ClassVar[tuple[Part, ...]] = ()
     reference: ClassVar[str] = ""
+
+    @classmethod
+    def needs(cls) -> list[tuple[str, str]]:
+        return [(part.label, part.kind) for part in cls.parts]
 
     def _part(self, kind: type) -> Any:
         return next((p for p in self.parts if isinstance(p, kind)), None)

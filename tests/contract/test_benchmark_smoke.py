@@ -108,7 +108,7 @@ def test_balanced_bagging_shared_network_is_deterministic_and_members_differ():
     proba = first.predict_proba(data.X_test)
     np.testing.assert_allclose(proba, again.predict_proba(data.X_test), rtol=1e-6)
     assert proba.shape == (len(data.y_test),) and np.all((proba >= 0) & (proba <= 1))
-    members = first.model_.estimators_
+    members = first.ensemble_.estimators_
     # Each member has its own initialisation and bootstrap, so its own weights.
     kernels = [m.steps[-1][1].weights_[0] for m in members]
     assert not np.allclose(kernels[0], kernels[1])

@@ -93,8 +93,10 @@ def test_metrics_frame_has_one_row_per_technique_with_the_documented_columns(res
     assert list(frame["Technique"]) == [
         REGISTRY[n].label for n in results["techniques"]
     ]
+    assert set(frame["Model"]) == {"MLP"}  # the seed's network, by default
     assert list(frame.columns) == [
         "Technique",
+        "Model",
         "Status",
         "Error",
         "Threshold",

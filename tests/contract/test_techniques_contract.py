@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from imbal_core import techniques
+from imbal_core import models, techniques
 from imbal_core.data import make_demo, prepare
 from imbal_core.errors import InputError
-from imbal_core.techniques import PARTS, REGISTRY, SHARED_PARAMS
+from imbal_core.techniques import PARTS, REGISTRY
 
 FAST = {"epochs": 1, "batch_size": 128, "n_estimators": 2}
 
@@ -54,7 +54,7 @@ def test_declares_what_the_ui_and_cli_need(name):
     assert cls.group in techniques.GROUPS
     for param in cls.params:
         assert param.low <= param.default <= param.high and param.help
-        assert param.name not in {p.name for p in SHARED_PARAMS}
+        assert param.name not in {p.name for p in models.all_params()}
         with pytest.raises(InputError):
             param.check(param.high + 1)
 

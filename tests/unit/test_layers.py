@@ -146,6 +146,7 @@ def test_each_table_column_label_is_written_once():
         "Status",
         "Error",
         "Technique",
+        "Model",
     }
     spec = ROOT / "imbal_core" / "tables" / "_columns.py"
     repeated = []

@@ -89,7 +89,7 @@ def test_a_run_key_covers_every_dimension_of_the_run():
     [
         (["focal_loss"], {"gamma": [1, 20]}, "gamma must be between 0.0 and 10.0"),
         (["smote"], {"k_neighbors": [2.5]}, "k_neighbors must be a whole number"),
-        (["smote"], {"nope": [1]}, "no technique has that hyperparameter"),
+        (["smote"], {"nope": [1]}, "no technique or model has that hyperparameter"),
         (
             ["smote"],
             {"gamma": [1, 2]},
