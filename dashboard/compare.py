@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import session
 from dashboard.widgets import plain, show, table
-from imbal_core import evaluate, figures, results, tables, techniques
+from imbal_core import evaluate, figures, report, results, tables, techniques
 from imbal_core.evaluate import Costs, OperatingPoint
 from imbal_core.results import Comparison, ComparisonView, Techniques
 
@@ -149,10 +149,17 @@ def problems(summaries: Techniques) -> None:
             st.warning(f"**{plain(results.label(name))}** {plain(text)}", icon="⚠️")
 
 
-def headline(done: Techniques, point: OperatingPoint, costs: Costs) -> None:
-    """The answer first: each technique's threshold, recall, precision, workload,
-    cost and PR-AUC at the operating point, and its confusion matrix."""
+def headline(
+    view: ComparisonView, done: Techniques, point: OperatingPoint, costs: Costs
+) -> None:
+    """The answer first: with reference models, the best network against the best
+    of them; each technique's threshold, recall, precision, workload, cost and
+    PR-AUC at the operating point, and its confusion matrix."""
     st.markdown(f"#### At {point.describe()}")
+    duel = view.network_vs_reference(point, costs, session.objective())
+    text = report.network_vs_reference_text(duel, done)
+    if text:
+        st.info(plain(text), icon="🧠")
     table(tables.headline_table(done))
     show(figures.confusion_matrices(done, compact=True), "confusion")
     st.caption(

@@ -56,7 +56,7 @@ if not done:
     st.stop()
 
 with headline:
-    compare.headline(done, point, costs)
+    compare.headline(view, done, point, costs)
 with tabs["Metrics"]:
     compare.metrics(done)
 with tabs["Curves"]:

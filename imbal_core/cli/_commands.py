@@ -137,7 +137,7 @@ def _summary(results: Any, out: str) -> int:
     """What was found, on stderr: the headline table and the recommendation.
     Exit 1 when no technique trained (there is nothing to compare)."""
     from imbal_core import tables
-    from imbal_core.report import operating_point
+    from imbal_core.report import network_vs_reference_text, operating_point
     from imbal_core.report._text import plain_sentence
     from imbal_core.results import failed, ok
 
@@ -161,6 +161,9 @@ def _summary(results: Any, out: str) -> int:
     print(f"\nAt {point}, on the test split:", file=sys.stderr)
     print(tables.text_table(tables.headline_table(techniques)), file=sys.stderr)
     print(f"\n{plain_sentence(operating_point(results))}", file=sys.stderr)
+    duel = network_vs_reference_text(results.get("network_vs_reference"), techniques)
+    if duel:
+        print(f"\n{duel}", file=sys.stderr)
     print(
         f"wrote {out}: {len(techniques) - len(broken)} of {len(techniques)} "
         "techniques ok" + (f"; failed: {', '.join(broken)}" if broken else ""),

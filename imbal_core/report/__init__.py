@@ -12,6 +12,8 @@ html_report(results, threshold=None) -> str
     and plain-language explanations. plotly.js is inlined once; no network requests.
 write_report(results, out_html, csv_path=None, threshold=None) -> None
     Write the HTML report (and optionally the metrics CSV).
+network_vs_reference_text(duel, techniques) -> str | None
+    The best network against the best reference model, in one paragraph.
 operating_point(results) -> dict | None
     The technique to recommend (best PR-AUC, or lowest cost when thresholds were
     tuned for cost) with its threshold, precision, recall, alerts per 1,000 and cost.
@@ -20,6 +22,16 @@ EXPLANATIONS: tuple[tuple[str, str], ...]
 """
 
 from imbal_core.report._html import html_report, write_report
-from imbal_core.report._text import EXPLANATIONS, operating_point
+from imbal_core.report._text import (
+    EXPLANATIONS,
+    network_vs_reference_text,
+    operating_point,
+)
 
-__all__ = ["EXPLANATIONS", "html_report", "operating_point", "write_report"]
+__all__ = [
+    "EXPLANATIONS",
+    "html_report",
+    "network_vs_reference_text",
+    "operating_point",
+    "write_report",
+]

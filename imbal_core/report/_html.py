@@ -17,6 +17,7 @@ from imbal_core.report._text import (
     CSS,
     EXPLANATIONS,
     costs_text,
+    network_vs_reference_text,
     num,
     operating_point,
     operating_sentence,
@@ -97,8 +98,10 @@ def _overview_html(results: Mapping[str, Any]) -> str:
     if point is None:  # results written before operating points had a name
         point = threshold_text(results["config"]).rstrip(".")
     matrices = figures.confusion_matrices(techniques, compact=True)
+    duel = network_vs_reference_text(results.get("network_vs_reference"), techniques)
     return (
         f"<h2>Overview: each technique at {escape(point)}</h2>"
+        + (f'<p class="duel">{escape(duel)}</p>' if duel else "")
         + frame_html(tables.headline_table(techniques), "overview")
         + f"<p>Cost: {escape(costs_text(results['config']))}.</p>"
         + _figure_html([("Confusion matrices", matrices)])

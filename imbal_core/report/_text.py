@@ -293,6 +293,40 @@ def operating_sentence(point: dict[str, Any] | None) -> str:
     )
 
 
+def network_vs_reference_text(
+    duel: Mapping[str, Any] | None, techniques: Mapping[str, Any]
+) -> str | None:
+    """Is deep learning worth it here? The best network against the best reference
+    model at the operating point, as plain text (None without both kinds)."""
+    if not duel or duel.get("network") not in techniques:
+        return None
+    if duel.get("reference") not in techniques:
+        return None
+
+    def shown(name: str) -> str:
+        s = techniques[name]
+        return (
+            f"{label(name, s)}: test PR-AUC {num(s['pr_auc'])}, recall "
+            f"{pct(s['recall'])} at precision {pct(s['precision'])}"
+        )
+
+    difference = float(duel["difference"])
+    low, high = duel.get("ci95") or (math.nan, math.nan)
+    verdict = (
+        "no clear difference: the interval includes 0"
+        if not duel["decided"]
+        else "the network is better here"
+        if difference > 0
+        else "the reference model is better here"
+    )
+    return (
+        f"Best network — {shown(duel['network'])}. Best reference model — "
+        f"{shown(duel['reference'])}. Each is the best of its kind by "
+        f"{duel['criterion']}. Network minus reference: {difference:+.3f} PR-AUC "
+        f"(95 % interval {low:+.3f} to {high:+.3f}, {duel['interval']}): {verdict}."
+    )
+
+
 EXPLANATIONS: tuple[tuple[str, str], ...] = (
     (
         label_of("precision"),

@@ -406,7 +406,9 @@ def test_the_network_shape_is_on_the_form_and_a_shape_sweep_makes_variants(
     assert not at.exception, [e.value for e in at.exception]
     comparison = at.session_state["comparison"]
     assert list(comparison.runs) == ["baseline[layers=16]", "baseline[layers=16-8]"]
-    assert [r.params["layers"] for n in comparison.runs for r in comparison.runs[n]] == [
+    assert [
+        r.params["layers"] for n in comparison.runs for r in comparison.runs[n]
+    ] == [
         "16",
         "16,8",
     ]
@@ -446,3 +448,37 @@ def test_early_stopping_checkbox_trains_with_patience_and_reports_epochs(tiny_da
     for _, row in table.iterrows():
         assert 1 <= row["Best epoch"] <= row["Epochs run"] <= 25
         assert row["Epochs run"] == 25 or row["Epochs run"] == row["Best epoch"] + 2
+
+
+def test_models_on_the_train_page_train_each_technique_they_take(tiny_dataset):
+    """Issue #22: the default is the seed's MLP alone; a reference model beside it
+    trains the techniques it takes, skips a network objective with its reason, and
+    every table names each row's model; Compare weighs the best of each kind."""
+    at = open_page("pages/2_Train.py", dataset=tiny_dataset)
+    assert at.multiselect(key="models").value == ["mlp"]
+    at.multiselect(key="techniques").set_value(["baseline", "focal_loss"])
+    at.multiselect(key="models").set_value(["mlp", "lightgbm"])
+    at.number_input(key="epochs").set_value(1)
+    at.number_input(key="param::trees").set_value(20)
+    at.number_input(key="seed").set_value(29)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    comparison = at.session_state["comparison"]
+    assert list(comparison.runs) == ["baseline", "focal_loss", "lightgbm:baseline"]
+    assert comparison.runs["lightgbm:baseline"][0].params["trees"] == 20
+    table = at.dataframe[-1].value
+    assert list(table["Model"]) == ["MLP", "MLP", "LightGBM"]
+    captions = " ".join(c.value for c in at.caption)
+    assert (
+        "LightGBM · Focal loss skipped: Focal loss is a network objective" in captions
+    )
+    assert "LightGBM: trees 20" in captions
+
+    at.switch_page("pages/3_Compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    duel = " ".join(i.value for i in at.info)
+    assert (
+        "Best network — " in duel
+        and "Best reference model — LightGBM · Baseline" in duel
+    )
+    assert list(at.dataframe[0].value["Model"]) == ["MLP", "MLP", "LightGBM"]

@@ -14,8 +14,8 @@ from imbal_core.cli import main
 from imbal_core.errors import InputError
 from imbal_core.execution import parse_sweep, plan_runs, run_comparison
 from imbal_core.model import warm_network
-from imbal_core.store import MemoryCache
 from imbal_core.models.mlp import LAYERS
+from imbal_core.store import MemoryCache
 from imbal_core.training import train_one
 
 ONE_EPOCH = {"epochs": 1, "batch_size": 256}
