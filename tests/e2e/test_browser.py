@@ -122,8 +122,24 @@ def _choose_techniques(page: Page, labels: list[str]) -> None:
     )
 
 
+def _add_models(page: Page, labels: list[str]) -> None:
+    """Add ``labels`` to the form's Models multiselect (the MLP alone by default)."""
+    select = widget(page, "stMultiSelect", "Models")
+    for label in labels:
+        box = select.locator("input")
+        box.click()
+        box.fill(label)
+        box.press("Enter")
+        expect(select.locator(f'[data-tag][aria-label="{label}"]')).to_have_count(1)
+    box.press("Escape")
+
+
 def _train(
-    page: Page, techniques: list[str] | None, epochs: int = 1, wait: bool = True
+    page: Page,
+    techniques: list[str] | None,
+    epochs: int = 1,
+    wait: bool = True,
+    models: list[str] = (),
 ) -> int:
     """Submit the Train form; returns ``runs_finished`` to pass to ``wait_idle(after=)``."""
     open_page(page, "Train")
@@ -131,6 +147,8 @@ def _train(
     _set_epochs(page, epochs)
     if techniques:
         _choose_techniques(page, techniques)
+    if models:
+        _add_models(page, models)
     before = runs_finished(page)
     page.locator('[data-testid="stForm"]').get_by_role(
         "button", name=re.compile(r"^\s*Train\s*$")
@@ -463,4 +481,27 @@ def test_a_saved_comparison_opens_through_the_upload_widget(
             thumb.press("ArrowRight")
     expect(main).to_contain_text("At the same threshold (0.55)")
     assert_clean(page, "Compare page on the opened file after the slider")
+    page.context.close()
+
+
+def test_two_models_and_two_techniques_name_the_best_of_each(
+    server, browser: Browser
+) -> None:
+    """Issue #22: pick a reference model beside the MLP and two techniques; the
+    Compare headline weighs the best network against the best reference model."""
+    url, _ = server
+    page = _new_page(browser, url)
+    _train(page, ["Baseline", "Class weights"], models=["LightGBM"])
+    main = page.locator('[data-testid="stMain"]')
+    expect(main).to_contain_text("LightGBM · Class weights")
+    open_page(page, "Compare")
+    assert_clean(page, "Compare page with two models")
+    duel = page.locator('[data-testid="stAlert"]').filter(has_text="Best network")
+    expect(duel).to_contain_text(
+        re.compile(r"Best network — (Baseline|Class weights):")
+    )
+    expect(duel).to_contain_text(
+        re.compile(r"Best reference model — LightGBM · (Baseline|Class weights):")
+    )
+    expect(duel).to_contain_text("Network minus reference")
     page.context.close()
