@@ -288,8 +288,7 @@ def technique_catalogue() -> None:
 
 
 def hyperparameters(sweep: bool) -> dict[str, Any]:
-    """The network's shape (a row), then the techniques' and the reference models'
-    own values (expanders): one value each, or comma-separated ones to sweep."""
+    """The network's shape, then the other hyperparameters (one value, or several)."""
     from imbal_core import techniques
 
     box = values_input if sweep else number_input
@@ -298,17 +297,17 @@ def hyperparameters(sweep: bool) -> dict[str, Any]:
     for column, param in zip(st.columns(3), NETWORK_PARAMS, strict=True):
         values[param.name] = box(param, key(param.name), column)
     with st.expander(
-        "Technique hyperparameters (each used only by the techniques that take it)"
+        "Technique and reference-model hyperparameters (each used only by those that "
+        "take it)"
     ):
         owned = list(techniques.params_and_owners().items())
+        owned += [
+            (p, []) for m in models.REGISTRY.values() if not m.network for p in m.params
+        ]
         for start in range(0, len(owned), 4):
             row = zip(st.columns(4), owned[start : start + 4], strict=False)
             for column, (param, owners) in row:
                 values[param.name] = box(param, key(param.name), column, owners)
-    with st.expander("Reference models' hyperparameters (used when a model is chosen)"):
-        owned = [p for m in models.REGISTRY.values() if not m.network for p in m.params]
-        for column, param in zip(st.columns(len(owned)), owned, strict=True):
-            values[param.name] = box(param, key(param.name), column)
     return values
 
 
@@ -355,21 +354,22 @@ def config_caption(config: dict[str, Any]) -> None:
         for param in NETWORK_PARAMS
         if param.name in config and param.name not in sweeps
     )
-    used = config.get("models") or [models.DEFAULT]
-    beside = [models.REGISTRY[m] for m in used if m in models.REGISTRY][1:]
     references = "".join(
-        f" · {m.label}: "
-        + ", ".join(
-            f"{p.label.lower()} {Param.show(config[p.name])}"
-            for p in m.params
-            if config.get(p.name) is not None
-        )
-        for m in beside
+        f" · {m.label}: " + ", ".join(_value(config, p) for p in m.params)
+        for m in map(models.REGISTRY.get, config.get("models") or ())
+        if m is not None and not m.network
     )
     st.caption(
         f"Epochs {config.get('epochs')} · batch size {config.get('batch_size')}{stopping}{network} · "
         f"seeds {', '.join(map(str, config.get('seeds', [])))}{swept}{references}. "
         "PR-AUC is on the test split (threshold-free)."
+    )
+
+
+def _value(config: dict[str, Any], param: Param) -> str:
+    value = config.get(param.name)
+    return (
+        f"{param.label.lower()} {Param.show(param.default if value is None else value)}"
     )
 
 

@@ -35,7 +35,15 @@ with st.form("train_form"):
         "one. Each trains every chosen model on the same split.",
         **session.keep(session.TECHNIQUES, list(techniques.DEFAULT)),
     )
-    chosen_models = st.multiselect(
+    left, right = st.columns(2)  # one row: the form's Train button stays in view
+    combinations = left.text_input(
+        "Add combinations",
+        placeholder="smote+focal_loss, adasyn+class_balanced+prior_bias",
+        help="Recipes of parts joined with +, comma-separated: at most one sampler, one "
+        "objective and one initialisation each (names as in the catalogue).",
+        **session.keep(session.COMBINATIONS, ""),
+    )
+    chosen_models = right.multiselect(
         "Models",
         list(models.REGISTRY),
         format_func=lambda m: models.get(m).label,
@@ -48,13 +56,6 @@ with st.form("train_form"):
         )
         + ". A pair a model cannot train is skipped, with its reason.",
         **session.keep(session.MODELS, [models.DEFAULT]),
-    )
-    combinations = st.text_input(
-        "Add combinations",
-        placeholder="smote+focal_loss, adasyn+class_balanced+prior_bias",
-        help="Recipes of parts joined with +, comma-separated: at most one sampler, one "
-        "objective and one initialisation each (names as in the catalogue).",
-        **session.keep(session.COMBINATIONS, ""),
     )
     c1, c2, c3, c4, c5 = st.columns(5)
     epochs = widgets.number_input(SHARED["epochs"], session.EPOCHS, c1)

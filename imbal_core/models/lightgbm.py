@@ -37,7 +37,7 @@ class LightGBM(Model):
             1.0,
             0.0,
             10_000.0,
-            "Least hessian sum in a leaf (XGBoost's default 1; LightGBM's 0.001 lets "
+            "LightGBM's least hessian sum in a leaf (XGBoost's default 1; its own 0.001 lets "
             "leaves of a few near-certain rows take extreme values when positives "
             "are rare).",
         ),

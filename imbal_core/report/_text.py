@@ -298,9 +298,7 @@ def network_vs_reference_text(
 ) -> str | None:
     """Is deep learning worth it here? The best network against the best reference
     model at the operating point, as plain text (None without both kinds)."""
-    if not duel or duel.get("network") not in techniques:
-        return None
-    if duel.get("reference") not in techniques:
+    if not duel or not {duel.get("network"), duel.get("reference")} <= set(techniques):
         return None
 
     def shown(name: str) -> str:
@@ -312,12 +310,11 @@ def network_vs_reference_text(
 
     difference = float(duel["difference"])
     low, high = duel.get("ci95") or (math.nan, math.nan)
+    better = "the network" if difference > 0 else "the reference model"
     verdict = (
-        "no clear difference: the interval includes 0"
-        if not duel["decided"]
-        else "the network is better here"
-        if difference > 0
-        else "the reference model is better here"
+        f"{better} is better here"
+        if duel["decided"]
+        else ("no clear difference: the interval includes 0")
     )
     return (
         f"Best network — {shown(duel['network'])}. Best reference model — "
