@@ -50,15 +50,9 @@ def recommend(
         return found
     a, b = done[best], done[ranked[1]]
     seed_key = "validation_cost" if by_cost else "validation_pr_auc"
-    va = {s["seed"]: s[seed_key] for s in a["seeds"]}
-    vb = {s["seed"]: s[seed_key] for s in b["seeds"]}
-    shared = [s for s in va if s in vb]
-    if len(shared) >= 2:
-        paired = evaluate.paired_comparison(
-            [va[s] for s in shared], [vb[s] for s in shared]
-        )
-        difference, (low, high) = paired["mean_difference"], paired["ci95"]
-        kind = f"a paired t-interval over the {len(shared)} seeds they share"
+    over_seeds = _over_shared_seeds(a, b, seed_key)
+    if over_seeds is not None:
+        difference, (low, high), kind = over_seeds
     else:
         run_a = comparison.ok_runs(best)[0]
         run_b = comparison.ok_runs(ranked[1])[0]
@@ -81,6 +75,23 @@ def recommend(
         decided=not (low <= 0 <= high),
     )
     return found
+
+
+def _over_shared_seeds(
+    a: Mapping[str, Any], b: Mapping[str, Any], key: str
+) -> tuple[float, tuple[float, float], str] | None:
+    """A − B on the per-seed ``key`` and its paired t-interval over the seeds both
+    summaries have, with what the interval is; None with fewer than two."""
+    va = {s["seed"]: s[key] for s in a["seeds"]}
+    vb = {s["seed"]: s[key] for s in b["seeds"]}
+    shared = [s for s in va if s in vb]
+    if len(shared) < 2:
+        return None
+    paired = evaluate.paired_comparison(
+        [va[s] for s in shared], [vb[s] for s in shared]
+    )
+    kind = f"a paired t-interval over the {len(shared)} seeds they share"
+    return float(paired["mean_difference"]), paired["ci95"], kind
 
 
 def _bootstrap(
@@ -142,15 +153,9 @@ def network_vs_reference(
         return None
     by_cost = objective == "cost"
     a, b = _ranked(network, by_cost)[0], _ranked(reference, by_cost)[0]
-    pa = {s["seed"]: s["pr_auc"] for s in done[a]["seeds"]}
-    pb = {s["seed"]: s["pr_auc"] for s in done[b]["seeds"]}
-    shared = [s for s in pa if s in pb]
-    if len(shared) >= 2:
-        paired = evaluate.paired_comparison(
-            [pa[s] for s in shared], [pb[s] for s in shared]
-        )
-        difference, (low, high) = paired["mean_difference"], paired["ci95"]
-        kind = f"a paired t-interval over the {len(shared)} seeds they share"
+    over_seeds = _over_shared_seeds(done[a], done[b], "pr_auc")
+    if over_seeds is not None:
+        difference, (low, high), kind = over_seeds
     else:
         run_a, run_b = comparison.ok_runs(a)[0], comparison.ok_runs(b)[0]
         difference, (low, high) = evaluate.paired_bootstrap(
