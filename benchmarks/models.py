@@ -79,7 +79,7 @@ def markdown(found: dict) -> str:
     ]
     for row in found["runs"]:
         low, high = row["pr_auc_ci95"]
-        model = models.get(row["model"]).label
+        model = models.label(row["model"])
         technique = row["label"].removeprefix(f"{model} · ")
         lines.append(
             f"| {model} | {technique} | {row['fit_seconds']:.1f} | "

@@ -46,7 +46,7 @@ with st.form("train_form"):
     chosen_models = right.multiselect(
         "Models",
         list(models.REGISTRY),
-        format_func=lambda m: models.get(m).label,
+        format_func=models.label,
         help="The seed's MLP (its shape below) takes every technique. Reference models "
         "beside it: "
         + "; ".join(

@@ -55,6 +55,13 @@ def get(name: str) -> Model:
         ) from None
 
 
+def label(name: str) -> str:
+    """A model's display label; a name no longer registered shows as itself (saved
+    results may outlive a model)."""
+    found = REGISTRY.get(name)
+    return name if found is None else found.label
+
+
 def checked(names: list[str] | tuple[str, ...]) -> list[str]:
     """Model names, each known, repeats dropped; the default when none is given."""
     return list(dict.fromkeys(get(n).name for n in names)) or [DEFAULT]
@@ -90,5 +97,6 @@ __all__ = [
     "checked",
     "column",
     "get",
+    "label",
     "split_column",
 ]

@@ -12,6 +12,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from imbal_core import models
 from imbal_core.errors import InputError
 from imbal_core.results._contract import check_results
 from imbal_core.results._runs import Run
@@ -183,7 +184,7 @@ def run_of(entry: Any, name: str) -> Run:
     error = entry.get("error")
     if error is not None and not isinstance(error, str):
         raise InputError(f"{where} has an error that is not text.")
-    model = entry.get("model", "mlp")  # files before models existed: the MLP
+    model = entry.get("model", models.DEFAULT)  # files before models: the MLP
     if not isinstance(model, str):
         raise InputError(f"{where} has a model that is not text.")
     run = Run(entry["technique"], seed, dict(params), error=error, model=model)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from imbal_core import evaluate
+from imbal_core import evaluate, models
 from imbal_core.evaluate import Costs
 
 
@@ -34,7 +34,7 @@ class Run:
     best_epoch: float | None = None  # the epoch whose weights were kept
     error: str | None = None
     warnings: list[str] = field(default_factory=list)  # e.g. "did not learn: ..."
-    model: str = "mlp"
+    model: str = models.DEFAULT
     split: int = 0  # which of the comparison's splits it was trained and scored on
 
     @property

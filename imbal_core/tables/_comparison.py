@@ -55,13 +55,10 @@ def _frame(
     frame = pd.DataFrame.from_dict(dict(rows), orient="index", columns=keys)
     frame.index.name = index
     if of and len(set(of.values())) > 1:
-        frame.insert(0, "model", [model_label(of.get(str(r), "")) for r in frame.index])
+        frame.insert(
+            0, "model", [models.label(of.get(str(r), "")) for r in frame.index]
+        )
     return labelled(frame)
-
-
-def model_label(name: str) -> str:
-    found = models.REGISTRY.get(name)
-    return name if found is None else found.label
 
 
 def _models(techniques: Techniques) -> dict[str, str]:

@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
+from imbal_core import models
 from imbal_core.results import check_results, label, model_of, n_seeds
 from imbal_core.tables._columns import COLUMNS
-from imbal_core.tables._comparison import model_label
 
 # A spreadsheet treats a cell starting with one of these as a formula (or, for tab and CR,
 # strips it and then does): OWASP's CSV-injection list.
@@ -70,7 +70,7 @@ def metrics_frame(results: Mapping[str, Any]) -> pd.DataFrame:
         low, high = (s.get("pr_auc_ci95") or [None, None]) if done else (None, None)
         row: dict[str, Any] = {
             "technique": label(name, s),
-            "model": model_label(model_of(s)),
+            "model": models.label(model_of(s)),
             "status": str(s.get("status")),
             "error": "" if s.get("error") is None else str(s.get("error")),
         }
