@@ -270,7 +270,8 @@ def _config(config: Mapping[str, Any], what: str) -> None:
         raise InputError(f"{what}: the configuration's threshold is not 0..1.")
     for name, values in config.get("sweeps", {}).items():
         if not isinstance(values, list) or not all(
-            _is_number(v) or isinstance(v, str) for v in values  # a shape: "64,32"
+            _is_number(v) or isinstance(v, str)
+            for v in values  # a shape: "64,32"
         ):
             raise InputError(
                 f"{what}: the swept values of {str(name)[:30]!r} are not numbers or "
@@ -281,31 +282,22 @@ def _config(config: Mapping[str, Any], what: str) -> None:
 def _recommendation(found: Any, techniques: Mapping[str, Any], what: str) -> None:
     if found is None:
         return
-    ci = found.get("ci95") if isinstance(found, Mapping) else None
     if (
         not isinstance(found, Mapping)
         or found.get("name") not in techniques
         or found.get("runner_up") not in (None, *techniques)
         or not isinstance(found.get("decided"), bool)
         or not isinstance(found.get("criterion"), str)
-        or not (
-            ci is None
-            or (
-                isinstance(ci, list) and len(ci) == 2 and all(_is_number(v) for v in ci)
-            )
-        )
+        or not _is_interval(found.get("ci95"))
         or not (found.get("difference") is None or _is_number(found.get("difference")))
         or not (found.get("interval") is None or isinstance(found.get("interval"), str))
     ):
         raise InputError(f"{what}: its recommendation is damaged.")
 
 
-def _network_vs_reference(
-    found: Any, techniques: Mapping[str, Any], what: str
-) -> None:
+def _network_vs_reference(found: Any, techniques: Mapping[str, Any], what: str) -> None:
     if found is None:
         return
-    ci = found.get("ci95") if isinstance(found, Mapping) else None
     if (
         not isinstance(found, Mapping)
         or found.get("network") not in techniques
@@ -313,14 +305,16 @@ def _network_vs_reference(
         or not isinstance(found.get("decided"), bool)
         or not _is_number(found.get("difference"))
         or not isinstance(found.get("interval"), str)
-        or not (
-            ci is None
-            or (
-                isinstance(ci, list) and len(ci) == 2 and all(_is_number(v) for v in ci)
-            )
-        )
+        or not _is_interval(found.get("ci95"))
     ):
         raise InputError(f"{what}: its network-vs-reference comparison is damaged.")
+
+
+def _is_interval(ci: Any) -> bool:
+    """None, or two numbers (an interval's ends)."""
+    return ci is None or (
+        isinstance(ci, list) and len(ci) == 2 and all(_is_number(v) for v in ci)
+    )
 
 
 def _texts(values: Any, where: str) -> None:

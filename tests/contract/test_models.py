@@ -18,6 +18,7 @@ from imbal_core.execution import plan_runs, run_comparison
 from imbal_core.results import (
     check_results,
     load_comparison,
+    load_results,
     model_of,
     results_json,
     save_comparison,
@@ -226,6 +227,16 @@ def test_two_models_train_once_then_come_from_the_cache_and_survive_a_save(
     assert (
         results_json(loaded)["network_vs_reference"] == results["network_vs_reference"]
     )
+    # A damaged duel block is one line, not a crash or a silent pass.
+    for key, bad in (("network", "nope"), ("ci95", [0.1]), ("decided", "yes")):
+        duel = {**results["network_vs_reference"], key: bad}
+        (tmp_path / "bad.json").write_text(
+            json.dumps({**results, "network_vs_reference": duel})
+        )
+        with pytest.raises(
+            InputError, match="network-vs-reference comparison is damaged"
+        ):
+            load_results(tmp_path / "bad.json")
 
 
 def test_network_vs_reference_picks_each_kind_on_validation_and_pairs_seeds(data):
