@@ -15,6 +15,7 @@ PAGES = [
     st.Page("pages/2_Train.py", title="Train", icon=":material/model_training:"),
     st.Page("pages/3_Compare.py", title="Compare", icon=":material/balance:"),
     st.Page("pages/4_Report.py", title="Report", icon=":material/description:"),
+    st.Page("pages/5_History.py", title="History", icon=":material/history:"),
 ]
 
 st.set_page_config(page_title="imbalance-compare", page_icon="⚖️", layout="wide")

@@ -22,7 +22,13 @@ CLI_ROWS, CLI_SEEDS, CLI_EPOCHS = 1500, 3, 10
 
 
 def env() -> dict[str, str]:
-    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0"}
+    """A measured command's environment: no run store (a speed figure must train)."""
+    return {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONHASHSEED": "0",
+        "IMBAL_STORE": "off",
+    }
 
 
 QUIET_LOAD = 1.0  # a figure is taken once the 1-minute load average is below this

@@ -36,7 +36,7 @@ def cli_seconds(rows: int, epochs: int) -> dict[str, float]:
         subprocess.run(
             [sys.executable, "-m", "imbal_core", "train", "--data", "demo"]
             + ["--rows", str(rows), "--epochs", str(epochs)]
-            + ["--out", str(Path(folder) / "results.json")],
+            + ["--out", str(Path(folder) / "results.json"), "--no-store"],
             cwd=ROOT,
             check=True,
             capture_output=True,

@@ -50,6 +50,7 @@ COMPARE_AT, THRESHOLD = "compare_at", "threshold"
 RECALL_TARGET, ALERT_BUDGET, OBJECTIVE = "recall_target", "alert_budget", "objective"
 COST_MODE, COST_MISSED, COST_REVIEW = "cost_mode", "cost_missed", "cost_review"
 SUGGEST_PICK, TOP_K, SAVED_UPLOAD = "suggest_pick", "top_k", "saved_upload"
+HISTORY_PICK = "history_pick"  # the History page's chosen comparison
 
 BY_AMOUNT, FIXED = "amount", "fixed"  # COST_MODE's values
 POINT_KEYS = {"threshold": THRESHOLD, "recall": RECALL_TARGET, "alerts": ALERT_BUDGET}

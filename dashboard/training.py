@@ -15,8 +15,9 @@ import streamlit as st
 
 from dashboard import session
 from dashboard.widgets import plain, table
-from imbal_core import models, results, tables, techniques
+from imbal_core import models, results, tables, techniques, tracking
 from imbal_core.data import Dataset
+from imbal_core.errors import InputError
 from imbal_core.execution import (
     RUN_TIME_LIMIT,
     Executor,
@@ -29,15 +30,32 @@ from imbal_core.execution import (
     run_comparison,
 )
 from imbal_core.results import Comparison, Run
-from imbal_core.store import MemoryCache
+from imbal_core.store import MemoryCache, RunCache, RunStore, default_root, disabled
 
 EXECUTORS = {"local": "This machine", "ray": "Ray cluster"}
 EXECUTOR_VARIABLE = "IMBAL_EXECUTOR"  # "ray" makes the Ray cluster the default
 
 
+def run_cache() -> RunCache:
+    """Finished runs by (data, split, model, technique, params, seed), for every
+    session: the run store at ``$IMBAL_STORE`` (shared with the CLI and other
+    servers), or this process's memory when it is ``off``."""
+    return _memory() if disabled() else store_at(str(default_root()))
+
+
+def store() -> RunStore | None:
+    """The run store with the History (None when ``$IMBAL_STORE`` is ``off``)."""
+    found = run_cache()
+    return found if isinstance(found, RunStore) else None
+
+
 @st.cache_resource(show_spinner=False)
-def run_cache() -> MemoryCache:
-    """Finished runs by (data, split, model, technique, params, seed), for every session."""
+def store_at(root: str) -> RunStore:
+    return RunStore(root)
+
+
+@st.cache_resource(show_spinner=False)
+def _memory() -> MemoryCache:
     return MemoryCache()
 
 
@@ -122,7 +140,27 @@ def train(dataset: Dataset, plan: Plan, kind: str = "local") -> tuple[Comparison
     board = Board()
     comparison = run_comparison(dataset, plan, executor(kind), run_cache(), board)
     session.set_comparison(comparison)  # also when every run came from the cache
+    remember(comparison, board)
     return comparison, len(board.cached)
+
+
+def remember(comparison: Comparison, board: Board) -> None:
+    """Keep a finished comparison in the History (and log it to MLflow when the
+    server is set up with a tracking server), at the Compare page's settings."""
+    kept, uri = store(), tracking.configured_uri()
+    if kept is None and uri is None:
+        return
+    settings = session.operating_point(), session.costs(comparison), session.objective()
+    found = session.view().results_json(*settings)
+    if kept is not None:
+        kept.history.record(comparison, found)
+        for notice in kept.notices():
+            board.notice(notice)
+    if uri is not None:
+        try:
+            tracking.log_comparison(comparison, found, uri)
+        except InputError as exc:  # a tracking server that is down costs a warning
+            board.notice(str(exc))
 
 
 class Board(Listener):
@@ -136,6 +174,7 @@ class Board(Listener):
             time.perf_counter(),
         )
         self.done: set[int] = set(cached)
+        self.told: set[str] = set()
         self.fraction: dict[int, float] = {}
         self.message = {index: "cached, no training" for index in cached}
         for note in notes:  # before anything trains: a slow sampler is named here
@@ -171,6 +210,11 @@ class Board(Listener):
         self._draw(spec.name)
         with self.runs.container():
             table(tables.runs_table(partial))
+
+    def notice(self, message: str) -> None:
+        if message not in self.told:  # the store's, each said once
+            self.told.add(message)
+            self.failures.warning(plain(message), icon="⚠️")
 
     def tick(self) -> None:
         self.clock.caption(

@@ -11,8 +11,11 @@ Other test modules depend on these names: ``tiny_dataset`` and ``tiny_comparison
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the pages import `dashboard` from the project root
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Never the developer's own run store: a test that trains must train (each test gets
+# its own store below; servers and CLIs started by tests inherit it).
+os.environ["IMBAL_STORE"] = tempfile.mkdtemp(prefix="imbal-test-store-")
+atexit.register(shutil.rmtree, os.environ["IMBAL_STORE"], ignore_errors=True)
 
 from imbal_core import techniques  # noqa: E402
 from imbal_core.data import Dataset, make_demo, prepare  # noqa: E402
@@ -28,6 +35,14 @@ from imbal_core.execution import plan_runs, run_comparison  # noqa: E402
 from imbal_core.results import Comparison  # noqa: E402
 
 TINY_OPTIONS = {"epochs": 1, "batch_size": 256, "n_estimators": 2}
+
+
+@pytest.fixture(autouse=True)
+def own_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> Path:
+    """A fresh, empty run store for each test (``$IMBAL_STORE``)."""
+    root = tmp_path_factory.mktemp("store")
+    monkeypatch.setenv("IMBAL_STORE", str(root))
+    return root
 
 
 @pytest.fixture(scope="session")

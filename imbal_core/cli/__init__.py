@@ -11,7 +11,13 @@ import errno
 import sys
 from collections.abc import Sequence
 
-from imbal_core.cli._commands import demo_data, list_techniques, report, train
+from imbal_core.cli._commands import (
+    demo_data,
+    history,
+    list_techniques,
+    report,
+    train,
+)
 from imbal_core.cli._parser import build_parser
 from imbal_core.errors import InputError, first_line
 
@@ -35,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return report(args)
         if args.command == "techniques":
             return list_techniques()
+        if args.command == "history":
+            return history(args)
         return train(args)
     except InputError as exc:
         print(f"error: {exc.told(WHERE)}", file=sys.stderr)

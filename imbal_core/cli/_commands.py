@@ -63,6 +63,10 @@ def train(args: argparse.Namespace) -> int:
     from imbal_core.results import dump_results, results_json, save_comparison
 
     plan = _plan(args)  # bad options end here, before any worker starts
+    if args.mlflow_uri:
+        from imbal_core.tracking import require_mlflow
+
+        require_mlflow()
     options: dict[str, Any] = {
         "target": args.target,
         "positive": args.positive,
@@ -71,12 +75,15 @@ def train(args: argparse.Namespace) -> int:
     }
     if args.data == "demo":
         options["rows"] = args.rows
+    store = None if args.no_store else _store(args)
     executor = make_executor(
         args.executor, args.workers, args.ray_address, args.time_limit or None
     )
     try:
-        # Workers load TensorFlow (seconds) while this process reads the data.
-        executor.warm_up(wait_for_it=False)
+        if store is None:  # workers load TensorFlow (seconds) while the data is read;
+            executor.warm_up(
+                wait_for_it=False
+            )  # with a store, only if runs are missing
         dataset = load_source(args.data, **options)
         print(
             f"data: {dataset.source}: {dataset.rows:,} rows, {dataset.positives:,} "
@@ -87,7 +94,8 @@ def train(args: argparse.Namespace) -> int:
         for note in dataset.notes:
             print(f"note: {note}", file=sys.stderr)
         print(f"runs: {len(plan.specs)} on {executor.describe()}", file=sys.stderr)
-        comparison = run_comparison(dataset, plan, executor, listener=_lines())
+        lines = _lines()
+        comparison = run_comparison(dataset, plan, executor, store, lines)
     finally:
         executor.close()
     fraud_cost = args.fraud_cost
@@ -100,11 +108,37 @@ def train(args: argparse.Namespace) -> int:
         args.threshold_objective,
     )
     write_atomic(args.out, dump_results(results).encode("utf-8"))
+    if store is not None:
+        ident = store.history.record(comparison, results)
+        for notice in store.notices():
+            lines.notice(notice)
+        if ident:
+            print(f"kept in the History of {store.root} as {ident}", file=sys.stderr)
+    if args.mlflow_uri:
+        _log_to_mlflow(comparison, results, args)
     if args.save:
         save_comparison(comparison, results, args.save)
         size = Path(args.save).stat().st_size / 2**20
         print(f"saved the comparison to {args.save} ({size:.1f} MB)", file=sys.stderr)
     return _summary(results, args.out)
+
+
+def _log_to_mlflow(comparison: Any, results: Any, args: argparse.Namespace) -> None:
+    """A tracking server that fails costs a warning: the results are written anyway."""
+    from imbal_core.tracking import log_comparison
+
+    try:
+        ident = log_comparison(
+            comparison, results, args.mlflow_uri, args.mlflow_experiment
+        )
+    except InputError as exc:
+        print(f"warning: {exc}", file=sys.stderr)
+        return
+    print(
+        f"logged to MLflow at {args.mlflow_uri} (experiment {args.mlflow_experiment!r}, "
+        f"run {ident})",
+        file=sys.stderr,
+    )
 
 
 def _lines() -> Any:
@@ -118,6 +152,19 @@ def _lines() -> Any:
             self.plan, self.clock, self.count = plan, time.perf_counter(), 0
             for note in notes:
                 print(f"note: {note}", file=sys.stderr)
+            if cached:
+                print(
+                    f"{len(cached)} of {len(plan.specs)} run(s) from the run store "
+                    "(same data, model, technique, values and seed): not trained again",
+                    file=sys.stderr,
+                )
+
+        told: set[str] = set()
+
+        def notice(self, message: str) -> None:
+            if message not in self.told:  # the store's, each said once
+                self.told.add(message)
+                print(f"warning: {message}", file=sys.stderr)
 
         def finished(self, index: int, run: Any, so_far: Any) -> None:
             from imbal_core.execution import outcome
@@ -169,6 +216,30 @@ def _summary(results: Any, out: str) -> int:
         "techniques ok" + (f"; failed: {', '.join(broken)}" if broken else ""),
         file=sys.stderr,
     )
+    return 0
+
+
+def _store(args: argparse.Namespace) -> Any:
+    from imbal_core.store import RunStore
+
+    return RunStore(args.store)
+
+
+def history(args: argparse.Namespace) -> int:
+    """The History on stdout, newest first: one block per comparison."""
+    store = _store(args)
+    entries = store.history.entries()
+    usage = store.usage()
+    for notice in store.notices():
+        print(f"warning: {notice}", file=sys.stderr)
+    print(
+        f"{store.root}: {len(entries)} comparison(s), {usage['runs']} run(s), "
+        f"{usage['bytes'] / 2**20:.1f} of {usage['limit'] / 2**20:,.0f} MB\n"
+    )
+    if entries:
+        from imbal_core import tables
+
+        print(tables.text_table(tables.history_table(entries)))
     return 0
 
 

@@ -215,6 +215,31 @@ def build_parser() -> argparse.ArgumentParser:
         "open in the dashboard or report on later, without the data or retraining",
     )
 
+    _store_flag(train)
+    train.add_argument(
+        "--no-store",
+        action="store_true",
+        help="train everything again and keep nothing (no run store, no History)",
+    )
+
+    train.add_argument(
+        "--mlflow-uri",
+        default=None,
+        metavar="URI",
+        help="also log the comparison to this MLflow tracking server (one MLflow run per "
+        "technique run, nested under the comparison's); needs `pip install mlflow-skinny`",
+    )
+    train.add_argument(
+        "--mlflow-experiment",
+        default="imbalance-compare",
+        help="the MLflow experiment to log to (default: imbalance-compare)",
+    )
+
+    history = commands.add_parser(
+        "history", help="list the comparisons kept in the run store, newest first"
+    )
+    _store_flag(history)
+
     commands.add_parser(
         "techniques",
         help="list every technique and part: name, parameters with ranges, summary, reference",
@@ -243,6 +268,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-evaluate every technique at this threshold (default: the one in the results)",
     )
     return parser
+
+
+def _store_flag(command: argparse.ArgumentParser) -> None:
+    from imbal_core.store import VARIABLE, default_root
+
+    command.add_argument(
+        "--store",
+        default=None,
+        metavar="FOLDER",
+        help="the run store: finished runs and the History, shared with the dashboard "
+        f"(default: ${VARIABLE}, else {default_root()})",
+    )
 
 
 def _type(param: Any) -> Any:

@@ -44,6 +44,10 @@ class Listener:
     def tick(self) -> None:
         """Nothing new for a moment (about every 0.1 s while runs train)."""
 
+    def notice(self, message: str) -> None:
+        """The run cache could not keep or read a run (one line, said once):
+        training goes on; the comparison's results are not affected."""
+
 
 def run_comparison(
     dataset: Dataset,
@@ -78,6 +82,8 @@ def run_comparison(
         return assemble(dataset.summary(), plan, finished, [split], notes)
 
     listener.started(plan, sorted(finished), notes)
+    told: set[str] = set()
+    _tell(cache, listener, told)
     todo = [i for i in range(len(plan.specs)) if i not in finished]
     if todo:
         executor = executor or InlineExecutor()
@@ -93,10 +99,19 @@ def run_comparison(
                     finished[index] = event.run
                     if cache is not None:
                         cache.put(plan.specs[index].key(dataset.fingerprint), event.run)
+                        _tell(cache, listener, told)
                     listener.finished(index, event.run, so_far)
         finally:
             stream.close()  # cancels what is queued or running if we stopped early
     return so_far()
+
+
+def _tell(cache: RunCache | None, listener: Listener, told: set[str]) -> None:
+    """The cache's new notices, each once per comparison."""
+    for message in cache.notices() if cache is not None else ():
+        if message not in told:
+            told.add(message)
+            listener.notice(message)
 
 
 def assemble(

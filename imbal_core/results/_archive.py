@@ -165,6 +165,29 @@ class Reader:
         return array.astype(np.float64)
 
 
+RUN_FIELDS = (
+    "fit_seconds",
+    "epochs_run",
+    "best_epoch",
+    "train_class_counts",
+    "warnings",
+)
+
+
+def entry_of(run: Run, name: str) -> dict[str, Any]:
+    """A run's record (everything but its probabilities) as plain JSON values:
+    what a saved comparison's manifest and the run store's index keep."""
+    return {
+        "name": name,
+        "technique": run.technique,
+        "model": run.model,
+        "seed": run.seed,
+        "params": run.params,
+        "error": run.error,
+        **{key: getattr(run, key) for key in RUN_FIELDS},
+    }
+
+
 def run_of(entry: Any, name: str) -> Run:
     """A run's record from the manifest, every field's type checked."""
     where = f"{name}: a run in the manifest"

@@ -31,19 +31,12 @@ from imbal_core.results._archive import (
     HINT,
     MANIFEST,
     Reader,
+    entry_of,
     head,
     run_of,
 )
 from imbal_core.results._contract import Results, dump_results
 from imbal_core.results._runs import Comparison, Run, Split
-
-_RUN_FIELDS = (
-    "fit_seconds",
-    "epochs_run",
-    "best_epoch",
-    "train_class_counts",
-    "warnings",
-)
 
 
 def save_comparison(
@@ -54,15 +47,7 @@ def save_comparison(
     runs = []
     for name, name_runs in comparison.runs.items():
         for run in name_runs:
-            entry = {
-                "name": name,
-                "technique": run.technique,
-                "model": run.model,
-                "seed": run.seed,
-                "params": run.params,
-                "error": run.error,
-                **{key: getattr(run, key) for key in _RUN_FIELDS},
-            }
+            entry = entry_of(run, name)
             if run.ok:
                 index = len(runs)
                 arrays[f"runs/{index:04d}_val.npy"] = run.proba_val.astype(np.float32)

@@ -25,6 +25,10 @@ class RunCache:
         """Keep ``run`` (only if it succeeded: a failure may not happen again)."""
         raise NotImplementedError
 
+    def notices(self) -> list[str]:
+        """One-line notices of what went wrong keeping runs, since last asked."""
+        return []
+
 
 class MemoryCache(RunCache):
     """Runs in this process: least recently used dropped first, each for a day."""
@@ -47,6 +51,11 @@ class MemoryCache(RunCache):
     def put(self, key: Hashable, run: Run) -> None:
         with self._lock:
             self.trained += 1
+        self.keep(key, run)
+
+    def keep(self, key: Hashable, run: Run) -> None:
+        """Keep ``run`` without counting it as trained (read from somewhere else)."""
+        with self._lock:
             if run.ok:
                 self._runs[key] = (time.time(), run)
                 while len(self._runs) > self.entries:

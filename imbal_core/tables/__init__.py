@@ -10,7 +10,7 @@ escapes it.
 - :func:`headline_table`, :func:`metrics_table` (with :func:`best_per_column`),
   :func:`metrics_ci_table`, :func:`suggested_thresholds_table`,
   :func:`class_counts_table`, :func:`training_table`, :func:`workload_table`,
-  :func:`runs_table`;
+  :func:`runs_table`, :func:`history_table`;
 - :func:`classification_report_table` / :func:`classification_report_text`;
 - :func:`metrics_frame` / :func:`metrics_csv` / :func:`safe_csv`: the export;
 - :func:`formatted` / :func:`text_table`: any table's cells as text, by the spec.
@@ -31,6 +31,7 @@ from imbal_core.tables._comparison import (
     best_per_column,
     class_counts_table,
     headline_table,
+    history_table,
     metrics_ci_table,
     metrics_table,
     runs_table,
@@ -67,6 +68,7 @@ __all__ = [
     "labelled",
     "has_intervals",
     "headline_table",
+    "history_table",
     "metrics_ci_table",
     "metrics_csv",
     "metrics_frame",

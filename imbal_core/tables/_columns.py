@@ -183,6 +183,33 @@ COLUMNS: dict[str, Column] = {
         ),
         Column("top_k_positives", "Positives in top k", None, "count"),
         Column("support", "Support", None, "count"),
+        Column("comparison", "Comparison id", None, "text"),
+        Column("when", "Kept at", None, "text"),
+        Column(
+            "source",
+            "Data used",
+            None,
+            "text",
+            help="Where the data came from: a file name, the demo or creditcard.",
+        ),
+        Column(
+            "fingerprint",
+            "Fingerprint",
+            None,
+            "text",
+            help="The prepared data's fingerprint: the same file and split give the same.",
+        ),
+        Column("columns", "Techniques compared", None, "text"),
+        Column("models", "Models compared", None, "text"),
+        Column(
+            "best",
+            "Best at its operating point",
+            None,
+            "text",
+            help="The technique chosen on validation at the operating point the "
+            "comparison was kept at; recall, precision and PR-AUC on test.",
+        ),
+        Column("megabytes", "Size (MB)", 1),
     )
 }
 """Every table column of the code base, by key: each label is written here, once."""

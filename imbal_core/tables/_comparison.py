@@ -8,7 +8,8 @@ plain text and numbers, and whoever renders them escapes and formats.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -253,3 +254,22 @@ def runs_table(comparison: Comparison) -> pd.DataFrame:
 def _mean(values: list[float | None]) -> float:
     known = [float(v) for v in values if v is not None]
     return float(np.mean(known)) if known else float("nan")
+
+
+def history_table(entries: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The run store's History (``store.history.entries()``), newest first."""
+    rows = {
+        entry["id"]: {
+            "when": time.strftime("%Y-%m-%d %H:%M", time.localtime(entry["created"])),
+            "source": entry["source"],
+            "fingerprint": str(entry["fingerprint"])[:12],
+            "columns": ", ".join(entry["techniques"]),
+            "models": ", ".join(models.label(m) for m in entry["models"]),
+            "seeds": entry["seeds"],
+            "best": entry["best"] or "nothing trained",
+            "megabytes": entry["bytes"] / 2**20,
+        }
+        for entry in entries
+    }
+    keys = ["when", "source", "fingerprint", "columns", "models", "seeds", "best"]
+    return _frame(rows, [*keys, "megabytes"], index="comparison")

@@ -162,6 +162,7 @@ def streamlit_server(
         **os.environ,
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONUNBUFFERED": "1",
+        "IMBAL_STORE": str(log_path.parent / "store"),  # the server's own, empty
         **(env or {}),
     }
     url = f"http://127.0.0.1:{port}"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -505,3 +507,42 @@ def test_two_models_and_two_techniques_name_the_best_of_each(
     )
     expect(duel).to_contain_text("Network minus reference")
     page.context.close()
+
+
+def test_a_killed_server_loses_no_comparison(
+    server, browser: Browser, tmp_path
+) -> None:
+    """Issue #23: train two techniques, kill the server with SIGKILL, start it again:
+    the History lists the comparison and Compare opens it without training."""
+    env = {"IMBAL_DEMO_ROWS": str(DEMO_ROWS), "IMBAL_STORE": str(tmp_path / "store")}
+    with streamlit_server(tmp_path / "first.log", env=env) as url:
+        page = _new_page(browser, url)
+        _train(page, ["Baseline", "Class weights"])
+        expect(page.locator('[data-testid="stMain"]')).to_contain_text(
+            "0 from the cache"
+        )
+        page.context.close()
+        os.killpg(SERVER_PIDS[url], signal.SIGKILL)  # the server and its workers
+
+    with streamlit_server(tmp_path / "second.log", env=env) as url:
+        pid = SERVER_PIDS[url]
+        page = _new_page(browser, url)
+        open_page(page, "History")
+        assert_clean(page, "History page after a restart")
+        main = page.locator('[data-testid="stMain"]')
+        expect(main).to_contain_text("1 comparison(s), newest first")
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        expect(grid).to_be_visible()
+        with rerun(page):
+            page.get_by_role("button", name="Open in Compare").click()
+        page.wait_for_url(re.compile(r"/Compare/?$", re.IGNORECASE))
+        assert_clean(page, "Compare page opened from the History")
+        expect(main).to_contain_text("Class weights")
+        expect(main).to_contain_text("PR-AUC")
+        children = subprocess.run(
+            ["pgrep", "-P", str(pid)], capture_output=True, text=True
+        ).stdout.split()
+        assert children == [], "the reopened comparison started worker processes"
+        assert "tensorflow" not in loaded_libraries(pid)
+        page.context.close()
+    assert "Traceback" not in (tmp_path / "second.log").read_text(errors="replace")
