@@ -19,7 +19,7 @@ DEMO, CREDITCARD, UPLOAD = "demo", "creditcard", "upload"
 SOURCE_LABELS = {
     DEMO: "Generated demo data (synthetic)",
     CREDITCARD: "Credit card fraud data (real)",
-    UPLOAD: "Upload a CSV",
+    UPLOAD: "Upload a CSV or Parquet file",
 }
 
 
@@ -125,10 +125,14 @@ def _creditcard(picked: Picked) -> None:
 
 def _upload(current: Dataset, picked: Picked) -> None:
     st.caption(
-        f"Comma, semicolon, tab or pipe separated; UTF-8 or latin-1; up to {data.MAX_UPLOAD_MB} MB. "
+        f"CSV (comma, semicolon, tab or pipe separated; UTF-8 or latin-1) or Parquet; up to {data.MAX_UPLOAD_MB} MB. "
         "The file stays in memory for this session and is never written to disk."
     )
-    uploaded = st.file_uploader("CSV file", type=["csv", "txt"], key=session.UPLOAD)
+    uploaded = st.file_uploader(
+        "CSV or Parquet file",
+        type=["csv", "txt", "parquet", "pq"],
+        key=session.UPLOAD,
+    )
     if uploaded is not None:
         # Kept for the session: a file widget forgets its file when the page changes.
         session.put(session.PENDING_UPLOAD, (uploaded.name, uploaded.getvalue()))

@@ -87,8 +87,9 @@ def raw_frame(source: str, rows: int = 0, file_stamp: str = "") -> pd.DataFrame:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def upload_frame(digest: str, name: str, _raw: bytes) -> pd.DataFrame:
-    """An uploaded CSV parsed once, keyed by its content hash (never written to disk)."""
-    return data.read_csv(_raw, name=name)
+    """An uploaded CSV or Parquet file parsed once, keyed by its content hash (never
+    written to disk)."""
+    return data.read_table(_raw, name=name)
 
 
 def upload_digest(raw: bytes) -> str:

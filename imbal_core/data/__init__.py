@@ -4,13 +4,15 @@ Every problem with the user's data is raised as :class:`InputError` with one
 sentence that says what is wrong and what to do. Splitting happens here, before
 any technique sees the data, so resampling can only ever touch the training split.
 
-The code lives in private modules: ``_csv`` reads and validates CSVs,
+The code lives in private modules: ``_csv`` reads and validates CSVs
+(``_parquet`` Parquet files, and :func:`read_table` tells them apart),
 ``_prepare`` builds a :class:`Dataset` (with ``_features``: encode, impute,
 scale on the training rows) and ``_sources`` loads the named sources.
 """
 
 from imbal_core.data._csv import MAX_UPLOAD_MB, read_csv
 from imbal_core.data._features import CLIP_SD, MAX_CATEGORIES
+from imbal_core.data._parquet import read_table
 from imbal_core.data._prepare import (
     MIN_ROWS_PER_CLASS,
     SPLIT_SEED,
@@ -53,6 +55,7 @@ __all__ = [
     "make_demo",
     "prepare",
     "read_csv",
+    "read_table",
     "source_frame",
     "source_label",
 ]

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from imbal_core.data._csv import read_csv
+from imbal_core.data._parquet import read_table
 from imbal_core.data._prepare import MIN_ROWS_PER_CLASS, Dataset, prepare
 from imbal_core.errors import InputError
 
@@ -146,16 +147,17 @@ def source_label(source: str, rows: int = CREDITCARD_ROWS) -> str:
 
 
 def source_frame(source: str, rows: int = CREDITCARD_ROWS) -> pd.DataFrame:
-    """The raw table of ``demo``, ``creditcard`` or a CSV path (the one dispatch)."""
+    """The raw table of ``demo``, ``creditcard`` or a CSV or Parquet path (the one
+    dispatch)."""
     if source == "demo":
         return demo_frame(rows)
     if source == "creditcard":
         return load_creditcard()
-    return read_csv(source)
+    return read_table(source)
 
 
 def load_source(source: str, **options: Any) -> Dataset:
-    """``demo``, ``creditcard`` or a CSV path, prepared with ``options`` (see :func:`prepare`)."""
+    """``demo``, ``creditcard`` or a CSV or Parquet path, prepared with ``options`` (see :func:`prepare`)."""
     rows = options.pop("rows", CREDITCARD_ROWS)
     if source in NAMED_SOURCES:
         options.setdefault("drop", ("Time",))  # the seed notebook drops Time

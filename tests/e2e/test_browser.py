@@ -170,7 +170,7 @@ def _upload(page: Page, name: str, data: bytes) -> None:
         ).click()
     with rerun(page):
         # The CSV uploader (the Data page also has one for saved comparisons).
-        widget(page, "stFileUploader", "CSV file").locator(
+        widget(page, "stFileUploader", "CSV or Parquet file").locator(
             'input[type="file"]'
         ).set_input_files(
             files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
