@@ -30,16 +30,17 @@ if comparison is not None:
     )
 
 st.subheader("Where to go next")
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4, c5 = st.columns(5)
 with c1:
     widgets.page_link("pages/1_Data.py", "Data", icon="📊")
     st.caption(
-        "Use the real creditcard file, the demo data or your own CSV; pick the target and the split."
+        "Use the real creditcard file, the demo data or your own CSV or Parquet file; pick the target and the split."
     )
 with c2:
     widgets.page_link("pages/2_Train.py", "Train", icon="🏋️")
     st.caption(
-        "Choose techniques, epochs and seeds, then train. Same settings are never trained twice."
+        "Choose techniques, epochs and seeds, then train. Same settings are never trained twice, "
+        "even after a restart."
     )
 with c3:
     widgets.page_link("pages/3_Compare.py", "Compare", icon="⚖️")
@@ -49,3 +50,6 @@ with c3:
 with c4:
     widgets.page_link("pages/4_Report.py", "Report", icon="📄")
     st.caption("Download a self-contained HTML report and the results as CSV/JSON.")
+with c5:
+    widgets.page_link("pages/5_History.py", "History", icon="🕘")
+    st.caption("Every comparison kept: reopen one in Compare, download it or delete it.")
