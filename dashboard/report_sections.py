@@ -3,6 +3,7 @@ recommendation, the downloads and a preview."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import streamlit as st
@@ -86,7 +87,7 @@ def downloads(
     )
     last.download_button(
         "Comparison (.zip)",
-        data=lambda: widgets.saved_bytes(comparison, summary),
+        data=lambda: saved_bytes(comparison, summary),
         file_name="comparison.zip",
         mime="application/zip",
         on_click="ignore",
@@ -105,3 +106,10 @@ def preview(summary: dict[str, Any]) -> None:
         "Accuracy is last on purpose: on imbalanced data a model that flags nothing looks "
         "almost perfect."
     )
+
+
+def saved_bytes(comparison: Comparison, summary: Any) -> bytes:
+    """The comparison as a saved-comparison zip, in memory (for a download button)."""
+    buffer = io.BytesIO()
+    results.save_comparison(comparison, summary, buffer)
+    return buffer.getvalue()

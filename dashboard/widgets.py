@@ -4,7 +4,6 @@ tables and charts, and the settings inputs."""
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 import math
 import re
@@ -20,7 +19,7 @@ from imbal_core.data import Dataset
 from imbal_core.errors import InputError, first_line
 from imbal_core.models.mlp import NETWORK_PARAMS
 from imbal_core.params import LayersParam, Param
-from imbal_core.results import is_synthetic, save_comparison
+from imbal_core.results import is_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 LOG = logging.getLogger("imbal_dashboard")
@@ -354,14 +353,21 @@ def config_caption(config: dict[str, Any]) -> None:
         for param in NETWORK_PARAMS
         if param.name in config and param.name not in sweeps
     )
+    named = config.get("models") or [models.DEFAULT]
+    chosen = [m for m in map(models.REGISTRY.get, named) if m is not None]
     references = "".join(
         f" · {m.label}: " + ", ".join(_value(config, p) for p in m.params)
-        for m in map(models.REGISTRY.get, config.get("models") or ())
-        if m is not None and not m.network
+        for m in chosen
+        if not m.network
+    )
+    training = (  # the network's settings only when a network trained
+        f"Epochs {config.get('epochs')} · batch size {config.get('batch_size')}"
+        f"{stopping}{network} · seeds"
+        if any(m.network for m in chosen)
+        else "With seeds"
     )
     st.caption(
-        f"Epochs {config.get('epochs')} · batch size {config.get('batch_size')}{stopping}{network} · "
-        f"seeds {', '.join(map(str, config.get('seeds', [])))}{swept}{references}. "
+        f"{training} {', '.join(map(str, config.get('seeds', [])))}{swept}{references}. "
         "PR-AUC is on the test split (threshold-free)."
     )
 
@@ -391,10 +397,3 @@ def provenance(config: dict[str, Any], dataset: dict[str, Any]) -> None:
         "Nothing was retrained.",
         icon="📂",
     )
-
-
-def saved_bytes(comparison: Any, summary: Any) -> bytes:
-    """The comparison as a saved-comparison zip, in memory (for a download button)."""
-    buffer = io.BytesIO()
-    save_comparison(comparison, summary, buffer)
-    return buffer.getvalue()

@@ -19,6 +19,7 @@ notice says so.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -38,13 +39,12 @@ from imbal_core.errors import InputError, first_line
 from imbal_core.results import Run
 from imbal_core.results._archive import entry_of, run_of
 from imbal_core.store._history import History
-from imbal_core.store._index import Index, default_limit, default_root
+from imbal_core.store._index import Index, default_limit, default_root, patiently
 from imbal_core.store._memory import MemoryCache, RunCache
 
-# What can change a run's probabilities besides its spec; part of every key, so an
-# upgrade trains again instead of showing runs of other software as its own.
+# What can change a run's probabilities besides its spec and this tool's version;
+# part of every key, so an upgrade trains again instead of showing others' runs.
 RESULT_PACKAGES = (
-    "imbalance-compare",
     "tensorflow",
     "keras",
     "scikit-learn",
@@ -53,6 +53,14 @@ RESULT_PACKAGES = (
     "numpy",
 )
 ORPHAN_AGE = 600.0  # seconds: an unnamed array younger than this may be mid-write
+
+
+@functools.cache
+def _versions() -> dict[str, str | None]:
+    """Installed versions cannot change under a running process: read them once."""
+    from imbal_core import package_versions
+
+    return package_versions(*RESULT_PACKAGES)
 
 
 class RunStore(RunCache):
@@ -96,10 +104,7 @@ class RunStore(RunCache):
                         "removed and is trained again."
                     )
                     return None
-                with self.index.write() as db:
-                    db.execute(
-                        "UPDATE runs SET used=? WHERE key=?", (time.time(), digest)
-                    )
+                self._touch(digest)
                 self._memory.keep(key, run)
                 return run
         except sqlite3.Error as exc:
@@ -139,10 +144,9 @@ class RunStore(RunCache):
     @staticmethod
     def digest(key: Hashable) -> str:
         """A key, with the versions of what computes results, as a file-safe name."""
-        from imbal_core import __version__, package_versions
+        from imbal_core import __version__
 
-        versions = package_versions(*RESULT_PACKAGES[1:])
-        spec = json.dumps([list(key), __version__, versions], default=str)
+        spec = json.dumps([list(key), __version__, _versions()], default=str)
         return hashlib.sha256(spec.encode()).hexdigest()[:32]
 
     def usage(self) -> dict[str, Any]:
@@ -185,11 +189,14 @@ class RunStore(RunCache):
             self._remove(self._files(table, name, text))
 
     def _open(self) -> bool:
-        try:
+        def open_folder() -> None:
             self.index.create()
             (self.root / "runs").mkdir(exist_ok=True)
             (self.root / "comparisons").mkdir(exist_ok=True)
             self._remove_orphans()
+
+        try:
+            patiently(open_folder)  # two processes opening a new store at once
             return True
         except (OSError, sqlite3.Error) as exc:
             self.problem = self._unusable(exc)
@@ -268,6 +275,15 @@ class RunStore(RunCache):
             raise
         if old:  # the same run written again (another process trained it too)
             self._remove(self._files("runs", digest, old[0]))
+
+    def _touch(self, digest: str) -> None:
+        """Mark a run used now (least recently used goes first); a store that has
+        become unwritable still serves what it read."""
+        try:
+            with self.index.write() as db:
+                db.execute("UPDATE runs SET used=? WHERE key=?", (time.time(), digest))
+        except sqlite3.Error as exc:
+            self.fault(exc)
 
     def _drop(self, digest: str, row: str) -> None:
         with self.index.write() as db:

@@ -14,9 +14,11 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
+T = TypeVar("T")
 VARIABLE = "IMBAL_STORE"  # the folder; "off" trains without a store
 LIMIT_VARIABLE = "IMBAL_STORE_MB"  # the size cap in MB
 LIMIT_MB = 2048.0  # ~4,000 full-size creditcard runs
@@ -62,9 +64,30 @@ def disabled() -> bool:
     return os.environ.get(VARIABLE, "").strip().lower() == "off"
 
 
+def busy(exc: BaseException) -> bool:
+    """SQLite refused a lock it would not wait for (another process is creating the
+    index, switching it to WAL or recovering it): worth trying again shortly."""
+    text = str(exc)
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in text or "busy" in text
+    )
+
+
+def patiently(step: Callable[[], T]) -> T:
+    """``step``, tried again for up to ``WAIT`` seconds while SQLite is :func:`busy`."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if not busy(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Index:
-    """The index of one store folder; a short connection per operation, so any
-    thread or process can use it at any time."""
+    """The index of one store folder: one connection per thread, so any thread or
+    process can use it at any time."""
 
     def __init__(self, root: Path):
         self.root = root
@@ -76,25 +99,13 @@ class Index:
         damaged file) is moved aside and a new one started: the store is a cache."""
         self.root.mkdir(parents=True, exist_ok=True)
         try:
-            self._create()
+            self._create_once()
         except sqlite3.DatabaseError as exc:
             if "not a database" not in str(exc) and "malformed" not in str(exc):
                 raise
             aside = self.path.with_name(f"index.damaged-{time.time():.0f}.sqlite")
             os.replace(self.path, aside)
-            self._create()
-
-    def _create(self) -> None:
-        """The tables, in WAL mode. Two processes creating one store at once: the
-        switch to WAL is refused to the second without waiting, so it waits here."""
-        for _ in range(int(WAIT / 0.05)):
-            try:
-                return self._create_once()
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                time.sleep(0.05)
-        self._create_once()
+            self._create_once()
 
     def _create_once(self) -> None:
         with self.connect() as db:
@@ -128,7 +139,7 @@ class Index:
         """One transaction that takes the write lock at once (so two writers queue
         instead of both reading and then one failing to upgrade)."""
         with self.connect() as db:
-            db.execute("BEGIN IMMEDIATE")
+            patiently(lambda: db.execute("BEGIN IMMEDIATE"))
             try:
                 yield db
             except BaseException:

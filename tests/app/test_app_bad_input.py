@@ -84,3 +84,30 @@ def test_hostile_column_names_are_shown_as_plain_text(tiny_dataset):
     assert not at.get("html")
     for markdown in at.markdown:
         assert "<script>" not in markdown.value or not markdown.proto.allow_html
+
+
+def _parquet(frame) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def test_a_parquet_upload_is_used_and_a_cut_one_is_one_error(tiny_dataset, earlier):
+    from imbal_core.data import make_demo
+
+    raw = _parquet(make_demo(rows=1200, positives=40, seed=6))
+    at = upload(open_data_page(dataset=tiny_dataset), raw, name="sample.parquet")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    loaded = at.session_state["dataset"]
+    assert loaded.source == "sample.parquet" and loaded.rows == 1200
+
+    at = upload(
+        open_data_page(dataset=tiny_dataset, comparison=earlier),
+        raw[: len(raw) // 2],
+        name="cut.parquet",
+    )
+    assert not at.exception
+    assert error_text(at).startswith("cut.parquet is not a readable Parquet file (")
+    assert at.session_state["dataset"] is tiny_dataset

@@ -116,3 +116,17 @@ def test_the_history_page_says_when_the_store_is_off(monkeypatch):
     monkeypatch.setenv("IMBAL_STORE", "off")
     at = started("pages/5_History.py")
     assert "The run store is off" in texts(at.info)
+
+
+def test_deleting_the_chosen_comparison_of_several_keeps_the_page_working():
+    at = train(started("pages/2_Train.py"), ["baseline"], seed=5)
+    train(at, ["class_weight"], seed=5)
+    at.switch_page("pages/5_History.py").run()
+    assert len(at.dataframe[0].value) == 2
+    older = at.selectbox(key="history_pick").options[1]
+    at.selectbox(key="history_pick").set_value(older.split(" · ")[0]).run()
+    [delete] = [b for b in at.button if b.label == "Delete"]
+    delete.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    listed = at.dataframe[0].value
+    assert len(listed) == 1 and listed["Techniques compared"].iloc[0] == "Class weights"

@@ -116,7 +116,7 @@ def test_a_network_that_did_not_learn_is_flagged_on_the_page(
 def test_the_report_page_s_comparison_file_opens_to_the_same_results(tiny_comparison):
     """Issue #13: the Report page's zip (built on click) is a saved comparison that
     opens to the same runs and results as the session's."""
-    from dashboard.widgets import saved_bytes
+    from dashboard.report_sections import saved_bytes
     from imbal_core.results import load_comparison, results_json, saved_results
 
     results = results_json(tiny_comparison, 0.3)

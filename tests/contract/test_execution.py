@@ -27,6 +27,7 @@ from imbal_core.execution import (
     plan_runs,
     run_comparison,
 )
+from imbal_core.store import RunStore
 
 
 def collect(executor, dataset, plan):
@@ -87,16 +88,20 @@ def test_a_local_pool_gives_the_inline_runs_whatever_the_worker_count(
     assert comparison.splits[0].y_test is dataset.y_test
 
 
-def test_the_ray_executor_gives_the_local_runs(dataset, inline_comparison):
+def test_the_ray_executor_gives_the_local_runs(dataset, inline_comparison, tmp_path):
     """CI starts a local Ray (``ray start --head --num-cpus 2``) and sets
-    IMBAL_RAY_ADDRESS; without it this starts a Ray for the test."""
+    IMBAL_RAY_ADDRESS; without it this starts a Ray for the test. The driver keeps
+    what the workers return in the run store."""
     if os.environ.get("CI") and not os.environ.get("IMBAL_RAY_ADDRESS"):
         pytest.fail("CI must start Ray and set IMBAL_RAY_ADDRESS (see .ci/run)")
     from imbal_core.execution._ray import RayExecutor
 
-    executor = RayExecutor()
-    comparison = run_comparison(dataset, plan_runs(NAMES, OPTIONS, (3, 4)), executor)
+    plan = plan_runs(NAMES, OPTIONS, (3, 4))
+    comparison = run_comparison(dataset, plan, RayExecutor(), RunStore(tmp_path))
     assert_same_runs(comparison, inline_comparison)
+    stored = RunStore(tmp_path)  # a later process: nothing trains
+    assert_same_runs(run_comparison(dataset, plan, cache=stored), inline_comparison)
+    assert stored.trained == 0
 
 
 class Recorder(Listener):
@@ -205,7 +210,9 @@ def test_a_run_past_the_time_limit_is_stopped_and_fails_alone(dataset):
     executor = LocalExecutor(2, time_limit=20)
     executor.warm_up()  # the limit counts from a run's start, not TensorFlow's import
     try:
-        plan = plan_runs(["baseline"], {**OPTIONS, "batch_size": 8}, [1], {"epochs": [1, 1000]})
+        plan = plan_runs(
+            ["baseline"], {**OPTIONS, "batch_size": 8}, [1], {"epochs": [1, 1000]}
+        )
         started = time.monotonic()
         runs = collect(executor, dataset, plan)
         took = time.monotonic() - started
@@ -264,7 +271,7 @@ def test_the_cli_on_ray_writes_the_same_metrics_as_on_the_local_pool(tmp_path):
             [sys.executable, "-m", "imbal_core", "train", "--data", str(csv)]
             + ["--techniques", "baseline,smote,focal_loss", "--epochs", "2"]
             + ["--seeds", "2", "--sweep", "gamma=1,2", "--executor", executor]
-            + ["--out", str(out)],
+            + ["--out", str(out), "--no-store"],  # each trains: no store hits
             capture_output=True,
             text=True,
             timeout=600,

@@ -222,25 +222,45 @@ def test_reading_a_header_grows_linearly_with_its_columns():
 
 
 # --------------------------------------------------------------- resource errors
-def _limited(limit: int, kind: int):
-    def apply() -> None:
-        resource.setrlimit(kind, (limit, limit))
-
-    return apply
+def _limited(limit: int, kind: int, arguments: list[str]) -> list[str]:
+    """``python -m imbal_core ARGUMENTS`` under a resource limit, set by the child
+    itself before it imports anything: ``preexec_fn`` would run Python between fork
+    and exec, which can deadlock when this test process has threads (Ray's, a
+    pool's dispatcher) holding a lock at the fork."""
+    setup = (
+        "import faulthandler, resource, runpy, sys;"  # (Python ignores SIGXFSZ)
+        "faulthandler.dump_traceback_later(120, exit=True);"  # a hang shows where
+        f"resource.setrlimit({kind}, ({limit}, {limit}));"
+        "sys.argv = ['imbal_core', *sys.argv[1:]];"
+        "runpy.run_module('imbal_core', run_name='__main__', alter_sys=True)"
+    )
+    return [sys.executable, "-c", setup, *arguments]
 
 
 def test_running_out_of_memory_is_one_line_and_a_non_zero_exit(demo_csv, tmp_path):
     """Before: two Python tracebacks (63 stderr lines) and exit 0."""
-    done = subprocess.run(
-        [sys.executable, "-m", "imbal_core", "train", "--data", str(demo_csv)]
-        + ["--techniques", "baseline", "--epochs", "1", "--workers", "1"]
-        + ["--out", str(tmp_path / "r.json")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        preexec_fn=_limited(1500 * 2**20, resource.RLIMIT_AS),
-    )
+    try:
+        done = subprocess.run(
+            _limited(
+                1500 * 2**20,
+                resource.RLIMIT_AS,
+                ["train", "--data", str(demo_csv), "--techniques", "baseline"]
+                + [
+                    "--epochs",
+                    "1",
+                    "--workers",
+                    "1",
+                    "--out",
+                    str(tmp_path / "r.json"),
+                ],
+            ),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=180,  # ~6 s when it works
+        )
+    except subprocess.TimeoutExpired as exc:  # say where it hung
+        pytest.fail(f"the command hung; its stderr so far:\n{exc.stderr}")
     assert done.returncode != 0
     assert "Traceback" not in done.stderr, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
@@ -252,14 +272,16 @@ def test_a_full_disk_is_one_line_that_says_what_to_do(demo_csv, tmp_path):
     same way; the results file is not left half-written."""
     out = tmp_path / "r.json"
     done = subprocess.run(
-        [sys.executable, "-m", "imbal_core", "train", "--data", str(demo_csv)]
-        + ["--techniques", "baseline", "--epochs", "1", "--executor", "inline"]
-        + ["--out", str(out)],
+        _limited(
+            4_000,
+            resource.RLIMIT_FSIZE,
+            ["train", "--data", str(demo_csv), "--techniques", "baseline"]
+            + ["--epochs", "1", "--executor", "inline", "--out", str(out)],
+        ),
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
-        preexec_fn=_limited(4_000, resource.RLIMIT_FSIZE),
     )
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()

@@ -65,7 +65,8 @@ def test_each_technique_run_is_an_mlflow_run_under_the_comparison(
 def test_a_tracking_server_that_is_down_is_one_line_and_the_results_are_kept(tmp_path):
     command = [
         sys.executable, "-m", "imbal_core", "train", "--data", "demo", "--rows", "3000",
-        "--techniques", "baseline", "--models", "logistic", "--out", str(tmp_path / "r.json"),
+        "--techniques", "baseline", "--models", "logistic", "--executor", "inline",
+        "--out", str(tmp_path / "r.json"),
         "--mlflow-uri", "http://127.0.0.1:9",
     ]  # fmt: skip
     done = subprocess.run(
@@ -90,3 +91,26 @@ def test_without_mlflow_installed_the_option_says_how_to_install_it(monkeypatch)
         "--mlflow-uri needs the mlflow package, which is not installed: "
         f"{tracking.INSTALL}."
     )
+
+
+def test_the_dashboard_logs_each_training_when_a_tracking_server_is_set(
+    file_store, monkeypatch, tmp_path
+):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("IMBAL_MLFLOW_URI", file_store)
+    monkeypatch.setenv("IMBAL_DEMO_ROWS", "3000")
+    monkeypatch.chdir(tmp_path)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run().switch_page("pages/2_Train.py").run()
+    at.multiselect(key="techniques").set_value(["baseline"])
+    at.number_input(key="epochs").set_value(1)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert all("MLflow" not in str(w.value) for w in at.warning)
+    client = mlflow.MlflowClient(tracking_uri=file_store)
+    experiment = client.get_experiment_by_name(tracking.EXPERIMENT)
+    runs = client.search_runs([experiment.experiment_id])
+    assert len(runs) == 2  # the comparison and its one run
+    [child] = [r for r in runs if "mlflow.parentRunId" in r.data.tags]
+    assert child.data.params["technique"] == "baseline"

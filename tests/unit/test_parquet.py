@@ -89,6 +89,7 @@ def test_the_cli_trains_on_a_parquet_file(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "imbal_core", "train", "--data", str(path),
          "--techniques", "baseline", "--models", "logistic", "--no-store",
+         "--executor", "inline",
          "--out", str(tmp_path / "r.json")],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )  # fmt: skip
