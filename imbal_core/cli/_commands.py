@@ -80,10 +80,10 @@ def train(args: argparse.Namespace) -> int:
         args.executor, args.workers, args.ray_address, args.time_limit or None
     )
     try:
-        if store is None:  # workers load TensorFlow (seconds) while the data is read;
-            executor.warm_up(
-                wait_for_it=False
-            )  # with a store, only if runs are missing
+        # Without a store, workers load TensorFlow (seconds) while the data is read;
+        # with one, they start only if some run is not in it.
+        if store is None:
+            executor.warm_up(wait_for_it=False)
         dataset = load_source(args.data, **options)
         print(
             f"data: {dataset.source}: {dataset.rows:,} rows, {dataset.positives:,} "
@@ -159,7 +159,8 @@ def _lines() -> Any:
                     file=sys.stderr,
                 )
 
-        told: set[str] = set()
+        def __init__(self) -> None:
+            self.told: set[str] = set()
 
         def notice(self, message: str) -> None:
             if message not in self.told:  # the store's, each said once
@@ -226,7 +227,8 @@ def _store(args: argparse.Namespace) -> Any:
 
 
 def history(args: argparse.Namespace) -> int:
-    """The History on stdout, newest first: one block per comparison."""
+    """The History on stdout, newest first: the store's use, then one row per
+    comparison."""
     store = _store(args)
     entries = store.history.entries()
     usage = store.usage()
