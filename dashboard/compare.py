@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import session
 from dashboard.widgets import plain, show, table
-from imbal_core import evaluate, figures, report, results, tables, techniques
+from imbal_core import figures, report, results, tables, techniques
 from imbal_core.evaluate import Costs, OperatingPoint
 from imbal_core.results import Comparison, ComparisonView, Techniques
 
@@ -172,23 +172,27 @@ def headline(
 def metrics(done: Techniques) -> None:
     """Every metric at the operating point, with intervals, and the metric bars."""
     table(tables.metrics_table(done), best=True)
-    several = results.n_seeds(done) > 1
+    several, folds = results.n_seeds(done) > 1, results.n_folds(done)
     intervals = tables.metrics_ci_table(done)
     st.caption(
         "Highlighted: each column's best value on test. It describes the test split; it "
         "is not a recommendation (the Report page recommends on validation). "
-        + ("Values are means over seeds." if several else "")
+        + (f"Values are means over {results.spread(done)}." if several else "")
     )
     if not intervals.empty:
         st.markdown(
-            f"**Mean (95 % interval) over {results.n_seeds(done)} seeds**"
+            f"**Mean (95 % interval) over {results.spread(done)}**"
             if several
             else "**PR-AUC (95 % interval), one seed: a bootstrap over test rows**"
         )
         table(intervals)
         st.caption(
-            "Over seeds: training randomness, as t-intervals on a scale that keeps each "
-            "metric in its range."
+            "Over folds: which rows trained and tested, and training randomness; "
+            "corrected for the folds' shared training rows (Nadeau & Bengio), on a "
+            "scale that keeps each metric in its range."
+            if folds > 1
+            else "Over seeds: training randomness, as t-intervals on a scale that keeps "
+            "each metric in its range."
             if several
             else "With one seed the interval shows how much PR-AUC depends on which rows "
             "were drawn into the test split, not training randomness."
@@ -278,56 +282,6 @@ def costs_tab(view: ComparisonView, done: Techniques, costs: Costs) -> None:
         "Alerts per 1k is the review workload at each technique's threshold (first "
         "seed). Precision in top k ignores the threshold: it ranks cases by probability."
     )
-
-
-def seeds(done: Techniques) -> None:
-    """A paired comparison of two techniques across the seeds they share."""
-    if results.n_seeds(done) < 2:
-        st.caption(
-            "One seed per technique, so differences may be luck. Train with several seeds "
-            "on the Train page to see 95 % intervals and a paired comparison."
-        )
-        return
-    candidates = [n for n, s in done.items() if len(s["seeds"]) > 1]
-    left, right = st.columns(2)
-    a = left.selectbox(
-        "Technique A", candidates, format_func=results.label, key="paired_a"
-    )
-    others = [n for n in candidates if n != a] or candidates
-    b = right.selectbox(
-        "Technique B", others, format_func=results.label, key="paired_b"
-    )
-    a_seeds = {s["seed"]: s["pr_auc"] for s in done[a]["seeds"]}
-    b_seeds = {s["seed"]: s["pr_auc"] for s in done[b]["seeds"]}
-    shared = sorted(set(a_seeds) & set(b_seeds))
-    la, lb = plain(results.label(a)), plain(results.label(b))
-    if len(shared) < 2:
-        st.info(
-            "These two share fewer than two seeds, so they cannot be compared seed by seed."
-        )
-        return
-    result = evaluate.paired_comparison(
-        [a_seeds[s] for s in shared], [b_seeds[s] for s in shared]
-    )
-    low, high = result["ci95"]
-    detail = (
-        f"mean PR-AUC difference (A − B) {result['mean_difference']:+.4f}, 95 % CI "
-        f"{low:+.4f} to {high:+.4f}, paired t-test p = {result['p_value']:.3f}, over "
-        f"{len(shared)} seeds"
-    )
-    if result["verdict"] == "A better":
-        st.success(
-            f"**{la}** beats **{lb}** on PR-AUC across the same seeds ({detail})."
-        )
-    elif result["verdict"] == "B better":
-        st.success(
-            f"**{lb}** beats **{la}** on PR-AUC across the same seeds ({detail})."
-        )
-    else:
-        st.info(
-            f"No clear difference between **{la}** and **{lb}** on PR-AUC: the interval "
-            f"includes zero, so the gap could be luck ({detail})."
-        )
 
 
 def calibration(view: ComparisonView, done: Techniques) -> None:

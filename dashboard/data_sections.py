@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -41,6 +41,27 @@ class Picked:
         return loaders.load_prepared(
             self.source, rows=self.rows, file_stamp=self.file_stamp, **options
         )
+
+    def folds(self, folds: int, repeats: int, **options: Any) -> list[Dataset]:
+        """The same table as cross-validation folds (its test size unused)."""
+        options.pop("test_size", None)
+        if self.source == UPLOAD:
+            digest = loaders.upload_digest(self.raw)
+            return loaders.upload_folds(
+                digest, self.upload_name, self.raw, folds, repeats, **options
+            )
+        return loaders.load_folds(
+            self.source,
+            folds,
+            repeats,
+            rows=self.rows,
+            file_stamp=self.file_stamp,
+            **options,
+        )
+
+    def without_table(self) -> Picked:
+        """This choice without its parsed table (the caches keep that)."""
+        return replace(self, frame=None)
 
 
 def source_of(current: Dataset) -> str:
@@ -248,10 +269,7 @@ def data_in_use(current: Dataset) -> None:
     """The badge, the numbers, the class counts of every split and the preparation notes."""
     dataset_badge(current)
     comparison = session.comparison()
-    if (
-        comparison is not None
-        and comparison.dataset.get("fingerprint") != current.fingerprint
-    ):
+    if comparison is not None and not session.of_data(comparison, current):
         where = (
             "were opened from a saved file"
             if comparison.config.get("saved")

@@ -146,6 +146,59 @@ def prepare_upload(
     )
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def load_folds(
+    source: str,
+    folds: int,
+    repeats: int,
+    *,
+    rows: int = 0,
+    file_stamp: str = "",
+    target: str = "Class",
+    positive: Any = None,
+    drop: tuple[str, ...] = ("Time",),
+    time_column: str | None = None,
+) -> list[Dataset]:
+    """:func:`load_prepared`'s data as cross-validation folds."""
+    rows = rows or demo_rows()
+    return data.prepare_folds(
+        raw_frame(source, rows=rows, file_stamp=file_stamp),
+        folds=folds,
+        repeats=repeats,
+        source=data.source_label(source, rows),
+        target=target,
+        positive=positive,
+        drop=drop,
+        time_column=time_column,
+    )
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def upload_folds(
+    digest: str,
+    name: str,
+    _raw: bytes,
+    folds: int,
+    repeats: int,
+    *,
+    target: str,
+    positive: Any = None,
+    drop: tuple[str, ...] = (),
+    time_column: str | None = None,
+) -> list[Dataset]:
+    """:func:`prepare_upload`'s data as cross-validation folds."""
+    return data.prepare_folds(
+        upload_frame(digest, name, _raw),
+        folds=folds,
+        repeats=repeats,
+        source=name,
+        target=target,
+        positive=positive,
+        drop=drop,
+        time_column=time_column,
+    )
+
+
 def time_like_columns(frame: pd.DataFrame) -> list[str]:
     """Numeric columns whose name suggests an order in time (Time, date, step, …)."""
     return [

@@ -30,6 +30,7 @@ COMPARE_TIMING = "_compare_timing"  # (wall ms, thread CPU ms) of the last re-sc
 PENDING_UPLOAD = "_pending_upload"  # (name, bytes) uploaded but not yet used
 SAVED_OPENED = "_saved_opened"  # the upload id of the saved comparison opened
 CANCEL_REQUESTED = "_cancel_requested"  # set by Cancel's callback, read once by Train
+DATA_RECIPE = "_data_recipe"  # (fingerprint, Picked, options) DATASET was made from
 
 # ------------------------------------------------------------- widget keys
 DATA_SOURCE, DEMO_ROWS, UPLOAD, USE_DATA = (
@@ -44,6 +45,7 @@ TECHNIQUES, EPOCHS, BATCH_SIZE = "techniques", "epochs", "batch_size"
 MODELS = "models"
 COMBINATIONS = "combinations"
 SEED, N_SEEDS = "seed", "n_seeds"
+EVALUATION, FOLDS, REPEATS = "evaluation", "folds", "repeats"
 EARLY_STOPPING, PATIENCE = "early_stopping", "patience"
 SWEEP_MODE, RUN_ON, CANCEL = "sweep_mode", "run_on", "cancel_training"
 COMPARE_AT, THRESHOLD = "compare_at", "threshold"
@@ -134,6 +136,15 @@ def set_comparison(value: Comparison) -> None:
     elif previous is None or _data_of(previous) != _data_of(value):
         _reset_settings(value, {})
     st.session_state[COMPARISON] = value
+
+
+def of_data(comparison: Comparison, dataset: Dataset) -> bool:
+    """Whether ``comparison`` was trained on ``dataset``: its holdout split, or
+    cross-validation folds of the same table and target."""
+    summary = comparison.dataset
+    if summary.get("cv"):
+        return summary.get("table_fingerprint") == dataset.table_fingerprint
+    return summary.get("fingerprint") == dataset.fingerprint
 
 
 def _data_of(value: Comparison) -> Any:

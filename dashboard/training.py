@@ -121,15 +121,18 @@ def plan(
     shared: Mapping[str, Any],
     seeds: Sequence[int],
     chosen: Sequence[str] = (models.DEFAULT,),
+    splits: int = 1,
 ) -> Plan:
     """The Train form's runs: its techniques on its models, their values (lists in
-    sweep mode), the network's training settings and seeds. A bad value raises
-    :class:`InputError` first."""
+    sweep mode), the network's training settings, seeds and data splits (1, or the
+    folds). A bad value raises :class:`InputError` first."""
     options, sweeps = options_and_sweeps(names, values, sweep, chosen)
-    return plan_runs(names, {**options, **shared}, seeds, sweeps, chosen)
+    return plan_runs(names, {**options, **shared}, seeds, sweeps, chosen, splits)
 
 
-def train(dataset: Dataset, plan: Plan, kind: str = "local") -> tuple[Comparison, int]:
+def train(
+    datasets: Sequence[Dataset], plan: Plan, kind: str = "local"
+) -> tuple[Comparison, int]:
     """Every run of ``plan`` not in the cache, on the server's executor, drawn live
     where this is called. Returns the comparison and how many runs were cached.
 
@@ -138,7 +141,7 @@ def train(dataset: Dataset, plan: Plan, kind: str = "local") -> tuple[Comparison
     the finished ones are kept.
     """
     board = Board()
-    comparison = run_comparison(dataset, plan, executor(kind), run_cache(), board)
+    comparison = run_comparison(datasets, plan, executor(kind), run_cache(), board)
     session.set_comparison(comparison)  # also when every run came from the cache
     remember(comparison, board)
     return comparison, len(board.cached)
@@ -173,6 +176,7 @@ class Board(Listener):
             set(cached),
             time.perf_counter(),
         )
+        self.splits = plan.splits
         self.done: set[int] = set(cached)
         self.told: set[str] = set()
         self.fraction: dict[int, float] = {}
@@ -204,7 +208,8 @@ class Board(Listener):
         spec = self.specs[index]
         if not run.ok:
             self.failures.error(
-                f"{results.label(spec.name)}, seed {spec.seed} failed: {plain(run.error)}",
+                f"{results.label(spec.name)}, {self._which(spec)} failed: "
+                f"{plain(run.error)}",
                 icon="⚠️",
             )
         self._draw(spec.name)
@@ -216,6 +221,11 @@ class Board(Listener):
             self.told.add(message)
             self.failures.warning(plain(message), icon="⚠️")
 
+    def _which(self, spec: Any) -> str:
+        """A run in words: "seed 42", or "fold 3/5, seed 42" with cross-validation."""
+        fold = f"fold {spec.split + 1}/{self.splits}, " if self.splits > 1 else ""
+        return f"{fold}seed {spec.seed}"
+
     def tick(self) -> None:
         self.clock.caption(
             f"{len(self.done)} of {len(self.specs)} run(s) finished · {elapsed(self.clock_started)}"
@@ -225,12 +235,12 @@ class Board(Listener):
         mine = [i for i, s in enumerate(self.specs) if s.name == name]
         total = sum(1.0 if i in self.done else self.fraction.get(i, 0.0) for i in mine)
         latest = [
-            f"seed {self.specs[i].seed}: {self.message[i]}"
+            f"{self._which(self.specs[i])}: {self.message[i]}"
             for i in mine
             if i in self.message
         ]
         done = sum(i in self.done for i in mine)
-        text = f"{results.label(name)}: {done}/{len(mine)} seed(s) done"
+        text = f"{results.label(name)}: {done}/{len(mine)} run(s) done"
         if latest:
             text += " · " + " · ".join(latest[-2:])
         self.bars[name].progress(min(total / len(mine), 1.0), text=plain(text))

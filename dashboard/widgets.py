@@ -1,5 +1,5 @@
 """Widgets every page shares: escaping, one-line errors, links, the data badge,
-tables and charts, and the settings inputs."""
+tables, charts, settings inputs."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from pandas.api.types import is_numeric_dtype
 
 from dashboard import session
 from imbal_core import models, tables
@@ -25,8 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LOG = logging.getLogger("imbal_dashboard")
 PRODUCT = "imbalance-compare"
 
-# What Markdown would interpret; Streamlit's :color[...] needs "[" (escaped), and a
-# stray :emoji: shortcode is harmless, so ":" stays readable in messages.
+# What Markdown interprets ("[" too, for :color[...]); ":" stays: readable, harmless.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
 
 WHERE = {
@@ -35,6 +35,8 @@ WHERE = {
     "time_column": "in Time column on the Data page",
     "techniques": "in Techniques or Add combinations",
     "models": "in Models",
+    "folds": "in Folds (K) on the Train page",
+    "repeats": "in Repeats (R) on the Train page",
 }
 """Where an engine message's fix is made in the dashboard."""
 
@@ -56,10 +58,9 @@ def error_text(exc: InputError) -> str:
 
 @contextlib.contextmanager
 def friendly_errors(action: str = "That") -> Iterator[None]:
-    """Show an InputError as one line, anything unexpected as a short line; never a traceback.
-
-    Session state is untouched, so the loaded data and results survive the error.
-    Streamlit's own control flow (st.stop, st.rerun) is a BaseException and passes through.
+    """Show an InputError as one line, anything unexpected as a short line; never a
+    traceback. Session state is untouched, so the loaded data and results survive.
+    Streamlit's own control flow (st.stop, st.rerun) is a BaseException and passes.
     """
     try:
         yield
@@ -147,8 +148,8 @@ def dataset_badge(dataset: Dataset) -> None:
 
 
 def show(figure: Any, key: str) -> None:
-    """A plotly figure at full width, in its own look (the same as in the HTML report);
-    Streamlit's theme would swap the confusion matrices' colour scale."""
+    """A plotly figure at full width in its own look (the HTML report's): Streamlit's
+    theme would swap the colour scales."""
     st.plotly_chart(
         figure, width="stretch", theme=None, key=key, config={"displaylogo": False}
     )
@@ -172,8 +173,8 @@ def table(
         spec = tables.BY_LABEL.get(str(label))
         if spec is None:
             continue
-        text = spec.kind == "text" or (
-            label in frame.columns and frame[label].dtype == object
+        text = spec.kind == "text" or (  # written-out cells ("0.81 (0.74 to 0.87)")
+            label in frame.columns and not is_numeric_dtype(frame[label])
         )
         config[str(label)] = (
             st.column_config.TextColumn(help=spec.help or None)

@@ -82,6 +82,8 @@ def log_comparison(
             for index, seed in enumerate(summary.get("seeds") or []):
                 values = {"technique": name, "model": runs[index].model}
                 values.update(seed=seed["seed"], **runs[index].params)
+                if "split" in seed:  # cross-validation: which fold it was
+                    values.update(repeat=seed["repeat"], fold=seed["fold"])
                 _log_run(client, experiment_id, comparison_id, values, summary, seed)
         client.set_terminated(comparison_id)
         return comparison_id
@@ -106,7 +108,9 @@ def _log_run(
 
     run = client.create_run(
         experiment_id,
-        run_name=f"{summary.get('label', values['technique'])} · seed {seed['seed']}",
+        run_name=f"{summary.get('label', values['technique'])} · "
+        + (f"fold {seed['fold']} · " if "fold" in seed else "")
+        + f"seed {seed['seed']}",
         tags={"mlflow.parentRunId": parent, "imbal.technique": values["technique"]},
     )
     metrics = [

@@ -23,7 +23,7 @@ widgets.dataset_badge(dataset)
 comparison = session.comparison()
 if comparison is not None:
     trained = [results.label(n) for n in comparison.runs if comparison.ok_runs(n)]
-    stale = comparison.dataset.get("fingerprint") != dataset.fingerprint
+    stale = not session.of_data(comparison, dataset)
     st.markdown(
         f"**Results in this session{' (on the previous data)' if stale else ''}:** "
         f"{', '.join(trained) or 'none succeeded'}."
@@ -52,4 +52,6 @@ with c4:
     st.caption("Download a self-contained HTML report and the results as CSV/JSON.")
 with c5:
     widgets.page_link("pages/5_History.py", "History", icon="🕘")
-    st.caption("Every comparison kept: reopen one in Compare, download it or delete it.")
+    st.caption(
+        "Every comparison kept: reopen one in Compare, download it or delete it."
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data_sections, loaders, session, widgets
+from dashboard import data_sections, evaluation, loaders, session, widgets
 
 widgets.page_setup("Data", "📊")
 st.title("Data")
@@ -26,6 +26,7 @@ if picked.frame is not None:
         ):
             current = picked.prepare(**options)
             session.put(session.DATASET, current)  # only replaced once it is valid
+            evaluation.remember(current, picked, options)
             st.success("Loaded. The Train page now uses this data.", icon="✅")
 
 st.divider()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import loaders, session, training, widgets
+from dashboard import evaluation, loaders, session, training, widgets
 from imbal_core import models, results, tables, techniques
 
 widgets.page_setup("Train", "🏋️")
@@ -85,6 +85,7 @@ with st.form("train_form"):
         **session.keep(session.RUN_ON, training.default_executor_kind()),
     )
     patience = widgets.early_stopping(SHARED["patience"])
+    folds, repeats = evaluation.choice()
     own_values = widgets.hyperparameters(sweep)
     submitted = st.form_submit_button("Train", type="primary")
 
@@ -106,7 +107,10 @@ if submitted:
     }
     with live, widgets.friendly_errors("Training"):
         chosen = names + training.combinations(combinations)
-        plan = training.plan(chosen, own_values, sweep, shared, seeds, chosen_models)
+        splits = evaluation.splits(dataset, folds, repeats)
+        plan = training.plan(
+            chosen, own_values, sweep, shared, seeds, chosen_models, len(splits)
+        )
         cancel = st.empty()
         cancel.button(
             "Cancel",
@@ -116,7 +120,7 @@ if submitted:
             key=session.CANCEL,
         )
         with st.status("Training…", expanded=True) as status:
-            comparison, cached = training.train(dataset, plan, run_on)
+            comparison, cached = training.train(splits, plan, run_on)
         cancel.empty()
         training.report(status, comparison, cached)  # below the box, which may fold
 
@@ -125,7 +129,7 @@ if comparison is None:
     st.info("No results yet: choose techniques and press Train.", icon="ℹ️")
     st.stop()
 st.subheader("Latest results")
-if comparison.dataset.get("fingerprint") != dataset.fingerprint:
+if not session.of_data(comparison, dataset):
     st.info(
         f"These results belong to the previous data ({widgets.plain(comparison.dataset.get('source', '?'))}); "
         "press Train to compare on the data in use.",

@@ -11,7 +11,7 @@ import time
 
 import streamlit as st
 
-from dashboard import compare, session, widgets
+from dashboard import compare, session, spread, widgets
 from imbal_core import results
 
 widgets.page_setup("Compare", "⚖️")
@@ -29,7 +29,7 @@ tab_names = [
     "Costs",
     "Suggested thresholds",
     "Calibration",
-    "Seed by seed",
+    spread.tab_name(view.comparison.dataset),
     "Class counts",
     "Reports",
     "Glossary",
@@ -67,8 +67,8 @@ with tabs["Suggested thresholds"]:
     compare.suggestions(done)
 with tabs["Calibration"]:
     compare.calibration(view, done)
-with tabs["Seed by seed"]:
-    compare.seeds(done)
+with tabs[spread.tab_name(view.comparison.dataset)]:
+    spread.section(done)
 with tabs["Class counts"]:
     compare.class_counts(view, done)
 with tabs["Reports"]:

@@ -26,6 +26,8 @@ WHERE = {
     "positive": "with --positive",
     "time_column": "with --time-column",
     "techniques": "in --techniques",
+    "folds": "with --cv",
+    "repeats": "with --repeats",
 }
 """Where an engine message's fix is made on the command line."""
 OUT_OF_MEMORY = "out of memory; try fewer rows, fewer workers or a smaller batch"

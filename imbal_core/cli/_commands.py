@@ -52,12 +52,31 @@ def _plan(args: argparse.Namespace) -> Any:
     seeds = [args.seed + i for i in range(args.seeds)]
     sweeps = dict(parse_sweep(text) for text in args.sweep)
     chosen = [n.strip() for n in args.models.split(",") if n.strip()]
-    return plan_runs(names, options, seeds, sweeps, chosen)
+    return plan_runs(names, options, seeds, sweeps, chosen, _splits(args))
+
+
+def _splits(args: argparse.Namespace) -> int:
+    """How many data splits each run trains on: 1, or --cv folds x --repeats."""
+    from imbal_core.data import check_folds
+
+    if not args.cv:
+        if args.repeats != 1:
+            raise InputError(
+                "--repeats repeats cross-validation; add --cv K (e.g. --cv 5)."
+            )
+        return 1
+    if args.test_size is not None:
+        raise InputError(
+            "--test-size and --cv exclude each other: with --cv each fold is the test "
+            "part once; drop one of them."
+        )
+    check_folds(args.cv, args.repeats, args.time_column)
+    return args.cv * args.repeats
 
 
 def train(args: argparse.Namespace) -> int:
     from imbal_core.atomic import write_atomic
-    from imbal_core.data import load_source
+    from imbal_core.data import load_folds, load_source
     from imbal_core.evaluate import Costs
     from imbal_core.execution import make_executor, run_comparison
     from imbal_core.results import dump_results, results_json, save_comparison
@@ -70,9 +89,10 @@ def train(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {
         "target": args.target,
         "positive": args.positive,
-        "test_size": args.test_size,
         "time_column": args.time_column,
     }
+    if not args.cv:
+        options["test_size"] = 0.2 if args.test_size is None else args.test_size
     if args.data == "demo":
         options["rows"] = args.rows
     store = None if args.no_store else _store(args)
@@ -84,7 +104,12 @@ def train(args: argparse.Namespace) -> int:
         # with one, they start only if some run is not in it.
         if store is None:
             executor.warm_up(wait_for_it=False)
-        dataset = load_source(args.data, **options)
+        datasets = (
+            load_folds(args.data, args.cv, args.repeats, **options)
+            if args.cv
+            else [load_source(args.data, **options)]
+        )
+        dataset = datasets[0]
         print(
             f"data: {dataset.source}: {dataset.rows:,} rows, {dataset.positives:,} "
             f"positive (label {dataset.summary()['positive_label']!r}), "
@@ -93,9 +118,11 @@ def train(args: argparse.Namespace) -> int:
         )
         for note in dataset.notes:
             print(f"note: {note}", file=sys.stderr)
+        if dataset.fold is not None:
+            print(f"split: {dataset.fold['scheme']}", file=sys.stderr)
         print(f"runs: {len(plan.specs)} on {executor.describe()}", file=sys.stderr)
         lines = _lines()
-        comparison = run_comparison(dataset, plan, executor, store, lines)
+        comparison = run_comparison(datasets, plan, executor, store, lines)
     finally:
         executor.close()
     fraud_cost = args.fraud_cost
@@ -172,8 +199,13 @@ def _lines() -> Any:
 
             self.count += 1
             spec = self.plan.specs[index]
+            fold = (
+                f" fold {spec.split + 1}/{self.plan.splits}"
+                if self.plan.splits > 1
+                else ""
+            )
             print(
-                f"[{self.count}/{len(self.plan.specs)}] {label(spec.name)} seed "
+                f"[{self.count}/{len(self.plan.specs)}] {label(spec.name)}{fold} seed "
                 f"{spec.seed}: {outcome(run)} ({time.perf_counter() - self.clock:.1f} s)",
                 file=sys.stderr,
             )
@@ -187,7 +219,7 @@ def _summary(results: Any, out: str) -> int:
     from imbal_core import tables
     from imbal_core.report import network_vs_reference_text, operating_point
     from imbal_core.report._text import plain_sentence
-    from imbal_core.results import failed, ok
+    from imbal_core.results import failed, n_folds, ok, spread
 
     techniques = results["techniques"]
     for name, summary in techniques.items():
@@ -206,7 +238,12 @@ def _summary(results: Any, out: str) -> int:
         print(f"error: no technique trained{why}", file=sys.stderr)
         return 1
     point = results["config"]["operating_point"]["description"]
-    print(f"\nAt {point}, on the test split:", file=sys.stderr)
+    where = (
+        f"on the test folds (means over {spread(techniques)})"
+        if n_folds(techniques)
+        else "on the test split"
+    )
+    print(f"\nAt {point}, {where}:", file=sys.stderr)
     print(tables.text_table(tables.headline_table(techniques)), file=sys.stderr)
     print(f"\n{plain_sentence(operating_point(results))}", file=sys.stderr)
     duel = network_vs_reference_text(results.get("network_vs_reference"), techniques)

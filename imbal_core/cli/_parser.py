@@ -148,8 +148,23 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--test-size",
         type=float,
-        default=0.2,
+        default=None,
         help="share of rows held out for the test split, 0.05 to 0.5 (default: 0.2)",
+    )
+    train.add_argument(
+        "--cv",
+        type=int,
+        default=0,
+        metavar="K",
+        help="K-fold stratified cross-validation instead of one test split: every "
+        "technique trains on each fold (forward-chaining folds with --time-column)",
+    )
+    train.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        metavar="R",
+        help="with --cv: repeat the K folds R times, shuffled afresh (default: 1)",
     )
     train.add_argument(
         "--time-column",

@@ -6,12 +6,19 @@ any technique sees the data, so resampling can only ever touch the training spli
 
 The code lives in private modules: ``_csv`` reads and validates CSVs
 (``_parquet`` Parquet files, and :func:`read_table` tells them apart),
-``_prepare`` builds a :class:`Dataset` (with ``_features``: encode, impute,
+``_prepare`` builds a :class:`Dataset` (``_folds`` one per cross-validation fold) (with ``_features``: encode, impute,
 scale on the training rows) and ``_sources`` loads the named sources.
 """
 
 from imbal_core.data._csv import MAX_UPLOAD_MB, read_csv
 from imbal_core.data._features import CLIP_SD, MAX_CATEGORIES
+from imbal_core.data._folds import (
+    MAX_FOLDS,
+    MAX_REPEATS,
+    check_folds,
+    folds_summary,
+    prepare_folds,
+)
 from imbal_core.data._parquet import read_table
 from imbal_core.data._prepare import (
     MIN_ROWS_PER_CLASS,
@@ -29,6 +36,7 @@ from imbal_core.data._sources import (
     available_creditcard_path,
     demo_frame,
     load_creditcard,
+    load_folds,
     load_source,
     make_demo,
     source_frame,
@@ -42,6 +50,8 @@ __all__ = [
     "CREDITCARD_POSITIVES",
     "CREDITCARD_ROWS",
     "MAX_CATEGORIES",
+    "MAX_FOLDS",
+    "MAX_REPEATS",
     "MAX_UPLOAD_MB",
     "MIN_ROWS_PER_CLASS",
     "NAMED_SOURCES",
@@ -49,6 +59,10 @@ __all__ = [
     "VALIDATION_SIZE",
     "Dataset",
     "available_creditcard_path",
+    "check_folds",
+    "folds_summary",
+    "load_folds",
+    "prepare_folds",
     "demo_frame",
     "load_creditcard",
     "load_source",

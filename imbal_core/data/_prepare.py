@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from imbal_core.data._features import MAX_CATEGORIES, encode, impute, scale
+from imbal_core.data._features import encode, impute, scale
+from imbal_core.data._target import binary_target, jsonable
 from imbal_core.errors import InputError
 
 MIN_ROWS_PER_CLASS = 5
@@ -43,6 +44,12 @@ class Dataset:
     split: str = "stratified"
     # The one-hot columns of each categorical feature, as indices into feature_names.
     categorical: list[list[int]] = field(default_factory=list)
+    # Which cross-validation fold this is (index, fold, repeat, folds, repeats,
+    # scheme, base fingerprint); None for the holdout split.
+    fold: dict[str, Any] | None = None
+    # The table and its target settings, whatever the split: a holdout Dataset and
+    # the folds of the same data share it.
+    table_fingerprint: str = ""
 
     @property
     def source_features(self) -> int:
@@ -71,7 +78,7 @@ class Dataset:
             "rows": self.rows,
             "features": len(self.feature_names),
             "positives": self.positives,
-            "positive_label": _jsonable(self.positive_label),
+            "positive_label": jsonable(self.positive_label),
             "train_rows": len(self.y_train),
             "validation_rows": len(self.y_val),
             "test_rows": len(self.y_test),
@@ -79,6 +86,7 @@ class Dataset:
             "categorical_features": len(self.categorical),
             "class_counts": self.class_counts(),
             "fingerprint": self.fingerprint,
+            "table_fingerprint": self.table_fingerprint,
             "notes": list(self.notes),
         }
 
@@ -111,6 +119,100 @@ def prepare(
     """
     if not 0.05 <= test_size <= 0.5:
         raise InputError(f"test size must be between 0.05 and 0.5, got {test_size}.")
+    table = checked_table(
+        frame,
+        source=source,
+        target=target,
+        positive=positive,
+        drop=drop,
+        time_column=time_column,
+        amount_column=amount_column,
+    )
+    parts = _split(
+        table.y, table.order, test_size, by_time=bool(time_column), target=target
+    )
+    return table.dataset(parts, table.fingerprint(test_size), table.split)
+
+
+@dataclass
+class Table:
+    """A validated table before any split: labels, features, amounts, row order.
+
+    What :func:`prepare` splits once and cross-validation splits into folds; each
+    split gets its own encoders, imputation and scaling, fitted on its train part.
+    """
+
+    frame: pd.DataFrame = field(repr=False)
+    source: str
+    target: str
+    y: np.ndarray = field(repr=False)
+    positive_label: Any
+    features: pd.DataFrame = field(repr=False)
+    amount: np.ndarray | None = field(repr=False)
+    amount_column: str
+    order: np.ndarray = field(repr=False)  # row order: by time, else as given
+    split: str  # "stratified" or "time-ordered by <column>"
+    drop_columns: list[str]
+    time_column: str | None
+    notes: list[str]
+
+    def fingerprint(self, *settings: Any) -> str:
+        """The data and how it is prepared; ``settings`` say how it is split."""
+        return _fingerprint(
+            self.frame,
+            self.source,
+            self.target,
+            self.positive_label,
+            *settings,
+            self.drop_columns,
+            self.time_column,
+        )
+
+    def dataset(
+        self, parts: tuple[np.ndarray, ...], fingerprint: str, split: str
+    ) -> Dataset:
+        """The Dataset of one split: ``parts`` are its train, validation and test rows."""
+        train_idx, val_idx, test_idx = parts
+        notes = list(self.notes)
+        amount = self.amount
+        if amount is not None:
+            amount = _complete_amounts(amount, self.amount_column, train_idx, notes)
+        X, names, categorical, encode_notes = encode(self.features, train_idx)
+        notes.extend(encode_notes)
+        X = impute(X, names, train_idx, notes)
+        X = scale(X, train_idx, notes)
+        return Dataset(
+            source=self.source,
+            feature_names=names,
+            positive_label=self.positive_label,
+            X_train=X[train_idx],
+            y_train=self.y[train_idx],
+            X_val=X[val_idx],
+            y_val=self.y[val_idx],
+            X_test=X[test_idx],
+            y_test=self.y[test_idx],
+            amount_val=None if amount is None else amount[val_idx],
+            amount_test=None if amount is None else amount[test_idx],
+            rows=len(self.frame),
+            fingerprint=fingerprint,
+            notes=notes,
+            split=split,
+            categorical=categorical,
+            table_fingerprint=self.fingerprint(),
+        )
+
+
+def checked_table(
+    frame: pd.DataFrame,
+    *,
+    source: str = "csv",
+    target: str = "Class",
+    positive: Any = None,
+    drop: tuple[str, ...] = (),
+    time_column: str | None = None,
+    amount_column: str = "Amount",
+) -> Table:
+    """``frame`` validated (see :func:`prepare`), or a one-line :class:`InputError`."""
     if target not in frame.columns:
         shown = ", ".join(map(repr, map(str, frame.columns[:30]))) + (
             " …" if frame.shape[1] > 30 else ""
@@ -142,7 +244,7 @@ def prepare(
             f"{int(labels.isna().sum())} rows have no label in {target!r} (the first is data row {first}); "
             "fill or remove them and reload."
         )
-    y, positive_label, target_notes = _binary_target(labels, target, positive)
+    y, positive_label, target_notes = binary_target(labels, target, positive)
     notes.extend(target_notes)
     counts = np.bincount(y, minlength=2)
     if counts.min() < MIN_ROWS_PER_CLASS:
@@ -176,36 +278,20 @@ def prepare(
         if _numeric(frame, amount_column)
         else None
     )
-
-    train_idx, val_idx, test_idx = _split(
-        y, order, test_size, by_time=bool(time_column), target=target
-    )
-    if amount is not None:
-        amount = _complete_amounts(amount, amount_column, train_idx, notes)
-    X, names, categorical, encode_notes = encode(features, train_idx)
-    notes.extend(encode_notes)
-    X = impute(X, names, train_idx, notes)
-    X = scale(X, train_idx, notes)
-    fingerprint = _fingerprint(
-        frame, source, target, positive_label, test_size, drop_columns, time_column
-    )
-    return Dataset(
-        source=source,
-        feature_names=names,
-        positive_label=positive_label,
-        X_train=X[train_idx],
-        y_train=y[train_idx],
-        X_val=X[val_idx],
-        y_val=y[val_idx],
-        X_test=X[test_idx],
-        y_test=y[test_idx],
-        amount_val=None if amount is None else amount[val_idx],
-        amount_test=None if amount is None else amount[test_idx],
-        rows=len(frame),
-        fingerprint=fingerprint,
-        notes=notes,
-        split=split,
-        categorical=categorical,
+    return Table(
+        frame,
+        source,
+        target,
+        y,
+        positive_label,
+        features,
+        amount,
+        amount_column,
+        order,
+        split,
+        drop_columns,
+        time_column,
+        notes,
     )
 
 
@@ -215,86 +301,6 @@ def _numeric(frame: pd.DataFrame, column: str) -> bool:
         and pd.api.types.is_numeric_dtype(frame[column])
         and not pd.api.types.is_bool_dtype(frame[column])
     )
-
-
-def _label_text(value: Any) -> str:
-    value = _jsonable(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # 1.0 and 1 are the same label to a user
-    return str(value)
-
-
-def _binary_target(
-    labels: pd.Series, target: str, positive: Any
-) -> tuple[np.ndarray, Any, list[str]]:
-    values = labels.to_numpy()
-    classes = pd.unique(values)
-    notes: list[str] = []
-    numeric = pd.api.types.is_numeric_dtype(labels) and not pd.api.types.is_bool_dtype(
-        labels
-    )
-    if numeric and not np.all(np.isfinite(values.astype(float))):
-        raise InputError(
-            f"{target!r} contains infinite values; class labels must be finite."
-        )
-    fractional = numeric and not np.all(np.mod(values.astype(float), 1) == 0)
-    if len(classes) < 2:
-        raise InputError(
-            f"{target!r} has one class only ({_label_text(classes[0])!r}); it needs two, e.g. fraud and "
-            "not fraud; add rows of the other class or choose another label column",
-            option="target",
-        )
-    if numeric and (
-        len(classes) > MAX_CATEGORIES
-        or (fractional and len(classes) > 2 and positive is None)
-    ):
-        examples = ", ".join(f"{float(c):g}" for c in classes[:3])
-        raise InputError(
-            f"{target!r} looks continuous ({len(classes)} distinct numbers such as {examples}); "
-            "choose a column of class labels",
-            option="target",
-        )
-    shown = ", ".join(repr(_label_text(c)) for c in classes[:MAX_CATEGORIES]) + (
-        " …" if len(classes) > MAX_CATEGORIES else ""
-    )
-    if positive is not None:
-        wanted = str(positive).strip()
-        match = [
-            c
-            for c in classes
-            if _label_text(c) == wanted or str(_jsonable(c)) == wanted
-        ]
-        match = match or [
-            c for c in classes if _label_text(c).casefold() == wanted.casefold()
-        ]
-        if not match:
-            raise InputError(
-                f"positive label {wanted!r} is not in {target!r}; its labels are {shown}; "
-                "choose one of them",
-                option="positive",
-            )
-        positive_label = match[0]
-    elif len(classes) > 2:
-        raise InputError(
-            f"{target!r} has {len(classes)} classes ({shown}); the rest become negative when "
-            "you choose the positive one",
-            option="positive",
-        )
-    elif {_label_text(c).lower() for c in classes} in ({"0", "1"}, {"false", "true"}):
-        positive_label = next(
-            c for c in classes if _label_text(c).lower() in ("1", "true")
-        )
-    else:
-        counts = [(values == c).sum() for c in classes]
-        positive_label = classes[int(np.argmin(counts))]
-        notes.append(
-            f"positive label inferred as the minority class {_label_text(positive_label)!r}"
-        )
-    if len(classes) > 2:
-        notes.append(
-            f"{len(classes) - 1} other classes merged into the negative class (one-vs-rest)"
-        )
-    return (values == positive_label).astype(np.int64), positive_label, notes
 
 
 def _split(
@@ -370,7 +376,3 @@ def _fingerprint(frame: pd.DataFrame, *settings: Any) -> str:
     digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     digest.update(repr([list(map(str, frame.columns)), *settings]).encode())
     return digest.hexdigest()[:16]
-
-
-def _jsonable(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value

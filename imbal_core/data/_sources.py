@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from imbal_core.data._csv import read_csv
+from imbal_core.data._folds import check_folds, prepare_folds
 from imbal_core.data._parquet import read_table
 from imbal_core.data._prepare import MIN_ROWS_PER_CLASS, Dataset, prepare
 from imbal_core.errors import InputError
@@ -158,8 +159,24 @@ def source_frame(source: str, rows: int = CREDITCARD_ROWS) -> pd.DataFrame:
 
 def load_source(source: str, **options: Any) -> Dataset:
     """``demo``, ``creditcard`` or a CSV or Parquet path, prepared with ``options`` (see :func:`prepare`)."""
+    frame, options = _frame(source, options)
+    return prepare(frame, **options)
+
+
+def load_folds(
+    source: str, folds: int, repeats: int = 1, **options: Any
+) -> list[Dataset]:
+    """:func:`load_source`'s data as ``folds`` x ``repeats`` cross-validation folds
+    (see :func:`prepare_folds`); a test size, if given, is the folds' to decide."""
+    check_folds(folds, repeats, options.get("time_column"))  # before reading a file
+    options.pop("test_size", None)
+    frame, options = _frame(source, options)
+    return prepare_folds(frame, folds=folds, repeats=repeats, **options)
+
+
+def _frame(source: str, options: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    options = dict(options)
     rows = options.pop("rows", CREDITCARD_ROWS)
     if source in NAMED_SOURCES:
         options.setdefault("drop", ("Time",))  # the seed notebook drops Time
-    frame = source_frame(source, rows)
-    return prepare(frame, source=source_label(source, rows), **options)
+    return source_frame(source, rows), {"source": source_label(source, rows), **options}

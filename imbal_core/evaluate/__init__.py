@@ -31,6 +31,7 @@ from imbal_core.evaluate._curves import (
 )
 from imbal_core.evaluate._intervals import (
     BOOTSTRAP_RESAMPLES,
+    CORRECTED,
     METRIC_BOUNDS,
     UNBOUNDED,
     average_precision,
@@ -53,6 +54,7 @@ from imbal_core.evaluate._operating import (
 
 __all__ = [
     "BOOTSTRAP_RESAMPLES",
+    "CORRECTED",
     "METRIC_BOUNDS",
     "MODES",
     "OperatingPoint",

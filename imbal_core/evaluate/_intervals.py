@@ -44,8 +44,14 @@ def interval(
     *,
     transform: bool = True,
     level: float = 0.95,
+    test_train_ratio: float | None = None,
 ) -> tuple[float, tuple[float, float]]:
     """Mean of ``values`` (one metric over seeds) and a Student-t interval inside ``bounds``.
+
+    ``test_train_ratio`` (test rows / training rows of each fold): the values are
+    cross-validation folds, whose training sets overlap, so their spread understates
+    the variance; Nadeau & Bengio's (2003) corrected variance (1/J + n_test/n_train)·s²
+    replaces s²/J (J folds in all), which keeps the interval's coverage honest.
 
     With ``transform`` the t-interval is computed where the range is unbounded and
     mapped back (see :func:`interval_scale`): on the logit scale for a closed range
@@ -64,8 +70,9 @@ def interval(
     t = float(stats.t.ppf(0.5 + level / 2, len(values) - 1))
     lower, upper = (float(b) for b in bounds)
     scale = interval_scale(bounds, values) if transform else "original"
+    factor = np.sqrt(1 / len(values) + (test_train_ratio or 0.0))
     if scale == "original":
-        half = t * values.std(ddof=1) / np.sqrt(len(values))
+        half = t * values.std(ddof=1) * factor
         low, high = max(mean - half, lower), min(mean + half, upper)
     else:
         if scale == "log":
@@ -74,27 +81,42 @@ def interval(
             width = upper - lower
             share = np.clip((values - lower) / width, _EDGE, 1 - _EDGE)
             z, back = special.logit(share), (lambda v: lower + width * special.expit(v))
-        half = t * z.std(ddof=1) / np.sqrt(len(z))
+        half = t * z.std(ddof=1) * factor
         low, high = float(back(z.mean() - half)), float(back(z.mean() + half))
     return mean, (min(float(low), mean), max(float(high), mean))
 
 
 def interval_kind(
-    bounds: tuple[float, float], seeds: int, values: Any = None, level: float = 0.95
+    bounds: tuple[float, float],
+    seeds: int,
+    values: Any = None,
+    level: float = 0.95,
+    folds: bool = False,
 ) -> str:
-    """What :func:`interval` gives, e.g. "95 % t-interval on the logit scale over 3 seeds"."""
+    """What :func:`interval` gives, e.g. "95 % t-interval on the logit scale over 3
+    seeds" (``folds``: over that many folds, corrected for their overlap)."""
     scale = {
         "logit": " on the logit scale",
         "Fisher z": " on the Fisher z (atanh) scale",
         "log": " on the log scale",
     }.get(interval_scale(bounds, values), "")
+    if folds:
+        return f"{level * 100:g} % {CORRECTED} t-interval{scale} over {seeds} folds"
     return f"{level * 100:g} % t-interval{scale} over {seeds} seeds"
 
 
-def seed_intervals_kind(seeds: int, level: float = 0.95) -> str:
+CORRECTED = "Nadeau–Bengio corrected"
+
+
+def seed_intervals_kind(seeds: int, level: float = 0.95, folds: bool = False) -> str:
     """What :func:`interval` gives for every metric of :data:`METRIC_BOUNDS` at once."""
+    over = (
+        f"{CORRECTED} t-intervals over {seeds} folds (their training sets overlap)"
+        if folds
+        else f"t-intervals over {seeds} seeds"
+    )
     return (
-        f"{level * 100:g} % t-intervals over {seeds} seeds, on the logit scale "
+        f"{level * 100:g} % {over}, on the logit scale "
         "(Fisher z for MCC, log scale for cost) so each stays in its metric's range"
     )
 
@@ -203,18 +225,27 @@ def _resample_counts(
     return counts
 
 
-def paired_comparison(a: Any, b: Any) -> dict[str, float | str]:
-    """Does A beat B across the same seeds? Mean difference, its 95 % CI and a paired t-test."""
+def paired_comparison(
+    a: Any, b: Any, test_train_ratio: float | None = None
+) -> dict[str, float | str]:
+    """Does A beat B across the same seeds (or folds)? Mean difference, its 95 % CI
+    and a paired t-test; ``test_train_ratio`` as in :func:`interval`: over folds,
+    the Nadeau–Bengio corrected resampled t-test."""
     from scipy import stats
 
     diff = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)
     # A difference of PR-AUCs: a plain t-interval, kept to its range [-1, 1].
-    mean, (low, high) = interval(diff, (-1.0, 1.0), transform=False)
+    mean, (low, high) = interval(
+        diff, (-1.0, 1.0), transform=False, test_train_ratio=test_train_ratio
+    )
     if len(diff) < 2:
         verdict, p_value = "needs two or more seeds", float("nan")
     else:
         if np.ptp(diff) > 1e-12:
-            p_value = float(stats.ttest_rel(a, b).pvalue)
+            spread = diff.std(ddof=1) * np.sqrt(
+                1 / len(diff) + (test_train_ratio or 0.0)
+            )
+            p_value = float(2 * stats.t.sf(abs(mean) / spread, len(diff) - 1))
         else:  # identical differences: the t-test is undefined, the answer is not
             p_value = 0.0 if mean != 0 else 1.0
         verdict = (

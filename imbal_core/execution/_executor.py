@@ -1,6 +1,7 @@
 """The executor interface and the in-process executor.
 
-An executor takes a prepared Dataset and independent :class:`RunSpec` s and streams
+An executor takes prepared Datasets (one per data split: the holdout split, or a
+cross-validation fold each) and independent :class:`RunSpec` s and streams
 :class:`Event` s: progress while runs train, and each run as soon as it finishes,
 in whatever order they finish. Closing the stream (the consumer stops iterating,
 e.g. the user pressed Cancel) cancels what is queued and stops what is running at
@@ -53,7 +54,10 @@ class Executor:
     kind = "abstract"
     workers = 1
 
-    def stream(self, dataset: Dataset, specs: Sequence[RunSpec]) -> Iterator[Event]:
+    def stream(
+        self, datasets: Sequence[Dataset], specs: Sequence[RunSpec]
+    ) -> Iterator[Event]:
+        """Train ``specs``, each on ``datasets[spec.split]``."""
         raise NotImplementedError
 
     def describe(self) -> str:
@@ -75,14 +79,16 @@ class InlineExecutor(Executor):
 
     kind = "inline"
 
-    def stream(self, dataset: Dataset, specs: Sequence[RunSpec]) -> Iterator[Event]:
+    def stream(
+        self, datasets: Sequence[Dataset], specs: Sequence[RunSpec]
+    ) -> Iterator[Event]:
         events: queue.Queue[Event] = queue.Queue()
         stop = threading.Event()
 
         def work() -> None:
             for index, spec in enumerate(specs):
                 run = execute(
-                    dataset,
+                    datasets[spec.split],
                     spec,
                     lambda f, m, i=index: events.put(Event(i, f, m)),
                     stop.is_set,

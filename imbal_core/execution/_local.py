@@ -127,15 +127,17 @@ class LocalExecutor(Executor):
                     timeout=300,
                 )
 
-    def stream(self, dataset: Dataset, specs: Sequence[RunSpec]) -> Iterator[Event]:
+    def stream(
+        self, datasets: Sequence[Dataset], specs: Sequence[RunSpec]
+    ) -> Iterator[Event]:
         job = next(self._jobs)
         inbox: queue.Queue[Event] = queue.Queue()
-        path = self._dataset_file(dataset)
+        paths = [self._dataset_file(dataset) for dataset in datasets]
         with self._lock:
             self._inboxes[job] = inbox
             self._start_failures = 0  # a new request tries to start workers again
             self._queued.extend(
-                _Task(job, i, spec, path, dataset.fingerprint)
+                _Task(job, i, spec, paths[spec.split], datasets[spec.split].fingerprint)
                 for i, spec in enumerate(specs)
             )
             self._fill()

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from imbal_core import techniques
+from imbal_core.data import folds_summary
 from imbal_core.errors import CANCELLED
 from imbal_core.execution._executor import Executor, InlineExecutor
 from imbal_core.execution._plan import Plan
@@ -50,44 +51,55 @@ class Listener:
 
 
 def run_comparison(
-    dataset: Dataset,
+    data: Dataset | Sequence[Dataset],
     plan: Plan,
     executor: Executor | None = None,
     cache: RunCache | None = None,
     listener: Listener | None = None,
 ) -> Comparison:
-    """Every run of ``plan`` on ``dataset``: from ``cache`` when it has them, the rest
-    trained by ``executor`` (this process when None). A run that fails, fails
-    alone, with its reason; the others finish.
+    """Every run of ``plan`` on ``data`` (a Dataset, or one per split: the
+    cross-validation folds): from ``cache`` when it has them, the rest trained by
+    ``executor`` (this process when None). A run that fails, fails alone, with its
+    reason; the others finish.
     """
+    datasets = list(data) if isinstance(data, Sequence) else [data]
+    if plan.splits != len(datasets):
+        raise ValueError(
+            f"the plan has {plan.splits} split(s), the data {len(datasets)}"
+        )
     listener = listener or Listener()
+    first = datasets[0]
     notes = plan.skipped + techniques.option_notes(
         plan.names,
-        len(dataset.y_train),
+        len(first.y_train),
         plan.options,
-        categorical=len(dataset.categorical),
-        features=dataset.source_features,
+        categorical=len(first.categorical),
+        features=first.source_features,
     )
-    split = Split(
-        dataset.y_val, dataset.y_test, dataset.amount_val, dataset.amount_test
-    )
+    splits = [Split(d.y_val, d.y_test, d.amount_val, d.amount_test) for d in datasets]
+    summary = folds_summary(datasets)
+    keys = [spec.key(datasets[spec.split].fingerprint) for spec in plan.specs]
     finished: dict[int, Run] = {}
     if cache is not None:
-        for index, spec in enumerate(plan.specs):
-            hit = cache.get(spec.key(dataset.fingerprint))
+        for index, key in enumerate(keys):
+            hit = cache.get(key)
             if hit is not None:
                 finished[index] = hit
 
     def so_far() -> Comparison:
-        return assemble(dataset.summary(), plan, finished, [split], notes)
+        return assemble(summary, plan, finished, splits, notes)
 
     listener.started(plan, sorted(finished), notes)
     told: set[str] = set()
     _tell(cache, listener, told)
-    todo = [i for i in range(len(plan.specs)) if i not in finished]
+    # Fold by fold: a worker keeps the last datasets it loaded.
+    todo = sorted(
+        (i for i in range(len(plan.specs)) if i not in finished),
+        key=lambda i: plan.specs[i].split,
+    )
     if todo:
         executor = executor or InlineExecutor()
-        stream = executor.stream(dataset, [plan.specs[i] for i in todo])
+        stream = executor.stream(datasets, [plan.specs[i] for i in todo])
         try:
             for event in stream:
                 if event.index is None:
@@ -98,7 +110,7 @@ def run_comparison(
                     index = todo[event.index]
                     finished[index] = event.run
                     if cache is not None:
-                        cache.put(plan.specs[index].key(dataset.fingerprint), event.run)
+                        cache.put(keys[index], event.run)
                         _tell(cache, listener, told)
                     listener.finished(index, event.run, so_far)
         finally:

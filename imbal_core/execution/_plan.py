@@ -2,8 +2,8 @@
 
 A run is (data split, model, technique, hyperparameters, seed): independent of
 every other, keyed for a cache by all of them and the data's fingerprint. Today
-there is one split (the holdout split, split 0 of 1); cross-validation folds add
-values, not executors. Every selected model trains every selected technique it
+there is one split (the holdout split, split 0 of 1), or one per cross-validation
+fold: folds add values, not executors. Every selected model trains every selected technique it
 accepts; a pair it refuses (focal loss on logistic regression) is skipped with its
 reason in the plan's notes. A column is ``models.column(model, variant)``.
 
@@ -57,6 +57,7 @@ class Plan:
     sweeps: dict[str, list[Any]]  # numbers, or shapes for layers
     models: list[str] = field(default_factory=lambda: [DEFAULT_MODEL])
     skipped: list[str] = field(default_factory=list)  # refused pairs, with reasons
+    splits: int = 1  # data splits each variant trains on: 1, or the folds x repeats
 
     def config(self, notes: Sequence[str] = ()) -> dict[str, Any]:
         config = {
@@ -114,9 +115,11 @@ def plan_runs(
     seeds: Sequence[int],
     sweeps: Mapping[str, Sequence[Any]] | None = None,
     model_names: Sequence[str] = (DEFAULT_MODEL,),
+    splits: int = 1,
 ) -> Plan:
-    """Every run of a comparison, models x variants x seeds, in the order they are
-    shown (by model, the MLP first).
+    """Every run of a comparison, models x variants x splits x seeds, in the order
+    they are shown (by model, the MLP first). ``splits``: the holdout split (1), or
+    every cross-validation fold of every repeat.
 
     Names, hyperparameters and sweep values are checked here, once: a bad one
     raises :class:`InputError` before anything trains.
@@ -141,7 +144,8 @@ def plan_runs(
                 column = models.column(model, variant)
                 columns.append(column)
                 specs.extend(
-                    RunSpec(column, name, dict(params), int(s), model=model)
+                    RunSpec(column, name, dict(params), int(s), model, split)
+                    for split in range(splits)
                     for s in seeds
                 )
     if not specs:
@@ -150,7 +154,14 @@ def plan_runs(
             option="techniques",
         )
     return Plan(
-        columns, specs, dict(options), [int(s) for s in seeds], sweeps, chosen, skipped
+        columns,
+        specs,
+        dict(options),
+        [int(s) for s in seeds],
+        sweeps,
+        chosen,
+        skipped,
+        splits,
     )
 
 

@@ -113,20 +113,28 @@ class RayExecutor(Executor):
     def describe(self) -> str:
         return f"ray at {self.address or 'a local Ray'}, {self.workers} CPU slot(s)"
 
-    def _reference(self, dataset: Dataset) -> Any:
-        """The Dataset in the object store, put there once per fingerprint."""
-        if dataset.fingerprint not in self._stored:
-            self._stored[dataset.fingerprint] = self._ray.put(dataset)
-            while len(self._stored) > 2:
-                self._stored.popitem(last=False)
-        return self._stored[dataset.fingerprint]
+    def _references(self, datasets: Sequence[Dataset]) -> list[Any]:
+        """Each Dataset in the object store, put there once per fingerprint (the
+        last comparison's, or two, are kept for the next)."""
+        for dataset in datasets:
+            if dataset.fingerprint not in self._stored:
+                self._stored[dataset.fingerprint] = self._ray.put(dataset)
+            self._stored.move_to_end(dataset.fingerprint)
+        references = [self._stored[d.fingerprint] for d in datasets]
+        while len(self._stored) > max(2, len(datasets)):
+            self._stored.popitem(last=False)
+        return references
 
-    def stream(self, dataset: Dataset, specs: Sequence[RunSpec]) -> Iterator[Event]:
+    def stream(
+        self, datasets: Sequence[Dataset], specs: Sequence[RunSpec]
+    ) -> Iterator[Event]:
         ray = self._ray
-        reference = self._reference(dataset)
+        references = self._references(datasets)
         job = next(self._jobs)
         tasks = {
-            self._task.remote(reference, spec, self._board, job, index): index
+            self._task.remote(references[spec.split], spec, self._board, job, index): (
+                index
+            )
             for index, spec in enumerate(specs)
         }
         pending = list(tasks)

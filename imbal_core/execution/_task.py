@@ -78,9 +78,11 @@ def execute(
 
     if stopped is not None and stopped():
         return failed(spec, CANCELLED)
-    return train_one(
+    run = train_one(
         dataset, spec.technique, spec.params, spec.seed, report, model=spec.model
     )
+    run.split = spec.split
+    return run
 
 
 def failed(spec: RunSpec, reason: str) -> Run:

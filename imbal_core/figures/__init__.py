@@ -24,6 +24,8 @@ reliability_curves(techniques)
     Reliability (calibration) curve per technique with its Brier score, + diagonal.
 cost_bars(techniques)
     Total test cost per technique at its threshold (CI error bars with several seeds).
+fold_spread(techniques, metric="pr_auc")
+    With cross-validation: each fold's value per technique, a box and a dot per fold.
 cost_curves(techniques)
     Cost against threshold per technique: its minimum a star, its operating point a dot.
 class_counts_figure(dataset, techniques=None, log_scale=True)
@@ -51,12 +53,14 @@ from imbal_core.figures._curves import (
     reliability_curves,
     roc_curves,
 )
+from imbal_core.figures._folds import fold_spread
 from imbal_core.figures._style import COLORSCALE, PALETTE, escape, technique_colors
 
 AT_OPERATING_POINT = (
     confusion_matrices,
     metric_bars,
     cost_bars,
+    fold_spread,
     pr_curves,
     roc_curves,
     cost_curves,
@@ -71,6 +75,7 @@ __all__ = [
     "cost_bars",
     "cost_curves",
     "escape",
+    "fold_spread",
     "metric_bars",
     "pr_curves",
     "reliability_curves",

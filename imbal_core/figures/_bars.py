@@ -28,7 +28,7 @@ from imbal_core.figures._style import (
     technique_colors,
     threshold_text,
 )
-from imbal_core.results import Techniques, metric_ci, n_seeds, ok
+from imbal_core.results import Techniques, metric_ci, n_seeds, ok, spread
 from imbal_core.tables import COLUMNS, class_counts_table
 
 TITLE = "Confusion matrices on the test split (colour = share of the actual class)"
@@ -186,7 +186,7 @@ def metric_bars(
         )
     title = "Positive class: precision, recall and F1" + common_threshold(done)
     if several:
-        title += f" (mean of {n_seeds(done)} seeds, bars = 95 % CI)"
+        title += f" (mean of {spread(done)}, bars = 95 % CI)"
     return figure(data, title, barmode="group", yaxis=axis("score", range=[0, 1.15]))
 
 

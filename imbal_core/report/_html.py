@@ -31,7 +31,9 @@ from imbal_core.results import (
     failed,
     is_synthetic,
     label,
+    n_folds,
     ok,
+    spread,
 )
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
@@ -87,6 +89,18 @@ def frame_html(frame: pd.DataFrame, cls: str = "", best: bool = False) -> str:
     return (
         f'<div class="wide"><table class="{cls}"><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _measured_on(results: Mapping[str, Any]) -> str:
+    """Where the figures come from: the test split, or each fold's test part."""
+    cv = results["dataset"].get("cv")
+    if not cv:
+        return "All numbers are measured on the held-out test split"
+    return (
+        f"All numbers are means over the test parts of {escape(cv['scheme'])} (each "
+        "fold tested on rows it did not train on; the curves and the confusion matrix "
+        "are the first fold's)"
     )
 
 
@@ -148,7 +162,11 @@ def _metrics_html(results: Mapping[str, Any]) -> str:
     intervals = tables.metrics_ci_table(techniques)
     if not intervals.empty:
         seeds = tables.seed_count(results)
-        means = f"Means over {seeds} seeds" if seeds > 1 else "One seed"
+        means = (
+            f"Means over {spread(techniques)}"
+            if seeds > 1 or n_folds(techniques)
+            else "One seed"
+        )
         parts.append(
             f"<p>{means}: 95 % CI of each metric, and what it covers.</p>"
             + frame_html(intervals)
@@ -347,7 +365,7 @@ def html_report(results: Mapping[str, Any], threshold: float | None = None) -> s
 {_overview_html(results)}
 <h2>Recommended operating point</h2>
 <p class="callout">{operating_sentence(operating_point(results))}</p>
-<p>All numbers are measured on the held-out test split; thresholds are set by the user or
+<p>{_measured_on(results)}; thresholds are set by the user or
 chosen on the validation split (see the configuration). Other operating points are in the
 charts below: moving the threshold trades missed positives against false alarms.</p>
 {_cautions_html(results)}

@@ -29,8 +29,10 @@ from imbal_core.results._contract import (
     metric_ci,
     model_of,
     models_used,
+    n_folds,
     n_seeds,
     ok,
+    spread,
 )
 from imbal_core.results._runs import Comparison, Run, Scored, Split
 from imbal_core.results._saved import load_comparison, save_comparison, saved_results
@@ -72,9 +74,11 @@ __all__ = [
     "metric_ci",
     "model_of",
     "models_used",
+    "n_folds",
     "n_seeds",
     "ok",
     "rescore",
+    "spread",
     "results_json",
     "technique_summary",
 ]

@@ -19,7 +19,7 @@ from imbal_core.results._runs import Run
 from imbal_core.results._validate import check_values, parse_json
 
 FORMAT = "imbal-comparison"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: several data splits (cross-validation folds); 1: one
 MANIFEST = "manifest.json"
 MAX_UNPACKED = 1 << 30  # 1 GiB: far above any real comparison, far below a zip bomb
 MAX_RATIO = 100  # an honest file is mostly float32 probabilities: ~1.1:1 overall
@@ -113,14 +113,12 @@ class Reader:
         check_values(manifest["results"], self.name)
         return manifest
 
-    def only_members_of(self, runs: int) -> None:
+    def only_members_of(self, runs: int, splits: int = 1) -> None:
         """Refuse a file holding members this tool did not write (nothing else is read)."""
-        allowed = {
-            MANIFEST,
-            "y_val.npy",
-            "y_test.npy",
-            "amounts_val.npy",
-            "amounts_test.npy",
+        allowed = {MANIFEST} | {
+            split_member(split, part, splits)
+            for split in range(splits)
+            for part in SPLIT_PARTS
         }
         allowed |= {
             f"runs/{i:04d}_{part}.npy" for i in range(runs) for part in ("val", "test")
@@ -165,6 +163,15 @@ class Reader:
         return array.astype(np.float64)
 
 
+SPLIT_PARTS = ("y_val", "y_test", "amounts_val", "amounts_test")
+
+
+def split_member(split: int, part: str, splits: int) -> str:
+    """The member holding ``part`` of a data split: ``y_val.npy`` with one split
+    (format 1), ``splits/0003_y_val.npy`` with several."""
+    return f"{part}.npy" if splits == 1 else f"splits/{split:04d}_{part}.npy"
+
+
 RUN_FIELDS = (
     "fit_seconds",
     "epochs_run",
@@ -182,6 +189,7 @@ def entry_of(run: Run, name: str) -> dict[str, Any]:
         "technique": run.technique,
         "model": run.model,
         "seed": run.seed,
+        "split": run.split,
         "params": run.params,
         "error": run.error,
         **{key: getattr(run, key) for key in RUN_FIELDS},
@@ -210,7 +218,12 @@ def run_of(entry: Any, name: str) -> Run:
     model = entry.get("model", models.DEFAULT)  # files before models: the MLP
     if not isinstance(model, str):
         raise InputError(f"{where} has a model that is not text.")
-    run = Run(entry["technique"], seed, dict(params), error=error, model=model)
+    split = entry.get("split", 0)  # files before folds: the holdout split
+    if not isinstance(split, int) or isinstance(split, bool) or split < 0:
+        raise InputError(f"{where} has a data split that is not a whole number.")
+    run = Run(
+        entry["technique"], seed, dict(params), error=error, model=model, split=split
+    )
     for key in ("fit_seconds", "epochs_run", "best_epoch"):
         value = entry.get(key)
         if value is not None and not (

@@ -73,7 +73,9 @@ class TechniqueSummary(TypedDict):
     brier: NotRequired[float]
     pr_auc_mean: NotRequired[float]
     pr_auc_ci95: NotRequired[list[float]]  # [low, high]
-    pr_auc_ci_kind: NotRequired[str]  # over seeds, or over test rows with one seed
+    pr_auc_ci_kind: NotRequired[str]  # over folds or seeds, or test rows with one seed
+    folds: NotRequired[list[dict[str, Any]]]  # cross-validation: each fold's means
+    test_train_ratio: NotRequired[float]  # for intervals over overlapping folds
     train_class_counts: NotRequired[dict[str, int]]
     fit_seconds: NotRequired[float]
     epochs_run: NotRequired[float]  # mean over seeds
@@ -119,7 +121,9 @@ class Results(TypedDict):
     """The whole comparison (the CLI's ``results.json``)."""
 
     dataset: dict[str, Any]  # Dataset.summary(): source, rows, positives, splits, …
-    config: dict[str, Any]  # techniques, models, seeds, hyperparameters, threshold, costs
+    config: dict[
+        str, Any
+    ]  # techniques, models, seeds, hyperparameters, threshold, costs
     techniques: dict[str, TechniqueSummary]
     recommendation: NotRequired[Recommendation]  # absent in files before it existed
     network_vs_reference: NotRequired[NetworkVsReference]  # with both kinds trained
@@ -266,14 +270,37 @@ def failed(techniques: Techniques) -> dict[str, str]:
 
 
 def n_seeds(techniques: Techniques) -> int:
-    """The most seeds any successful technique has."""
+    """The most runs (seeds, times folds with cross-validation) any successful
+    technique has."""
     return max((len(s.get("seeds") or []) for s in ok(techniques).values()), default=0)
+
+
+def n_folds(techniques: Techniques) -> int:
+    """The most cross-validation folds any successful technique has (0: holdout)."""
+    return max((len(s.get("folds") or []) for s in ok(techniques).values()), default=0)
+
+
+def spread(techniques: Techniques) -> str:
+    """What intervals and means are over: "3 seeds", "5 folds", "5 folds × 2 seeds"."""
+    folds, runs = n_folds(techniques), n_seeds(techniques)
+    if not folds:
+        return f"{runs} seed{'s' if runs != 1 else ''}"
+    seeds = runs // folds
+    return f"{folds} folds" + (f" × {seeds} seeds" if seeds > 1 else "")
 
 
 def metric_ci(summary: Mapping[str, Any], metric: str) -> tuple[float, float, float]:
     """Mean and 95 % CI of ``metric`` over the summary's seeds, inside the metric's
-    range (:func:`imbal_core.evaluate.interval`). With one seed, PR-AUC's stored
-    interval when it has one (a bootstrap over test rows); other metrics a point."""
+    range (:func:`imbal_core.evaluate.interval`); with cross-validation over its
+    folds, corrected for their overlap. With one seed, PR-AUC's stored interval when
+    it has one (a bootstrap over test rows); other metrics a point."""
+    bounds = evaluate.METRIC_BOUNDS.get(metric, evaluate.UNBOUNDED)
+    folds = [f[metric] for f in summary.get("folds") or [] if metric in f]
+    if len(folds) > 1 and summary.get("test_train_ratio") is not None:
+        mean, (low, high) = evaluate.interval(
+            folds, bounds, test_train_ratio=float(summary["test_train_ratio"])
+        )
+        return mean, low, high
     values = [s[metric] for s in summary.get("seeds") or [] if metric in s]
     stored = summary.get("pr_auc_ci95") or [None]
     if metric == "pr_auc" and len(values) < 2 and summary.get("pr_auc_ci_kind"):
@@ -282,7 +309,6 @@ def metric_ci(summary: Mapping[str, Any], metric: str) -> tuple[float, float, fl
     if not values:
         value = float(summary[metric])
         return value, value, value
-    bounds = evaluate.METRIC_BOUNDS.get(metric, evaluate.UNBOUNDED)
     mean, (low, high) = evaluate.interval(values, bounds)
     return mean, low, high
 

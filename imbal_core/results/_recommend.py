@@ -3,7 +3,8 @@
 The criterion is the highest validation PR-AUC, or the lowest validation cost
 when thresholds are tuned for cost. The leader is named only when its gap to the
 runner-up is clear: the paired 95 % interval of their difference excludes 0 —
-over the seeds they share when there are two or more, else (one seed) a paired
+over the folds they share with cross-validation (corrected for the folds'
+overlapping training sets), over the seeds they share when there are two or more, else (one seed) a paired
 bootstrap over the validation rows, the sampling error one seed can still show.
 The result says which interval decided.
 """
@@ -81,16 +82,26 @@ def _over_shared_seeds(
     a: Mapping[str, Any], b: Mapping[str, Any], key: str
 ) -> tuple[float, tuple[float, float], str] | None:
     """A − B on the per-seed ``key`` and its paired t-interval over the seeds both
-    summaries have, with what the interval is; None with fewer than two."""
-    va = {s["seed"]: s[key] for s in a["seeds"]}
-    vb = {s["seed"]: s[key] for s in b["seeds"]}
+    summaries have — over the folds both have with cross-validation (each fold's
+    mean over seeds; Nadeau–Bengio corrected, as folds overlap) — with what the
+    interval is; None with fewer than two."""
+    ratio = a.get("test_train_ratio")
+    unit, entries = ("folds", "split") if a.get("folds") else ("seeds", "seed")
+    va = {s[entries]: s[key] for s in a.get(unit) or [] if key in s}
+    vb = {s[entries]: s[key] for s in b.get(unit) or [] if key in s}
     shared = [s for s in va if s in vb]
     if len(shared) < 2:
         return None
     paired = evaluate.paired_comparison(
-        [va[s] for s in shared], [vb[s] for s in shared]
+        [va[s] for s in shared],
+        [vb[s] for s in shared],
+        test_train_ratio=ratio if unit == "folds" else None,
     )
-    kind = f"a paired t-interval over the {len(shared)} seeds they share"
+    kind = (
+        f"a paired {evaluate.CORRECTED} t-interval over the {len(shared)} folds they share"
+        if unit == "folds"
+        else f"a paired t-interval over the {len(shared)} seeds they share"
+    )
     return float(paired["mean_difference"]), paired["ci95"], kind
 
 

@@ -34,6 +34,7 @@ from imbal_core.results._archive import (
     entry_of,
     head,
     run_of,
+    split_member,
 )
 from imbal_core.results._contract import Results, dump_results
 from imbal_core.results._runs import Comparison, Run, Split
@@ -55,17 +56,20 @@ def save_comparison(
             runs.append(entry)
     if not arrays:
         raise InputError("nothing to save: no technique finished training.")
-    (split,) = comparison.splits  # one holdout split per saved file (format 1)
-    arrays["y_val.npy"] = np.asarray(split.y_val, dtype=np.int8)
-    arrays["y_test.npy"] = np.asarray(split.y_test, dtype=np.int8)
-    if split.amounts_test is not None:
-        arrays["amounts_val.npy"] = np.asarray(split.amounts_val, np.float64)
-        arrays["amounts_test.npy"] = np.asarray(split.amounts_test, np.float64)
+    splits = len(comparison.splits)
+    for index, split in enumerate(comparison.splits):
+        parts = {"y_val": split.y_val, "y_test": split.y_test}
+        if split.amounts_test is not None:
+            parts.update(amounts_val=split.amounts_val, amounts_test=split.amounts_test)
+        for part, values in parts.items():
+            dtype = np.int8 if part.startswith("y_") else np.float64
+            arrays[split_member(index, part, splits)] = np.asarray(values, dtype)
     manifest = {
         "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+        # One split: format 1, which every earlier version of this tool reads.
+        "format_version": (version := FORMAT_VERSION if splits > 1 else 1),
         "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "versions": _versions(),
+        "versions": _versions(version),
         "dataset": comparison.dataset,
         "config": comparison.config,
         "runs": runs,
@@ -123,35 +127,70 @@ def _load(source: str | Path | IO[bytes], name: str) -> Comparison:
     with archive:
         reader = Reader(archive, name)
         manifest = reader.manifest()
-        reader.only_members_of(len(manifest["runs"]))
         dataset = manifest["dataset"]
-        y_val = reader.labels("y_val.npy", dataset.get("validation_rows"))
-        y_test = reader.labels("y_test.npy", dataset.get("test_rows"))
-        amounts = (
-            (
-                reader.numbers("amounts_val.npy", len(y_val), np.float64),
-                reader.numbers("amounts_test.npy", len(y_test), np.float64),
-            )
-            if "amounts_val.npy" in reader.members
-            else (None, None)
-        )
+        sizes = _split_sizes(dataset, manifest["format_version"], name)
+        reader.only_members_of(len(manifest["runs"]), len(sizes))
+        splits = [_split(reader, index, sizes) for index in range(len(sizes))]
         runs: dict[str, list[Run]] = {}
         for index, entry in enumerate(manifest["runs"]):
             run = run_of(entry, name)
+            if run.split >= len(splits):
+                raise InputError(
+                    f"{name}: a run names data split {run.split}; the file has "
+                    f"{len(splits)}; the file is damaged."
+                )
             if run.error is None:
+                split = splits[run.split]
                 run.proba_val = reader.probabilities(
-                    f"runs/{index:04d}_val.npy", len(y_val)
+                    f"runs/{index:04d}_val.npy", len(split.y_val)
                 )
                 run.proba_test = reader.probabilities(
-                    f"runs/{index:04d}_test.npy", len(y_test)
+                    f"runs/{index:04d}_test.npy", len(split.y_test)
                 )
             runs.setdefault(str(entry["name"]), []).append(run)
-    comparison = Comparison(
-        dataset, manifest["config"], runs, [Split(y_val, y_test, *amounts)]
-    )
+    comparison = Comparison(dataset, manifest["config"], runs, splits)
     _check_agreement(comparison, manifest["results"], name)
     comparison.config = {**comparison.config, "saved": _provenance(manifest, name)}
     return comparison
+
+
+def _split_sizes(dataset: Mapping[str, Any], version: int, name: str) -> list[Any]:
+    """(validation, test) rows of each data split the file holds: the holdout
+    split's (format 1), or each cross-validation fold's (format 2)."""
+    if version == 1:
+        return [(dataset.get("validation_rows"), dataset.get("test_rows"))]
+    rows = (dataset.get("cv") or {}).get("rows")
+    if not (
+        isinstance(rows, list)
+        and rows
+        and all(
+            isinstance(r, list)
+            and len(r) == 3
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in r)
+            for r in rows
+        )
+    ):
+        raise InputError(f"{name}: the manifest does not list its folds' rows; {HINT}.")
+    return [(val, test) for _, val, test in rows]
+
+
+def _split(reader: Reader, index: int, sizes: list[Any]) -> Split:
+    """One data split's labels (and amounts), checked against its sizes."""
+    val_rows, test_rows = sizes[index]
+
+    def member(part: str) -> str:
+        return split_member(index, part, len(sizes))
+
+    y_val = reader.labels(member("y_val"), val_rows)
+    y_test = reader.labels(member("y_test"), test_rows)
+    if member("amounts_val") not in reader.members:
+        return Split(y_val, y_test)
+    return Split(
+        y_val,
+        y_test,
+        reader.numbers(member("amounts_val"), len(y_val), np.float64),
+        reader.numbers(member("amounts_test"), len(y_test), np.float64),
+    )
 
 
 def saved_results(source: str | Path | IO[bytes], name: str = "") -> Results:
@@ -217,11 +256,11 @@ def _provenance(manifest: Mapping[str, Any], name: str) -> dict[str, Any]:
     }
 
 
-def _versions() -> dict[str, str | None]:
+def _versions(version: int) -> dict[str, str | None]:
     from imbal_core import __version__, package_versions
 
     return {
         "imbalance-compare": __version__,
         **package_versions("tensorflow", "keras", "scikit-learn", "imbalanced-learn"),
-        "format": str(FORMAT_VERSION),
+        "format": str(version),
     }

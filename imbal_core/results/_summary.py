@@ -62,9 +62,11 @@ def technique_summary(
             "error": comparison.error(name),
             "model": model,
         }
+    cv = comparison.dataset.get("cv")
     per_seed = [
         {
             "seed": run.seed,
+            **_fold_of(run.run.split, cv),
             "suggested_threshold": run.suggested_threshold(objective, costs),
             **run.threshold_free,
             "validation_pr_auc": run.validation_pr_auc,
@@ -75,15 +77,13 @@ def technique_summary(
         }
         for run in runs
     ]
-    pr_auc_mean, pr_auc_ci, pr_auc_ci_kind = _pr_auc_interval(runs, per_seed)
-    failed = len(comparison.runs[name]) - len(runs)
+    pr_auc_mean, pr_auc_ci, pr_auc_ci_kind = _pr_auc_interval(runs, per_seed, cv)
+    failures = [r for r in comparison.runs[name] if not r.ok]
     base = {
         "status": "ok",
         "label": shown,
         "model": model,
-        "error": None
-        if not failed
-        else f"{failed} seed(s) failed: {comparison.runs[name][0].error}",
+        "error": _failures(failures, cv),
         "suggested_threshold": per_seed[0]["suggested_threshold"],
         **{
             k: float(np.mean([s[k] for s in per_seed]))
@@ -93,7 +93,7 @@ def technique_summary(
         "fit_seconds": float(np.sum([s["fit_seconds"] for s in per_seed])),
         **_epochs(per_seed),
         "warnings": [
-            f"seed {run.seed}: {w}" if len(runs) > 1 else w
+            f"{_where(run, cv)}: {w}" if len(runs) > 1 else w
             for run in runs
             for w in run.warnings
         ],
@@ -102,6 +102,7 @@ def technique_summary(
         "pr_auc_ci_kind": pr_auc_ci_kind,
         "seeds": per_seed,
         "curves": _curves_json(runs[0], costs),
+        **({"test_train_ratio": float(cv["test_train_ratio"])} if cv else {}),
     }
     return rescore(
         base,
@@ -134,16 +135,91 @@ def _epochs(per_seed: Sequence[Mapping[str, Any]]) -> dict[str, float]:
     }
 
 
+def _where(run: Scored, cv: Mapping[str, Any] | None) -> str:
+    """Which run: "seed 42", or "repeat 1, fold 3, seed 42" with cross-validation."""
+    if not cv:
+        return f"seed {run.seed}"
+    where = _fold_of(run.run.split, cv)
+    return f"repeat {where['repeat']}, fold {where['fold']}, seed {run.seed}"
+
+
+def _failures(failures: Sequence[Any], cv: Mapping[str, Any] | None) -> str | None:
+    """Why some runs of a technique that trained failed (the first reason)."""
+    if not failures:
+        return None
+    if not cv:
+        return f"{len(failures)} seed(s) failed: {failures[0].error}"
+    where = _fold_of(failures[0].split, cv)
+    return (
+        f"{len(failures)} run(s) failed; repeat {where['repeat']}, fold "
+        f"{where['fold']}: {failures[0].error}"
+    )
+
+
+def _fold_of(split: int, cv: Mapping[str, Any] | None) -> dict[str, int]:
+    """Which fold a run was scored on (nothing for the holdout split)."""
+    if not cv:
+        return {}
+    repeat, fold = divmod(split, int(cv["folds"]))
+    return {"split": split, "repeat": repeat + 1, "fold": fold + 1}
+
+
+FOLD_METRICS = (
+    "pr_auc",
+    "roc_auc",
+    "brier",
+    "validation_pr_auc",
+    "threshold",
+    *AT_THRESHOLD,
+    "validation_cost",
+)
+
+
+def fold_results(seeds: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Each fold's results: its runs' metrics averaged over their seeds, in fold
+    order (empty for the holdout split)."""
+    by_split: dict[int, list[Mapping[str, Any]]] = {}
+    for seed in seeds:
+        if "split" in seed:
+            by_split.setdefault(int(seed["split"]), []).append(seed)
+    return [
+        {
+            "split": split,
+            "repeat": runs[0]["repeat"],
+            "fold": runs[0]["fold"],
+            "seeds": len(runs),
+            **{
+                k: float(np.mean([r[k] for r in runs]))
+                for k in FOLD_METRICS
+                if all(k in r for r in runs)
+            },
+        }
+        for split, runs in sorted(by_split.items())
+    ]
+
+
 def _pr_auc_interval(
-    runs: Sequence[Scored], per_seed: Sequence[Mapping[str, Any]]
+    runs: Sequence[Scored],
+    per_seed: Sequence[Mapping[str, Any]],
+    cv: Mapping[str, Any] | None = None,
 ) -> tuple[float, tuple[float, float], str]:
     """Mean PR-AUC, its 95 % interval and what kind of interval it is.
 
-    Over seeds when there are several (kept inside [0, 1]); with one seed, a
-    bootstrap over the test rows, the only sampling error one seed can show.
+    Over folds with cross-validation (each fold's mean over its seeds; Nadeau &
+    Bengio's correction for overlapping training sets); else over seeds when there
+    are several (kept inside [0, 1]); with one seed, a bootstrap over the test rows,
+    the only sampling error one seed can show.
     """
-    values = [s["pr_auc"] for s in per_seed]
     bounds = evaluate.METRIC_BOUNDS["pr_auc"]
+    folds = fold_results(per_seed)
+    if len(folds) > 1:
+        mean, ci = evaluate.interval(
+            [f["pr_auc"] for f in folds],
+            bounds,
+            test_train_ratio=float(cv["test_train_ratio"]),
+        )
+        return mean, ci, evaluate.interval_kind(bounds, len(folds), folds=True)
+    values = [s["pr_auc"] for s in per_seed]
     if len(values) > 1:
         mean, ci = evaluate.interval(values, bounds)
         return mean, ci, evaluate.interval_kind(bounds, len(values))
@@ -177,8 +253,10 @@ def rescore(
         seeds.append(
             {**old, "threshold": float(used), **at, "validation_cost": val_cost}
         )
+    folds = fold_results(seeds)
     return {
         **summary,
+        **({"folds": folds} if folds else {}),
         "validation": {
             "pr_auc": float(np.mean([s["validation_pr_auc"] for s in seeds])),
             "cost": float(np.mean([s["validation_cost"] for s in seeds])),
@@ -224,6 +302,7 @@ def at_threshold(results: Mapping[str, Any], threshold: float) -> Results:
                 }
             )
             summary["seeds"] = [first]
+        summary.pop("folds", None)  # at the old thresholds, like the other seeds
     if (results.get("recommendation") or {}).get("criterion", "").endswith("cost"):
         # Chosen by validation cost at the old thresholds: no longer what it says.
         results.pop("recommendation")

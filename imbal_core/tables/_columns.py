@@ -32,6 +32,8 @@ class Column:
         """``value`` as it reads in a table: 0.812, 3,868, 0.173 %, or – when missing."""
         if self.kind == "text":
             return "" if value is None else str(value)
+        if isinstance(value, str):  # already written out, e.g. "0.81 (0.74 to 0.87)"
+            return value
         if not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
             return "–"
         if self.kind == "count":

@@ -132,9 +132,12 @@ def metrics_ci_table(techniques: Techniques) -> pd.DataFrame:
             row[metric] = (
                 f"{mean:,.{digits}f} ({low:,.{digits}f} to {high:,.{digits}f})"
             )
+        folds = len(s.get("folds") or [])
         row["seeds"] = seeds
         row["interval"] = (
-            evaluate.seed_intervals_kind(seeds)
+            evaluate.seed_intervals_kind(folds, folds=True)
+            if folds > 1
+            else evaluate.seed_intervals_kind(seeds)
             if seeds > 1
             else str(s["pr_auc_ci_kind"])
         )
@@ -218,6 +221,7 @@ def workload_table(comparison: Comparison, done: Techniques, k: int) -> pd.DataF
 def runs_table(comparison: Comparison) -> pd.DataFrame:
     """One row per technique or variant: status, seeds, fit time, epochs, test PR-AUC."""
     rows, of = {}, {}
+    unit = "runs" if len(comparison.splits) > 1 else "seeds"  # folds x seeds
     for name, runs in comparison.runs.items():
         done = comparison.ok_runs(name)
         cancelled = sum(r.error == CANCELLED for r in runs)
@@ -225,12 +229,12 @@ def runs_table(comparison: Comparison) -> pd.DataFrame:
         if done:
             status = "ok"
             if failed:
-                status += f" · {failed} of {len(runs)} seeds failed"
+                status += f" · {failed} of {len(runs)} {unit} failed"
             if cancelled:
-                status += f" · {cancelled} of {len(runs)} seeds cancelled"
+                status += f" · {cancelled} of {len(runs)} {unit} cancelled"
             unlearned = sum(1 for r in done if r.warnings)
             if unlearned:  # shown, but flagged: "did not learn: try more epochs…"
-                status += f" · did not learn ({unlearned} of {len(done)} seeds)"
+                status += f" · did not learn ({unlearned} of {len(done)} {unit})"
         elif cancelled == len(runs):
             status = "cancelled"
         else:

@@ -138,7 +138,7 @@ def test_runs_stream_as_they_finish_with_progress(dataset):
     specs = plan_runs(["baseline", "smote"], OPTIONS, (1, 2, 3)).specs
     executor = LocalExecutor(2)
     try:
-        events = list(executor.stream(dataset, specs))
+        events = list(executor.stream([dataset], specs))
     finally:
         executor.close()
     finished = [e.index for e in events if e.run is not None]
@@ -162,7 +162,7 @@ def test_closing_a_stream_cancels_queued_and_running_runs(dataset):
     )
     executor = LocalExecutor(2)
     try:
-        stream = executor.stream(dataset, specs)
+        stream = executor.stream([dataset], specs)
         kept = {}
         for event in stream:
             if event.run is not None:
@@ -182,11 +182,11 @@ def test_closing_a_stream_cancels_queued_and_running_runs(dataset):
 def test_a_cancelled_inline_run_reports_why(dataset):
     specs = plan_runs(["baseline"], {**OPTIONS, "epochs": 1000}, [1, 2]).specs
     executor = InlineExecutor()
-    stream = executor.stream(dataset, specs)
+    stream = executor.stream([dataset], specs)
     assert next(stream).index is not None or True  # training has started
     stream.close()  # joins the worker thread: it stops at its next epoch
     events = list(
-        InlineExecutor().stream(dataset, plan_runs(["baseline"], OPTIONS, [1]).specs)
+        InlineExecutor().stream([dataset], plan_runs(["baseline"], OPTIONS, [1]).specs)
     )
     assert events[-1].run.ok
     assert CANCELLED == "cancelled before it finished"

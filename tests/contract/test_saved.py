@@ -208,7 +208,7 @@ BAD = {
     ),
     "newer format": (
         _manifest(lambda d: d.update(format_version=99)),
-        r"saved by a newer version \(format 99; this one reads up to 1\)",
+        r"saved by a newer version \(format 99; this one reads up to 2\)",
     ),
     "not ours": (
         _manifest(lambda d: d.update(format="something-else")),
