@@ -16,6 +16,7 @@ PAGES = [
     st.Page("pages/3_Compare.py", title="Compare", icon=":material/balance:"),
     st.Page("pages/4_Report.py", title="Report", icon=":material/description:"),
     st.Page("pages/5_History.py", title="History", icon=":material/history:"),
+    st.Page("pages/6_Benchmark.py", title="Benchmark", icon=":material/leaderboard:"),
 ]
 
 st.set_page_config(page_title="imbalance-compare", page_icon="⚖️", layout="wide")

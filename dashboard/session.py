@@ -31,6 +31,7 @@ PENDING_UPLOAD = "_pending_upload"  # (name, bytes) uploaded but not yet used
 SAVED_OPENED = "_saved_opened"  # the upload id of the saved comparison opened
 CANCEL_REQUESTED = "_cancel_requested"  # set by Cancel's callback, read once by Train
 DATA_RECIPE = "_data_recipe"  # (fingerprint, Picked, options) DATASET was made from
+BENCHMARK = "_benchmark"  # (digest, Benchmark) opened on the Benchmark page
 
 # ------------------------------------------------------------- widget keys
 DATA_SOURCE, DEMO_ROWS, UPLOAD, USE_DATA = (
@@ -53,6 +54,7 @@ RECALL_TARGET, ALERT_BUDGET, OBJECTIVE = "recall_target", "alert_budget", "objec
 COST_MODE, COST_MISSED, COST_REVIEW = "cost_mode", "cost_missed", "cost_review"
 SUGGEST_PICK, TOP_K, SAVED_UPLOAD = "suggest_pick", "top_k", "saved_upload"
 HISTORY_PICK = "history_pick"  # the History page's chosen comparison
+BENCHMARK_UPLOAD, BENCHMARK_METRIC = "benchmark_upload", "benchmark_metric"
 
 BY_AMOUNT, FIXED = "amount", "fixed"  # COST_MODE's values
 POINT_KEYS = {"threshold": THRESHOLD, "recall": RECALL_TARGET, "alerts": ALERT_BUDGET}

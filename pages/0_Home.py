@@ -30,7 +30,7 @@ if comparison is not None:
     )
 
 st.subheader("Where to go next")
-c1, c2, c3, c4, c5 = st.columns(5)
+c1, c2, c3, c4, c5, c6 = st.columns(6)
 with c1:
     widgets.page_link("pages/1_Data.py", "Data", icon="📊")
     st.caption(
@@ -39,8 +39,8 @@ with c1:
 with c2:
     widgets.page_link("pages/2_Train.py", "Train", icon="🏋️")
     st.caption(
-        "Choose techniques, epochs and seeds, then train. Same settings are never trained twice, "
-        "even after a restart."
+        "Choose techniques, epochs and seeds, or cross-validate, then train. Same settings "
+        "are never trained twice, even after a restart."
     )
 with c3:
     widgets.page_link("pages/3_Compare.py", "Compare", icon="⚖️")
@@ -55,3 +55,6 @@ with c5:
     st.caption(
         "Every comparison kept: reopen one in Compare, download it or delete it."
     )
+with c6:
+    widgets.page_link("pages/6_Benchmark.py", "Benchmark", icon="🏁")
+    st.caption("Techniques ranked across many data sets, from a benchmark file.")

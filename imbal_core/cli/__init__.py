@@ -26,6 +26,7 @@ WHERE = {
     "positive": "with --positive",
     "time_column": "with --time-column",
     "techniques": "in --techniques",
+    "suite": "with --suite",
     "folds": "with --cv",
     "repeats": "with --repeats",
 }
@@ -45,6 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return list_techniques()
         if args.command == "history":
             return history(args)
+        if args.command == "benchmark":
+            from imbal_core.cli._benchmark import benchmark
+
+            return benchmark(args)
         return train(args)
     except InputError as exc:
         print(f"error: {exc.told(WHERE)}", file=sys.stderr)

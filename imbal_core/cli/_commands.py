@@ -25,15 +25,14 @@ def demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plan(args: argparse.Namespace) -> Any:
-    """The comparison's runs from the flags, every value checked once."""
+def _plan(args: argparse.Namespace, splits: int = 1) -> Any:
+    """The comparison's runs from the flags, every value checked once; ``splits``:
+    1, or the cross-validation folds x repeats."""
     from imbal_core import models, techniques
     from imbal_core.execution import parse_sweep, plan_runs
 
     if not 1 <= args.seeds <= 50:
         raise InputError(f"--seeds must be between 1 and 50, got {args.seeds}.")
-    if args.review_cost < 0:
-        raise InputError(f"--review-cost must be >= 0, got {args.review_cost}.")
     if args.time_limit < 0:
         raise InputError(f"--time-limit must be >= 0 seconds, got {args.time_limit:g}.")
     if args.workers is not None and not 1 <= args.workers <= 256:
@@ -52,7 +51,7 @@ def _plan(args: argparse.Namespace) -> Any:
     seeds = [args.seed + i for i in range(args.seeds)]
     sweeps = dict(parse_sweep(text) for text in args.sweep)
     chosen = [n.strip() for n in args.models.split(",") if n.strip()]
-    return plan_runs(names, options, seeds, sweeps, chosen, _splits(args))
+    return plan_runs(names, options, seeds, sweeps, chosen, splits)
 
 
 def _splits(args: argparse.Namespace) -> int:
@@ -81,7 +80,9 @@ def train(args: argparse.Namespace) -> int:
     from imbal_core.execution import make_executor, run_comparison
     from imbal_core.results import dump_results, results_json, save_comparison
 
-    plan = _plan(args)  # bad options end here, before any worker starts
+    if args.review_cost < 0:
+        raise InputError(f"--review-cost must be >= 0, got {args.review_cost}.")
+    plan = _plan(args, _splits(args))  # bad options end here, before workers start
     if args.mlflow_uri:
         from imbal_core.tracking import require_mlflow
 
@@ -321,6 +322,8 @@ def report(args: argparse.Namespace) -> int:
     from imbal_core.results import load_results, saved_results
 
     path = Path(args.results)
+    if _looks_zipped(path) and _is_benchmark(path):
+        return _benchmark_report(path, args)
     results = (
         saved_results(path) if _looks_zipped(path) else load_results(path)
     )  # a zip (even a damaged one) is read as a saved comparison
@@ -333,6 +336,27 @@ def report(args: argparse.Namespace) -> int:
         + (f" ({len(failed)} failed)" if failed else ""),
         file=sys.stderr,
     )
+    return 0
+
+
+def _is_benchmark(path: Path) -> bool:
+    from imbal_core.benchmark import is_benchmark
+
+    return is_benchmark(path)
+
+
+def _benchmark_report(path: Path, args: argparse.Namespace) -> int:
+    from imbal_core.benchmark import load_benchmark
+    from imbal_core.report import write_benchmark_report
+
+    if args.csv or args.threshold is not None:
+        raise InputError(
+            "--csv and --threshold are for a comparison; a benchmark's report ranks "
+            "each technique at its own validation-chosen threshold."
+        )
+    found = load_benchmark(path)
+    write_benchmark_report(found, args.out)
+    print(f"wrote {args.out}: {len(found.comparisons)} data sets", file=sys.stderr)
     return 0
 
 

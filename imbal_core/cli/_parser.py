@@ -46,9 +46,6 @@ def _fraud_cost(text: str) -> float | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from imbal_core import models, techniques
-    from imbal_core.execution import KINDS, RUN_TIME_LIMIT
-
     parser = _Parser(
         prog="python -m imbal_core",
         description="Compare class-imbalance techniques, headless: the dashboard's work "
@@ -86,40 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="positive label (default: 1, else the minority)",
     )
-    train.add_argument(
-        "--techniques",
-        default=",".join(techniques.DEFAULT),
-        help="comma-separated names (default: the seed's seven, "
-        + ",".join(techniques.DEFAULT)
-        + "); 'all' for every registered technique; join parts with + for a recipe "
-        "(smote+focal_loss, adasyn+class_balanced+prior_bias); "
-        "`python -m imbal_core techniques` lists them all",
-    )
-    train.add_argument(
-        "--models",
-        default=models.DEFAULT,
-        help=f"comma-separated models, each training every technique it takes "
-        f"(default: {models.DEFAULT}, the seed's network; choose from "
-        f"{', '.join(models.REGISTRY)}); a network objective on a reference model is "
-        "skipped with its reason",
-    )
-    for model in models.REGISTRY.values():
-        for param in model.params:
-            network = model.name == models.DEFAULT  # its values are the seed's
-            train.add_argument(
-                f"--{param.name.replace('_', '-')}",
-                type=_type(param),
-                default=param.default if network else None,
-                help=("" if network else f"{model.name}: ")
-                + f"{param.help} ({param.range_text()})",
-            )
-    for param, owners in techniques.params_and_owners().items():
-        train.add_argument(
-            f"--{param.name.replace('_', '-')}",
-            type=int if param.integer else float,
-            default=None,
-            help=f"{', '.join(owners)}: {param.help} (default {param.default:g})",
-        )
+    _training_flags(train)
     train.add_argument(
         "--threshold",
         type=_operating_point,
@@ -135,15 +99,6 @@ def build_parser() -> argparse.ArgumentParser:
         default="f1",
         help="what a suggested threshold optimises on validation: F1 (default) or the "
         "lowest cost; also what the recommendation ranks by",
-    )
-    train.add_argument(
-        "--seed", type=int, default=42, help="the first seed (default: 42)"
-    )
-    train.add_argument(
-        "--seeds",
-        type=int,
-        default=1,
-        help="train each technique with N seeds (seed, seed+1, ...)",
     )
     train.add_argument(
         "--test-size",
@@ -180,47 +135,6 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--review-cost", type=float, default=5.0, help="cost of reviewing one alert"
     )
-    train.add_argument(
-        "--early-stopping",
-        action="store_true",
-        help="a fair training budget: stop each run once its validation PR-AUC has not "
-        "improved for --patience epochs (3 unless given) and keep its best epoch; "
-        "--epochs becomes the maximum",
-    )
-    train.add_argument(
-        "--sweep",
-        action="append",
-        default=[],
-        metavar="NAME=V1,V2,...",
-        help="try several values of a hyperparameter (repeatable): every selected "
-        "technique that has it becomes one variant per value, e.g. --sweep gamma=0.5,1,2; "
-        "network shapes are separated by ;, e.g. --sweep 'layers=64,32;128,64,32'",
-    )
-    train.add_argument(
-        "--executor",
-        choices=KINDS,
-        default="local",
-        help="local: a pool of worker processes (default); ray: a Ray cluster; "
-        "inline: this process, one run at a time",
-    )
-    train.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        help=f"local worker processes (default: one per core, {os.cpu_count()} here)",
-    )
-    train.add_argument(
-        "--time-limit",
-        type=float,
-        default=RUN_TIME_LIMIT,
-        help=f"seconds one run may take on the local workers before it is stopped and "
-        f"fails alone (default: {RUN_TIME_LIMIT:,.0f}; 0: no limit)",
-    )
-    train.add_argument(
-        "--ray-address",
-        default=None,
-        help="the Ray cluster to run on (default: $IMBAL_RAY_ADDRESS, else a local Ray)",
-    )
     train.add_argument("--out", required=True, help="results JSON path")
     train.add_argument(
         "--save",
@@ -249,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="imbalance-compare",
         help="the MLflow experiment to log to (default: imbalance-compare)",
     )
+
+    _benchmark_parser(commands)
 
     history = commands.add_parser(
         "history", help="list the comparisons kept in the run store, newest first"
@@ -283,6 +199,163 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-evaluate every technique at this threshold (default: the one in the results)",
     )
     return parser
+
+
+def _benchmark_parser(commands: Any) -> None:
+    from imbal_core.benchmark.suites import REGISTRY
+
+    bench = commands.add_parser(
+        "benchmark",
+        help="cross-validate techniques on many data sets and rank them; write bench.zip",
+    )
+    bench.add_argument(
+        "--suite",
+        choices=sorted(REGISTRY),
+        default=None,
+        help="a packaged collection of real imbalanced data sets (keel: 109 KEEL sets)",
+    )
+    bench.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        help="also a CSV/Parquet path, 'demo' or 'creditcard' (repeatable)",
+    )
+    bench.add_argument(
+        "--target", default="Class", help="the label column of every --data file"
+    )
+    bench.add_argument(
+        "--positive", default=None, help="the positive label of every --data file"
+    )
+    bench.add_argument(
+        "--rows", type=int, default=20_000, help="rows of --data demo (default: 20,000)"
+    )
+    for flag, kind, text in (
+        ("--min-ir", float, "only data sets with at least this imbalance ratio"),
+        ("--max-ir", float, "only data sets with at most this imbalance ratio"),
+        # rows, not --max-rows: that is the quadratic samplers' row cap
+        ("--min-size", int, "only data sets with at least this many rows"),
+        ("--max-size", int, "only data sets with at most this many rows"),
+        ("--limit", int, "at most this many suite data sets, the smallest first"),
+    ):
+        bench.add_argument(flag, type=kind, default=None, help=text)
+    bench.add_argument(
+        "--name",
+        action="append",
+        default=[],
+        help="only suite data sets whose name contains this (repeatable)",
+    )
+    bench.add_argument(
+        "--cv", type=int, default=5, metavar="K", help="folds per data set (default: 5)"
+    )
+    bench.add_argument(
+        "--repeats", type=int, default=1, metavar="R", help="repeats of the K folds"
+    )
+    bench.add_argument(
+        "--metric",
+        default="pr_auc",
+        choices=("pr_auc", "roc_auc", "mcc", "f1", "recall", "precision", "brier"),
+        help="what the printed ranks rank (default: pr_auc; the file keeps every run)",
+    )
+    _training_flags(bench)
+    bench.add_argument("--out", required=True, help="the benchmark file to write")
+    _store_flag(bench)
+    bench.add_argument(
+        "--no-store",
+        action="store_true",
+        help="keep nothing (a killed benchmark then starts from the beginning)",
+    )
+
+
+def _training_flags(command: argparse.ArgumentParser) -> None:
+    """What trains and where: techniques, models, every hyperparameter, seeds, early
+    stopping, sweeps and the executor (train's and benchmark's)."""
+    from imbal_core import models, techniques
+    from imbal_core.execution import KINDS, RUN_TIME_LIMIT
+
+    command.add_argument(
+        "--techniques",
+        default=",".join(techniques.DEFAULT),
+        help="comma-separated names (default: the seed's seven, "
+        + ",".join(techniques.DEFAULT)
+        + "); 'all' for every registered technique; join parts with + for a recipe "
+        "(smote+focal_loss, adasyn+class_balanced+prior_bias); "
+        "`python -m imbal_core techniques` lists them all",
+    )
+    command.add_argument(
+        "--models",
+        default=models.DEFAULT,
+        help=f"comma-separated models, each training every technique it takes "
+        f"(default: {models.DEFAULT}, the seed's network; choose from "
+        f"{', '.join(models.REGISTRY)}); a network objective on a reference model is "
+        "skipped with its reason",
+    )
+    for model in models.REGISTRY.values():
+        for param in model.params:
+            network = model.name == models.DEFAULT  # its values are the seed's
+            command.add_argument(
+                f"--{param.name.replace('_', '-')}",
+                type=_type(param),
+                default=param.default if network else None,
+                help=("" if network else f"{model.name}: ")
+                + f"{param.help} ({param.range_text()})",
+            )
+    for param, owners in techniques.params_and_owners().items():
+        command.add_argument(
+            f"--{param.name.replace('_', '-')}",
+            type=int if param.integer else float,
+            default=None,
+            help=f"{', '.join(owners)}: {param.help} (default {param.default:g})",
+        )
+    command.add_argument(
+        "--seed", type=int, default=42, help="the first seed (default: 42)"
+    )
+    command.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        help="train each technique with N seeds (seed, seed+1, ...)",
+    )
+    command.add_argument(
+        "--early-stopping",
+        action="store_true",
+        help="a fair training budget: stop each run once its validation PR-AUC has not "
+        "improved for --patience epochs (3 unless given) and keep its best epoch; "
+        "--epochs becomes the maximum",
+    )
+    command.add_argument(
+        "--sweep",
+        action="append",
+        default=[],
+        metavar="NAME=V1,V2,...",
+        help="try several values of a hyperparameter (repeatable): every selected "
+        "technique that has it becomes one variant per value, e.g. --sweep gamma=0.5,1,2; "
+        "network shapes are separated by ;, e.g. --sweep 'layers=64,32;128,64,32'",
+    )
+    command.add_argument(
+        "--executor",
+        choices=KINDS,
+        default="local",
+        help="local: a pool of worker processes (default); ray: a Ray cluster; "
+        "inline: this process, one run at a time",
+    )
+    command.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help=f"local worker processes (default: one per core, {os.cpu_count()} here)",
+    )
+    command.add_argument(
+        "--time-limit",
+        type=float,
+        default=RUN_TIME_LIMIT,
+        help=f"seconds one run may take on the local workers before it is stopped and "
+        f"fails alone (default: {RUN_TIME_LIMIT:,.0f}; 0: no limit)",
+    )
+    command.add_argument(
+        "--ray-address",
+        default=None,
+        help="the Ray cluster to run on (default: $IMBAL_RAY_ADDRESS, else a local Ray)",
+    )
 
 
 def _store_flag(command: argparse.ArgumentParser) -> None:

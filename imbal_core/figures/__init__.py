@@ -24,6 +24,8 @@ reliability_curves(techniques)
     Reliability (calibration) curve per technique with its Brier score, + diagonal.
 cost_bars(techniques)
     Total test cost per technique at its threshold (CI error bars with several seeds).
+cd_diagram(stats)
+    A benchmark's critical-difference diagram from its rank statistics.
 fold_spread(techniques, metric="pr_auc")
     With cross-validation: each fold's value per technique, a box and a dot per fold.
 cost_curves(techniques)
@@ -54,6 +56,7 @@ from imbal_core.figures._curves import (
     roc_curves,
 )
 from imbal_core.figures._folds import fold_spread
+from imbal_core.figures._ranks import cd_diagram
 from imbal_core.figures._style import COLORSCALE, PALETTE, escape, technique_colors
 
 AT_OPERATING_POINT = (
@@ -70,6 +73,7 @@ __all__ = [
     "AT_OPERATING_POINT",
     "COLORSCALE",
     "PALETTE",
+    "cd_diagram",
     "class_counts_figure",
     "confusion_matrices",
     "cost_bars",

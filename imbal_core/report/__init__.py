@@ -17,10 +17,18 @@ network_vs_reference_text(duel, techniques) -> str | None
 operating_point(results) -> dict | None
     The technique to recommend (best PR-AUC, or lowest cost when thresholds were
     tuned for cost) with its threshold, precision, recall, alerts per 1,000 and cost.
+benchmark_report(found, metric="pr_auc") / write_benchmark_report(found, out_html)
+    A benchmark as one HTML page: its critical-difference diagram, mean ranks,
+    wins/ties/losses, buckets and scores; rank_sentence(stats) says what the tests say.
 EXPLANATIONS: tuple[tuple[str, str], ...]
     (term, plain-language explanation) for every metric the report shows.
 """
 
+from imbal_core.report._benchmark import (
+    benchmark_report,
+    rank_sentence,
+    write_benchmark_report,
+)
 from imbal_core.report._html import html_report, write_report
 from imbal_core.report._text import (
     EXPLANATIONS,
@@ -30,6 +38,9 @@ from imbal_core.report._text import (
 
 __all__ = [
     "EXPLANATIONS",
+    "benchmark_report",
+    "rank_sentence",
+    "write_benchmark_report",
     "html_report",
     "network_vs_reference_text",
     "operating_point",

@@ -8,13 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from imbal_core import figures, tables
 from imbal_core.atomic import write_atomic
 from imbal_core.figures import escape
+from imbal_core.report._page import document, figure_html, frame_html
 from imbal_core.report._text import (
-    CSS,
     EXPLANATIONS,
     costs_text,
     network_vs_reference_text,
@@ -36,15 +34,6 @@ from imbal_core.results import (
     spread,
 )
 
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
-
-# Only inline scripts/styles and data: images may load; anything else (a CDN, a web font,
-# a tracking pixel) is refused by the browser even if it somehow got into the file.
-CSP = (
-    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
-    "style-src 'unsafe-inline'; img-src data: blob:; font-src data:"
-)
-
 
 def _table(header: list[str], rows: list[list[str]], cls: str = "") -> str:
     """An HTML table; cells must already be escaped."""
@@ -53,43 +42,6 @@ def _table(header: list[str], rows: list[list[str]], cls: str = "") -> str:
         "<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows
     )
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def frame_html(frame: pd.DataFrame, cls: str = "", best: bool = False) -> str:
-    """A table built by :mod:`imbal_core.tables`, formatted by its column spec,
-    every cell escaped, numbers right-aligned, each column's help as a tooltip;
-    ``best``: each column's best value in bold (★)."""
-    header, rows = tables.formatted(frame)
-    winners = tables.best_per_column(frame) if best and not frame.empty else {}
-    for row, index in zip(rows, frame.index, strict=True):
-        for position, column in enumerate(frame.columns, start=1):
-            if winners.get(str(column)) == index:
-                row[position] = f"\u2605 {row[position]}"
-    specs = [tables.BY_LABEL.get(str(c)) for c in frame.columns]
-    head = f"<th>{escape(header[0])}</th>" + "".join(
-        f'<th title="{escape(spec.help)}">{escape(h)}</th>'
-        if spec is not None and spec.help
-        else f"<th>{escape(h)}</th>"
-        for h, spec in zip(header[1:], specs, strict=True)
-    )
-    numeric = [spec is not None and spec.kind != "text" for spec in specs]
-
-    def cell(text: str, is_number: bool) -> str:
-        shown = escape(text)
-        if text.startswith("\u2605"):
-            shown = f"<strong>{shown}</strong>"
-        return f'<td class="n">{shown}</td>' if is_number else f"<td>{shown}</td>"
-
-    body = "".join(
-        f"<tr><td>{escape(row[0])}</td>"
-        + "".join(cell(c, n) for c, n in zip(row[1:], numeric, strict=True))
-        + "</tr>"
-        for row in rows
-    )
-    return (
-        f'<div class="wide"><table class="{cls}"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
-    )
 
 
 def _measured_on(results: Mapping[str, Any]) -> str:
@@ -118,7 +70,7 @@ def _overview_html(results: Mapping[str, Any]) -> str:
         + (f'<p class="duel">{escape(duel)}</p>' if duel else "")
         + frame_html(tables.headline_table(techniques), "overview")
         + f"<p>Cost: {escape(costs_text(results['config']))}.</p>"
-        + _figure_html([("Confusion matrices", matrices)])
+        + figure_html([("Confusion matrices", matrices)])
     )
 
 
@@ -134,20 +86,6 @@ def _figures(results: Mapping[str, Any]) -> list[tuple[str, Any]]:
         ("Calibration", figures.reliability_curves(techniques)),
         ("Class counts", figures.class_counts_figure(results["dataset"], techniques)),
     ]
-
-
-def _figure_html(figures: list[tuple[str, Any]], first: bool = True) -> str:
-    parts = []
-    for index, (_, fig) in enumerate(figures):
-        # plotly.js goes inline with the page's first figure only: one ~4 MB bundle, no CDN.
-        div = fig.to_html(
-            full_html=False,
-            include_plotlyjs=first and index == 0,
-            config=PLOTLY_CONFIG,
-            default_width="100%",
-        )
-        parts.append(f'<div class="figure">{div}</div>')
-    return "\n".join(parts)
 
 
 def _metrics_html(results: Mapping[str, Any]) -> str:
@@ -348,19 +286,9 @@ def html_report(results: Mapping[str, Any], threshold: float | None = None) -> s
         if is_synthetic(source)
         else ""
     )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="imbal_core report">
-<title>{escape(title)}</title>
-<style>{CSS}</style>
-</head>
-<body>
-<h1>{escape(title)}</h1>
-<p class="meta">Generated {now} · {len(results["techniques"])} technique(s) · Keras MLP · imbalanced binary classification</p>
+    return document(
+        title,
+        f"""<p class="meta">Generated {now} · {len(results["techniques"])} technique(s) · Keras MLP · imbalanced binary classification</p>
 {synthetic_note}
 {_overview_html(results)}
 <h2>Recommended operating point</h2>
@@ -375,13 +303,12 @@ charts below: moving the threshold trades missed positives against false alarms.
 {_metrics_html(results)}
 {_classification_reports_html(results)}
 <h2>Charts</h2>
-{_figure_html(_figures(results), first=False)}
+{figure_html(_figures(results), first=False)}
 <h2>What the numbers mean</h2>
 <dl>{explanations}</dl>
 {_techniques_html(results)}
-</body>
-</html>
-"""
+""",
+    )
 
 
 def write_report(

@@ -381,20 +381,3 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
         "is listed last and never used to pick a technique.",
     ),
 )
-
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0 auto;
-max-width:1200px;padding:1.5rem 2rem 4rem;color:#1f2933;line-height:1.5}
-h1{margin-bottom:.2rem}h2{margin-top:2.5rem;border-bottom:2px solid #e4e7eb;padding-bottom:.3rem}
-.meta{color:#616e7c;margin-top:0}
-table{border-collapse:collapse;margin:.8rem 0;font-size:.92rem}
-th,td{border:1px solid #d9e2ec;padding:.3rem .6rem;text-align:left;vertical-align:top}
-th{background:#f0f4f8}td.n{text-align:right;font-variant-numeric:tabular-nums}
-tr.failed td{color:#8a1c1c;background:#fff5f5}
-.synthetic{display:inline-block;background:#fff3c4;border:1px solid #e9b949;border-radius:4px;
-padding:.1rem .5rem;font-weight:600}
-.callout{background:#f0f4f8;border-left:4px solid #2f80ed;padding:.8rem 1rem;margin:1rem 0}
-dl dt{font-weight:600;margin-top:.7rem}dl dd{margin-left:1rem}
-.figure{margin:1.2rem 0}.wide{overflow-x:auto}
-@media print{.figure{page-break-inside:avoid}}
-"""

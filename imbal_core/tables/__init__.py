@@ -13,9 +13,17 @@ escapes it.
   :func:`runs_table`, :func:`history_table`;
 - :func:`classification_report_table` / :func:`classification_report_text`;
 - :func:`metrics_frame` / :func:`metrics_csv` / :func:`safe_csv`: the export;
+- :func:`datasets_table`, :func:`scores_table`, :func:`ranks_table`,
+  :func:`buckets_table`: a benchmark's;
 - :func:`formatted` / :func:`text_table`: any table's cells as text, by the spec.
 """
 
+from imbal_core.tables._benchmark import (
+    buckets_table,
+    datasets_table,
+    ranks_table,
+    scores_table,
+)
 from imbal_core.tables._columns import (
     BY_LABEL,
     COLUMNS,
@@ -53,6 +61,10 @@ from imbal_core.tables._reports import (
 )
 
 __all__ = [
+    "buckets_table",
+    "datasets_table",
+    "ranks_table",
+    "scores_table",
     "BY_LABEL",
     "COLUMNS",
     "FORMULA_PREFIXES",

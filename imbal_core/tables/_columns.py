@@ -212,6 +212,31 @@ COLUMNS: dict[str, Column] = {
             "comparison was kept at; recall, precision and PR-AUC on test.",
         ),
         Column("megabytes", "Size (MB)", 1),
+        Column("dataset", "Data set", None, "text"),
+        Column(
+            "mean_rank",
+            "Mean rank",
+            2,
+            better=LOWER,
+            help="Its rank among the techniques on each data set (1 = best), averaged.",
+        ),
+        Column(
+            "wins", "Wins", None, "count", help="Data sets where it beats the baseline."
+        ),
+        Column("ties", "Ties", None, "count", help="Within 0.001 of the baseline."),
+        Column("losses", "Losses", None, "count", help="Where the baseline beats it."),
+        Column("against", "Against", None, "text"),
+        Column("datasets", "Data sets", None, "count"),
+        Column("rows", "Size (rows)", None, "count"),
+        Column("features", "Feature columns", None, "count"),
+        Column("positives", "Positive rows", None, "count"),
+        Column(
+            "imbalance_ratio",
+            "Imbalance ratio",
+            1,
+            help="Negatives per positive.",
+        ),
+        Column("bucket", "IR bucket", None, "text"),
     )
 }
 """Every table column of the code base, by key: each label is written here, once."""

@@ -133,7 +133,7 @@ def metrics_ci_table(techniques: Techniques) -> pd.DataFrame:
                 f"{mean:,.{digits}f} ({low:,.{digits}f} to {high:,.{digits}f})"
             )
         folds = len(s.get("folds") or [])
-        row["seeds"] = seeds
+        row["seeds"] = seeds // folds if folds else seeds  # per fold
         row["interval"] = (
             evaluate.seed_intervals_kind(folds, folds=True)
             if folds > 1

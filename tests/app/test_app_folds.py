@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+from sklearn.datasets import make_classification
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data_sections
 from imbal_core.evaluate import Costs
-from tests.contract.test_folds import small_frame
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 180
@@ -25,7 +26,12 @@ def small_default(monkeypatch, tmp_path):
 
 def uploaded() -> tuple[object, dict]:
     """A 1,500-row CSV as the Data page leaves it: the Dataset and its recipe."""
-    raw = small_frame().to_csv(index=False).encode()
+    X, y = make_classification(
+        n_samples=1500, n_features=8, weights=[0.92], flip_y=0.01, random_state=0
+    )
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(8)])
+    frame["Time"] = np.arange(1500.0)
+    raw = frame.assign(Class=y).to_csv(index=False).encode()
     picked = data_sections.Picked(
         data_sections.UPLOAD, raw=raw, upload_name="small.csv"
     )

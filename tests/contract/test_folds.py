@@ -228,6 +228,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_cli_train_cv_5_gives_five_folds_and_an_interval_each(tmp_path):
     small_frame().drop(columns="Time").to_csv(tmp_path / "small.csv", index=False)
     done = run_cli(

@@ -400,7 +400,7 @@ def test_classification_report_text_reads_like_sklearn(techniques):
 
 
 def test_the_report_stars_each_column_s_best_value(techniques):
-    from imbal_core.report._html import frame_html
+    from imbal_core.report._page import frame_html
 
     table = tables.metrics_table(techniques)
     best = tables.best_per_column(table)
