@@ -35,6 +35,13 @@ def _analysis(digest: str, metric: str, _found: bench.Benchmark) -> dict[str, An
     return bench.analyse(_found, metric)
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _report(digest: str, metric: str, _found: bench.Benchmark) -> bytes:
+    """The HTML report, made once per file and metric (the button needs it ready)."""
+    analysis = _analysis(digest, metric, _found)
+    return report.benchmark_report(_found, metric, analysis).encode("utf-8")
+
+
 def open_file() -> tuple[str, bench.Benchmark] | None:
     """The uploader; the opened benchmark (and its digest), kept for the session."""
     upload = st.file_uploader(
@@ -89,7 +96,7 @@ def results(digest: str, found: bench.Benchmark) -> None:
         table(tables.scores_table(analysis["scores"]))
     st.download_button(
         "Download the report (HTML)",
-        report.benchmark_report(found, metric).encode("utf-8"),
+        _report(digest, metric, found),
         file_name="benchmark.html",
         mime="text/html",
         key="benchmark_report",

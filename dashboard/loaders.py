@@ -154,48 +154,28 @@ def load_folds(
     *,
     rows: int = 0,
     file_stamp: str = "",
-    target: str = "Class",
-    positive: Any = None,
-    drop: tuple[str, ...] = ("Time",),
-    time_column: str | None = None,
+    **options: Any,
 ) -> list[Dataset]:
-    """:func:`load_prepared`'s data as cross-validation folds."""
+    """:func:`load_prepared`'s data as cross-validation folds (its options but
+    the test size; every one is part of the cache key)."""
     rows = rows or demo_rows()
     return data.prepare_folds(
         raw_frame(source, rows=rows, file_stamp=file_stamp),
         folds=folds,
         repeats=repeats,
         source=data.source_label(source, rows),
-        target=target,
-        positive=positive,
-        drop=drop,
-        time_column=time_column,
+        **{"drop": ("Time",), **options},
     )
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def upload_folds(
-    digest: str,
-    name: str,
-    _raw: bytes,
-    folds: int,
-    repeats: int,
-    *,
-    target: str,
-    positive: Any = None,
-    drop: tuple[str, ...] = (),
-    time_column: str | None = None,
+    digest: str, name: str, _raw: bytes, folds: int, repeats: int, **options: Any
 ) -> list[Dataset]:
     """:func:`prepare_upload`'s data as cross-validation folds."""
+    frame = upload_frame(digest, name, _raw)
     return data.prepare_folds(
-        upload_frame(digest, name, _raw),
-        folds=folds,
-        repeats=repeats,
-        source=name,
-        target=target,
-        positive=positive,
-        drop=drop,
-        time_column=time_column,
+        frame, folds=folds, repeats=repeats, source=name, **options
     )
 
 

@@ -45,7 +45,7 @@ def section(done: Techniques) -> None:
 
 
 def paired(done: Techniques, by_fold: bool) -> None:
-    unit, key = ("folds", "split") if by_fold else ("seeds", "seed")
+    unit = "folds" if by_fold else "seeds"
     candidates = [n for n, s in done.items() if len(s.get(unit) or []) > 1]
     if len(candidates) < 2:
         st.caption(
@@ -60,28 +60,20 @@ def paired(done: Techniques, by_fold: bool) -> None:
     b = right.selectbox(
         "Technique B", others, format_func=results.label, key="paired_b"
     )
-    a_values = {s[key]: s["pr_auc"] for s in done[a][unit]}
-    b_values = {s[key]: s["pr_auc"] for s in done[b][unit]}
-    shared = sorted(set(a_values) & set(b_values))
     la, lb = plain(results.label(a)), plain(results.label(b))
-    if len(shared) < 2:
+    result = results.paired_over_runs(done[a], done[b], "pr_auc")
+    if result is None:
         st.info(
             f"These two share fewer than two {unit}, so they cannot be compared "
             f"{unit[:-1]} by {unit[:-1]}."
         )
         return
-    ratio = done[a].get("test_train_ratio") if by_fold else None
-    result = evaluate.paired_comparison(
-        [a_values[s] for s in shared],
-        [b_values[s] for s in shared],
-        test_train_ratio=ratio,
-    )
     low, high = result["ci95"]
     test = f"{evaluate.CORRECTED} paired t-test" if by_fold else "paired t-test"
     detail = (
         f"mean PR-AUC difference (A − B) {result['mean_difference']:+.4f}, 95 % CI "
         f"{low:+.4f} to {high:+.4f}, {test} p = {result['p_value']:.3f}, over "
-        f"{len(shared)} {unit}"
+        f"{result['shared']} {unit}"
     )
     same = f"across the same {unit}"
     if result["verdict"] == "A better":
@@ -94,9 +86,10 @@ def paired(done: Techniques, by_fold: bool) -> None:
             f"includes zero, so the gap could be luck ({detail})."
         )
     if by_fold:
+        shared = result["shared"]
         st.caption(
             "Folds share most of their training rows, so their results are not "
             "independent: the interval uses Nadeau & Bengio's corrected variance "
-            f"(1/{len(shared)} + test rows / training rows = {ratio:.2f}, not "
-            f"1/{len(shared)} alone), which is wider and honest."
+            f"(1/{shared} + test rows / training rows = {result['test_train_ratio']:.2f}, "
+            f"not 1/{shared} alone), which is wider and honest."
         )

@@ -208,7 +208,7 @@ class Board(Listener):
         spec = self.specs[index]
         if not run.ok:
             self.failures.error(
-                f"{results.label(spec.name)}, {self._which(spec)} failed: "
+                f"{results.label(spec.name)}, {spec.describe(self.splits)} failed: "
                 f"{plain(run.error)}",
                 icon="⚠️",
             )
@@ -221,11 +221,6 @@ class Board(Listener):
             self.told.add(message)
             self.failures.warning(plain(message), icon="⚠️")
 
-    def _which(self, spec: Any) -> str:
-        """A run in words: "seed 42", or "fold 3/5, seed 42" with cross-validation."""
-        fold = f"fold {spec.split + 1}/{self.splits}, " if self.splits > 1 else ""
-        return f"{fold}seed {spec.seed}"
-
     def tick(self) -> None:
         self.clock.caption(
             f"{len(self.done)} of {len(self.specs)} run(s) finished · {elapsed(self.clock_started)}"
@@ -235,7 +230,7 @@ class Board(Listener):
         mine = [i for i, s in enumerate(self.specs) if s.name == name]
         total = sum(1.0 if i in self.done else self.fraction.get(i, 0.0) for i in mine)
         latest = [
-            f"{self._which(self.specs[i])}: {self.message[i]}"
+            f"{self.specs[i].describe(self.splits)}: {self.message[i]}"
             for i in mine
             if i in self.message
         ]

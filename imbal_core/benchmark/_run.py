@@ -135,6 +135,6 @@ class _Forward(Listener):
         if self.told is not None:
             self.told(
                 self.tally,
-                f"{self.name} · {label(spec.name)} fold {spec.split + 1}/"
-                f"{self.plan.splits} seed {spec.seed}: {outcome(run)}",
+                f"{self.name} · {label(spec.name)} "
+                f"{spec.describe(self.plan.splits)}: {outcome(run)}",
             )

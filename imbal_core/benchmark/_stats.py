@@ -53,6 +53,12 @@ def scores(
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+def ranks_of(table: pd.DataFrame, metric: str = "pr_auc") -> pd.DataFrame:
+    """Each row's ranks (1 = best; ties share the mean of their ranks)."""
+    lower = metric in LOWER_IS_BETTER
+    return table.rank(axis=1, ascending=lower, method="average")
+
+
 def rank_statistics(
     table: pd.DataFrame, metric: str = "pr_auc", alpha: float = ALPHA
 ) -> dict[str, Any]:
@@ -63,7 +69,7 @@ def rank_statistics(
 
     complete = table.dropna()
     lower = metric in LOWER_IS_BETTER
-    ranks = complete.rank(axis=1, ascending=lower, method="average")
+    ranks = ranks_of(complete, metric)
     found: dict[str, Any] = {
         "metric": metric,
         "lower_is_better": lower,
@@ -140,10 +146,9 @@ def by_bucket(
     found = {}
     for bucket in dict.fromkeys(buckets[n] for n in table.index):
         part = table.loc[[n for n in table.index if buckets[n] == bucket]]
-        stats = rank_statistics(part, metric)
         found[bucket] = {
             "datasets": len(part),
-            "mean_ranks": stats["mean_ranks"],
+            "mean_ranks": ranks_of(part.dropna(), metric).mean().sort_values(),
             "wins_ties_losses": wins_ties_losses(part, metric),
         }
     return found

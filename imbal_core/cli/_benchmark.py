@@ -13,7 +13,7 @@ from imbal_core.errors import InputError
 def benchmark(args: argparse.Namespace) -> int:
     from imbal_core import benchmark as bench
     from imbal_core import data
-    from imbal_core.cli._commands import _plan, _store
+    from imbal_core.cli._commands import plan_from_flags, store_from_flags
     from imbal_core.execution import make_executor
 
     if not args.suite and not args.data:
@@ -21,9 +21,9 @@ def benchmark(args: argparse.Namespace) -> int:
             "choose the data sets: --suite keel and/or --data a.csv (repeatable)"
         )
     data.check_folds(args.cv, args.repeats)
-    plan = _plan(args, args.cv * args.repeats)  # bad options end here
+    plan = plan_from_flags(args, args.cv * args.repeats)  # bad options end here
     entries = _entries(args)
-    store = None if args.no_store else _store(args)
+    store = None if args.no_store else store_from_flags(args)
     executor = make_executor(
         args.executor, args.workers, args.ray_address, args.time_limit or None
     )

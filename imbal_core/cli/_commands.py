@@ -25,7 +25,7 @@ def demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plan(args: argparse.Namespace, splits: int = 1) -> Any:
+def plan_from_flags(args: argparse.Namespace, splits: int = 1) -> Any:
     """The comparison's runs from the flags, every value checked once; ``splits``:
     1, or the cross-validation folds x repeats."""
     from imbal_core import models, techniques
@@ -82,7 +82,9 @@ def train(args: argparse.Namespace) -> int:
 
     if args.review_cost < 0:
         raise InputError(f"--review-cost must be >= 0, got {args.review_cost}.")
-    plan = _plan(args, _splits(args))  # bad options end here, before workers start
+    plan = plan_from_flags(
+        args, _splits(args)
+    )  # bad options end here, before workers start
     if args.mlflow_uri:
         from imbal_core.tracking import require_mlflow
 
@@ -96,7 +98,7 @@ def train(args: argparse.Namespace) -> int:
         options["test_size"] = 0.2 if args.test_size is None else args.test_size
     if args.data == "demo":
         options["rows"] = args.rows
-    store = None if args.no_store else _store(args)
+    store = None if args.no_store else store_from_flags(args)
     executor = make_executor(
         args.executor, args.workers, args.ray_address, args.time_limit or None
     )
@@ -200,14 +202,10 @@ def _lines() -> Any:
 
             self.count += 1
             spec = self.plan.specs[index]
-            fold = (
-                f" fold {spec.split + 1}/{self.plan.splits}"
-                if self.plan.splits > 1
-                else ""
-            )
             print(
-                f"[{self.count}/{len(self.plan.specs)}] {label(spec.name)}{fold} seed "
-                f"{spec.seed}: {outcome(run)} ({time.perf_counter() - self.clock:.1f} s)",
+                f"[{self.count}/{len(self.plan.specs)}] {label(spec.name)} "
+                f"{spec.describe(self.plan.splits)}: {outcome(run)} "
+                f"({time.perf_counter() - self.clock:.1f} s)",
                 file=sys.stderr,
             )
 
@@ -258,7 +256,7 @@ def _summary(results: Any, out: str) -> int:
     return 0
 
 
-def _store(args: argparse.Namespace) -> Any:
+def store_from_flags(args: argparse.Namespace) -> Any:
     from imbal_core.store import RunStore
 
     return RunStore(args.store)
@@ -267,7 +265,7 @@ def _store(args: argparse.Namespace) -> Any:
 def history(args: argparse.Namespace) -> int:
     """The History on stdout, newest first: the store's use, then one row per
     comparison."""
-    store = _store(args)
+    store = store_from_flags(args)
     entries = store.history.entries()
     usage = store.usage()
     for notice in store.notices():

@@ -30,29 +30,14 @@ MAX_REPEATS = 10
 
 
 def prepare_folds(
-    frame: pd.DataFrame,
-    *,
-    folds: int = 5,
-    repeats: int = 1,
-    source: str = "csv",
-    target: str = "Class",
-    positive: Any = None,
-    drop: tuple[str, ...] = (),
-    time_column: str | None = None,
-    amount_column: str = "Amount",
+    frame: pd.DataFrame, *, folds: int = 5, repeats: int = 1, **options: Any
 ) -> list[Dataset]:
-    """``folds`` x ``repeats`` Datasets of ``frame`` (see :func:`prepare` for the
-    other options): the test parts of one repeat partition the rows."""
+    """``folds`` x ``repeats`` Datasets of ``frame``; ``options`` are
+    :func:`prepare`'s but the test size (source, target, positive, drop,
+    time_column, amount_column). The test parts of one repeat partition the rows."""
+    time_column = options.get("time_column")
     check_folds(folds, repeats, time_column)
-    table = checked_table(
-        frame,
-        source=source,
-        target=target,
-        positive=positive,
-        drop=drop,
-        time_column=time_column,
-        amount_column=amount_column,
-    )
+    table = checked_table(frame, **options)
     parts = (
         _forward_chaining(table, folds)
         if time_column

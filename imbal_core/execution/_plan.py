@@ -39,6 +39,12 @@ class RunSpec:
     model: str = DEFAULT_MODEL
     split: int = 0  # the data split it trains and is scored on (0: the holdout split)
 
+    def describe(self, splits: int = 1) -> str:
+        """Which run of its column, in words: "seed 42", or "fold 3/5 seed 42" when
+        the comparison has ``splits`` cross-validation folds."""
+        fold = f"fold {self.split + 1}/{splits} " if splits > 1 else ""
+        return f"{fold}seed {self.seed}"
+
     def key(self, fingerprint: str) -> tuple:
         """What a run cache is keyed by: the data and every dimension of the run."""
         params = tuple(sorted(self.params.items()))

@@ -9,7 +9,6 @@ import plotly.graph_objects as go
 
 from imbal_core.figures._style import empty, escape, figure, shown, technique_colors
 
-
 PAD = 0.3  # rank units beyond the first and last rank, where the label lines end
 LABEL_WIDTH = 250  # pixels of margin on each side for the labels
 

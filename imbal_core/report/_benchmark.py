@@ -41,9 +41,14 @@ def rank_sentence(stats: Mapping[str, Any]) -> str:
     return " ".join(parts)
 
 
-def benchmark_report(found: bench.Benchmark, metric: str = "pr_auc") -> str:
-    """The whole benchmark as one HTML page (escaped; plotly inline; no network)."""
-    analysis = bench.analyse(found, metric)
+def benchmark_report(
+    found: bench.Benchmark,
+    metric: str = "pr_auc",
+    analysis: Mapping[str, Any] | None = None,
+) -> str:
+    """The whole benchmark as one HTML page (escaped; plotly inline; no network);
+    ``analysis``: :func:`~imbal_core.benchmark.analyse`'s, when already made."""
+    analysis = analysis or bench.analyse(found, metric)
     stats, config = analysis["stats"], found.config
     label = tables.COLUMNS[metric].label
     ok = [d for d in found.datasets if d.get("status") == "ok"]

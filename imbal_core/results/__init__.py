@@ -34,6 +34,7 @@ from imbal_core.results._contract import (
     ok,
     spread,
 )
+from imbal_core.results._recommend import paired_over_runs
 from imbal_core.results._runs import Comparison, Run, Scored, Split
 from imbal_core.results._saved import load_comparison, save_comparison, saved_results
 from imbal_core.results._summary import (
@@ -77,6 +78,7 @@ __all__ = [
     "n_folds",
     "n_seeds",
     "ok",
+    "paired_over_runs",
     "rescore",
     "spread",
     "results_json",

@@ -78,31 +78,42 @@ def recommend(
     return found
 
 
-def _over_shared_seeds(
+def paired_over_runs(
     a: Mapping[str, Any], b: Mapping[str, Any], key: str
-) -> tuple[float, tuple[float, float], str] | None:
-    """A − B on the per-seed ``key`` and its paired t-interval over the seeds both
-    summaries have — over the folds both have with cross-validation (each fold's
-    mean over seeds; Nadeau–Bengio corrected, as folds overlap) — with what the
-    interval is; None with fewer than two."""
-    ratio = a.get("test_train_ratio")
+) -> dict[str, Any] | None:
+    """A − B on ``key`` over the seeds both summaries have — over the folds both
+    have with cross-validation (each fold's mean over its seeds; Nadeau–Bengio
+    corrected, as folds overlap): :func:`~imbal_core.evaluate.paired_comparison`'s
+    result with ``shared`` (how many), ``unit`` and ``kind`` (the interval in
+    words); None with fewer than two shared."""
     unit, entries = ("folds", "split") if a.get("folds") else ("seeds", "seed")
     va = {s[entries]: s[key] for s in a.get(unit) or [] if key in s}
     vb = {s[entries]: s[key] for s in b.get(unit) or [] if key in s}
     shared = [s for s in va if s in vb]
     if len(shared) < 2:
         return None
+    ratio = a.get("test_train_ratio") if unit == "folds" else None
     paired = evaluate.paired_comparison(
-        [va[s] for s in shared],
-        [vb[s] for s in shared],
-        test_train_ratio=ratio if unit == "folds" else None,
+        [va[s] for s in shared], [vb[s] for s in shared], test_train_ratio=ratio
     )
-    kind = (
-        f"a paired {evaluate.CORRECTED} t-interval over the {len(shared)} folds they share"
-        if unit == "folds"
-        else f"a paired t-interval over the {len(shared)} seeds they share"
-    )
-    return float(paired["mean_difference"]), paired["ci95"], kind
+    corrected = f"{evaluate.CORRECTED} " if unit == "folds" else ""
+    return {
+        **paired,
+        "shared": len(shared),
+        "unit": unit,
+        "test_train_ratio": ratio,
+        "kind": f"a paired {corrected}t-interval over the {len(shared)} {unit} they share",
+    }
+
+
+def _over_shared_seeds(
+    a: Mapping[str, Any], b: Mapping[str, Any], key: str
+) -> tuple[float, tuple[float, float], str] | None:
+    """:func:`paired_over_runs` as (difference, interval, what the interval is)."""
+    paired = paired_over_runs(a, b, key)
+    if paired is None:
+        return None
+    return float(paired["mean_difference"]), paired["ci95"], paired["kind"]
 
 
 def _bootstrap(
