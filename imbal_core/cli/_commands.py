@@ -257,15 +257,21 @@ def _summary(results: Any, out: str) -> int:
 
 
 def store_from_flags(args: argparse.Namespace) -> Any:
-    from imbal_core.store import RunStore
+    """The run store of --store, else $IMBAL_STORE's (None when that is ``off``)."""
+    from imbal_core.store import open_store
 
-    return RunStore(args.store)
+    return open_store(args.store)
 
 
 def history(args: argparse.Namespace) -> int:
     """The History on stdout, newest first: the store's use, then one row per
     comparison."""
     store = store_from_flags(args)
+    if store is None:
+        raise InputError(
+            "the run store is off (IMBAL_STORE=off), so no History is kept; unset "
+            "IMBAL_STORE or pass --store FOLDER."
+        )
     entries = store.history.entries()
     usage = store.usage()
     for notice in store.notices():

@@ -286,6 +286,30 @@ def test_the_cli_trains_on_a_read_only_store_with_one_warning(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+def test_imbal_store_off_keeps_nothing_on_the_cli_and_history_says_so(tmp_path):
+    """IMBAL_STORE=off is not a folder's name: nothing is written, in the working
+    directory or elsewhere, and `history` says the store is off in one line."""
+    env = {**os.environ, "IMBAL_STORE": "off", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "imbal_core", "train", "--data", "demo",
+         "--rows", "3000", "--techniques", "baseline", "--models", "logistic",
+         "--executor", "inline", "--out", "r.json"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+    assert "kept in the History" not in done.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "imbal_core", "history"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120,
+    )  # fmt: skip
+    assert listed.returncode == 2
+    assert listed.stderr.strip() == (
+        "error: the run store is off (IMBAL_STORE=off), so no History is kept; "
+        "unset IMBAL_STORE or pass --store FOLDER."
+    )
+
+
 # ----------------------------------------------------------- whole pipeline
 def test_a_comparison_wholly_in_the_store_starts_no_worker(tmp_path, tiny_dataset):
     plan = plan_runs(["baseline", "class_weight"], QUICK, [4])
