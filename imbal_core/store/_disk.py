@@ -23,6 +23,7 @@ import functools
 import hashlib
 import io
 import json
+import math
 import secrets
 import sqlite3
 import threading
@@ -322,9 +323,18 @@ class RunStore(RunCache):
         cutoff = time.time() - ORPHAN_AGE
         for folder in ("runs", "comparisons"):
             for path in (self.root / folder).iterdir():
-                if path not in named and path.stat().st_mtime < cutoff:
+                if path not in named and _modified(path) < cutoff:
                     self._remove([path])
 
     def _tell(self, notice: str) -> None:
         with self._lock:
             self._notices.append(notice)
+
+
+def _modified(path: Path) -> float:
+    """When ``path`` last changed; +inf when it is gone meanwhile (another process
+    renamed its temporary file or replaced the run): nothing to remove."""
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return math.inf

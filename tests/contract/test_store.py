@@ -209,6 +209,30 @@ def test_two_processes_writing_one_store_at_once_lose_and_corrupt_nothing(tmp_pa
     assert len(list((tmp_path / "runs").iterdir())) == 120  # no stray copies
 
 
+def _rewriter(root: str, rounds: int) -> None:
+    store = RunStore(root)
+    for round_ in range(rounds):
+        store.put(key(round_ % 3), a_run(round_ % 3))  # replaces: files come and go
+
+
+def test_opening_a_store_while_another_process_writes_it_never_fails(tmp_path):
+    # Opening sweeps orphans; the files it lists may be renamed or removed by the
+    # writer before it looks at them (CI once saw "No such file or directory").
+    RunStore(tmp_path)
+    writer = multiprocessing.get_context("spawn").Process(
+        target=_rewriter, args=(str(tmp_path), 600)
+    )
+    writer.start()
+    problems, opened = set(), 0
+    while writer.is_alive() or opened < 20:
+        opened_store = RunStore(tmp_path)
+        problems.update(opened_store.notices())
+        opened += 1
+    writer.join()
+    assert writer.exitcode == 0 and not problems, problems
+    assert RunStore(tmp_path).usage()["runs"] == 3
+
+
 # ------------------------------------------------- a store that cannot write
 @contextlib.contextmanager
 def mounted(folder: Path, options: str):
