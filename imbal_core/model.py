@@ -1,13 +1,27 @@
 """The seed notebook's MLP, kept warm: one compiled network trains many runs.
 
-Building, compiling and tracing a Keras model costs seconds, far more than training
-the seed MLP on a thousand rows. A process (a pool worker, a Ray worker, the CLI)
-therefore keeps one :class:`Network` per (input width, loss, shape) and, for each run,
-draws fresh weights from the run's seed and resets Adam and the dropout generators:
-every run is an independent, freshly initialised seed MLP, but the graphs are
-traced once per process. The maths is ``model.fit``'s: the compiled loss and Adam,
-a fresh shuffle each epoch, batches of ``batch_size`` with a smaller last one,
-class weights as per-row sample weights.
+Building and compiling a network costs seconds, far more than training the seed
+MLP on a thousand rows. A process (a pool worker, a Ray worker, the CLI) therefore
+keeps one :class:`Network` per (input width, loss, shape) and, for each run, draws
+fresh weights from the run's seed and resets Adam: every run is an independent,
+freshly initialised seed MLP, but the graphs are compiled once per process.
+
+The maths is ``model.fit``'s with the seed's Adam: a fresh shuffle each epoch,
+batches of ``batch_size`` with a smaller last one, class weights as per-row sample
+weights, the loss summed over a batch and divided by its rows. How it runs is
+chosen for speed (issue 25: a step used ~4x the time of its matrix multiplies):
+
+- a whole epoch is one XLA program: XLA fuses the elementwise work around the
+  multiplies (bias, relu, dropout, the loss, Adam) that otherwise costs more than
+  they do. Compiling one *step* instead is ~20x slower on CPU (each call copies
+  the variables in and out), so the loop over batches is inside the program;
+- each epoch's rows are gathered once, in the shuffled order, and padded to a
+  power-of-two number of batches so that a few compiled shapes serve every data
+  size; the padding is never trained on (the loop stops at the last real batch,
+  whose padded rows weigh 0);
+- dropout draws its masks with TensorFlow's stateless ThreeFry generator (XLA's
+  Philox is ~20x slower on CPU), seeded by the run's seed, the layer and the step;
+- Adam is TensorFlow's fused ``ResourceApplyAdam`` kernel (Keras' Adam formula).
 """
 
 from __future__ import annotations
@@ -34,6 +48,8 @@ Progress = Callable[[float, str], None]
 
 PREDICT_CHUNK = 16_384  # rows per forward call: bounds the activations held at once
 WARM_NETWORKS = 16  # per process; a long sweep over gamma evicts the oldest
+MIN_BATCHES = 32  # 8,192 rows at batch 256: most KEEL sets, resampled or not
+ADAM = {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7}  # Keras' defaults
 
 
 SEED_LAYERS, SEED_DROPOUT = (128, 64, 32), 0.3
@@ -41,31 +57,50 @@ SEED_LAYERS, SEED_DROPOUT = (128, 64, 32), 0.3
 
 def build_mlp(
     input_dim: int,
-    loss: Any = None,
     layers: tuple[int, ...] = SEED_LAYERS,
     dropout: float = SEED_DROPOUT,
 ) -> keras.Model:
-    """The seed's network by default: 128-64-32 relu, each with dropout 0.3, adam,
-    and one output.
-
-    The output is the logit; the sigmoid is applied when predicting, so every loss
-    sees the logit and stays finite (see :mod:`imbal_core.losses`). ``loss``:
-    a Keras loss on logits, cross-entropy when None. No accuracy metric is
-    compiled in: nobody reads it per epoch, and it costs time. Never
-    ``jit_compile=True``: XLA makes this model ~9x slower on CPU.
-    """
-    from imbal_core.losses import cross_entropy
-
+    """The seed's network by default: 128-64-32 relu, each with dropout 0.3, and
+    one output: the logit (the sigmoid is applied when predicting, so every loss
+    sees the logit and stays finite, see :mod:`imbal_core.losses`)."""
     hidden = []
     for width in layers:
         hidden.append(keras.layers.Dense(width, activation="relu"))
-        if dropout > 0:  # Keras' Dropout(0) keeps no seed generator to reset
+        if dropout > 0:  # Dropout(0) is no layer at all
             hidden.append(keras.layers.Dropout(dropout))
-    model = keras.Sequential(
+    return keras.Sequential(
         [keras.layers.Input(shape=(input_dim,)), *hidden, keras.layers.Dense(1)]
-    )  # the last layer's output is the logit
-    model.compile(optimizer="adam", loss=loss or cross_entropy(), jit_compile=False)
-    return model
+    )
+
+
+def padded_rows(rows: int, batch_size: int) -> int:
+    """Rows of the compiled epoch that holds ``rows``: a power-of-two number of
+    batches, at least ``MIN_BATCHES``, so that data sets of any size share a few
+    compiled programs (compiling one takes ~1 s; small data sets share one)."""
+    batches = max(MIN_BATCHES, -(-rows // batch_size))
+    return batch_size * 2 ** math.ceil(math.log2(batches))
+
+
+def dropout(h: Any, rate: float, seed: Any) -> Any:
+    """Keras' dropout in a compiled program: each unit zeroed with probability
+    ``rate``, the rest scaled to keep the mean; ``seed`` (two integers) picks the
+    mask. 16 random bits per unit, two units per ThreeFry draw (the bits are what
+    costs): ``rate`` is rounded to a multiple of 1/65536 (0.3 → 0.300003)."""
+    width = h.shape[-1]
+    bits = tf.random.stateless_uniform(
+        (tf.shape(h)[0], (width + 1) // 2),
+        seed,
+        minval=None,
+        maxval=None,
+        dtype=tf.uint32,
+        alg="threefry",  # only XLA has it: the CPU's kernel refuses this seed shape
+    )
+    low = tf.bitwise.bitwise_and(bits, tf.constant(0xFFFF, tf.uint32))
+    high = tf.bitwise.right_shift(bits, tf.constant(16, tf.uint32))
+    draws = tf.concat([low, high], axis=1)[:, :width]
+    cut = round(rate * 2**16)
+    kept = h * (2**16 / (2**16 - cut))
+    return tf.where(draws >= tf.constant(cut, tf.uint32), kept, 0.0)
 
 
 class Network:
@@ -78,28 +113,92 @@ class Network:
         layers: tuple[int, ...] = SEED_LAYERS,
         dropout: float = SEED_DROPOUT,
     ):
-        self.model = build_mlp(input_dim, loss, layers, dropout)
-        self.model.optimizer.build(self.model.trainable_variables)
-        # Adam's fresh state (step counter, learning rate, zero moments), restored per run.
-        self.optimizer_start = [v.numpy() for v in self.model.optimizer.variables]
+        from imbal_core.losses import cross_entropy
+
+        self.model = build_mlp(input_dim, layers, dropout)
+        self.loss = loss or cross_entropy()
+        self.weights = [v.value for v in self.model.trainable_variables]
+        self.moments = [
+            (tf.Variable(tf.zeros_like(w)), tf.Variable(tf.zeros_like(w)))
+            for w in self.weights
+        ]
+        self.steps = tf.Variable(0, dtype=tf.int64)  # Adam's t, and dropout's counter
+        self.learning_rate = tf.Variable(ADAM["lr"], dtype=tf.float32)
+        self.seed = tf.Variable(0, dtype=tf.int64)  # the run's, for dropout's masks
+        self._epochs: dict[int, Any] = {}  # per batch size: XLA wants it constant
         rows = tf.TensorSpec((None, input_dim), tf.float32)
-        column = tf.TensorSpec((None,), tf.float32)
-        order = tf.TensorSpec((None,), tf.int32)
-        # One graph call per epoch (like steps_per_execution), traced once for any
-        # row count and batch size.
-        self._epoch = tf.function(
-            self._train_epoch,
-            input_signature=[rows, column, column, order, tf.TensorSpec((), tf.int32)],
-        )
         self._forward = tf.function(
             lambda x: tf.sigmoid(self.model(x, training=False)), input_signature=[rows]
         )
 
-    def _train_epoch(self, X, y, weight, order, batch_size):  # noqa: ANN001 (graph)
-        for start in tf.range(0, tf.shape(order)[0], batch_size):
-            rows = order[start : start + batch_size]
-            self.model.train_step(
-                (tf.gather(X, rows), tf.gather(y, rows), tf.gather(weight, rows))
+    def _epoch_program(self, batch_size: int) -> Any:
+        if batch_size not in self._epochs:
+            width = self.model.input_shape[-1]
+            column = tf.TensorSpec((None,), tf.float32)
+            self._epochs[batch_size] = tf.function(
+                lambda X, y, weight, rows: self._train_epoch(
+                    X, y, weight, rows, batch_size
+                ),
+                input_signature=[
+                    tf.TensorSpec((None, width), tf.float32),
+                    column,
+                    column,
+                    tf.TensorSpec((), tf.int32),
+                ],
+                jit_compile=True,
+            )
+        return self._epochs[batch_size]
+
+    def _train_epoch(self, X, y, weight, rows, batch_size):  # noqa: ANN001 (graph)
+        """Train on the first ``rows`` of ``X`` (padded to whole batches) in batches
+        of ``batch_size``; the mean training loss per row."""
+        X = tf.reshape(X, (-1, batch_size, X.shape[-1]))
+        y = tf.reshape(y, (-1, batch_size, 1))
+        weight = tf.reshape(weight, (-1, batch_size))
+
+        def step(batch, total):  # noqa: ANN001, ANN202 (graph)
+            count = tf.minimum(batch_size, rows - batch * batch_size)
+            real = tf.cast(tf.range(batch_size) < count, tf.float32)
+            with tf.GradientTape() as tape:
+                per_row = self.loss.call(y[batch], self._train_logits(X[batch]))
+                loss = tf.reduce_sum(per_row * weight[batch] * real)
+                loss /= tf.cast(count, tf.float32)
+            self._adam(tape.gradient(loss, self.weights))
+            return batch + 1, total + loss * tf.cast(count, tf.float32)
+
+        batches = (rows + batch_size - 1) // batch_size
+        _, total = tf.while_loop(
+            lambda batch, _: batch < batches, step, (tf.constant(0), tf.constant(0.0))
+        )
+        return total / tf.cast(rows, tf.float32)
+
+    def _train_logits(self, h):  # noqa: ANN001, ANN202 (graph)
+        for index, layer in enumerate(self.model.layers):
+            if isinstance(layer, keras.layers.Dropout):
+                h = dropout(
+                    h, layer.rate, tf.stack([self.seed * 31 + index, self.steps])
+                )
+            else:
+                h = layer(h)
+        return h
+
+    def _adam(self, gradients: list[Any]) -> None:
+        self.steps.assign_add(1)
+        t = tf.cast(self.steps, tf.float32)
+        for weight, (m, v), gradient in zip(
+            self.weights, self.moments, gradients, strict=True
+        ):
+            tf.raw_ops.ResourceApplyAdam(
+                var=weight.handle,
+                m=m.handle,
+                v=v.handle,
+                beta1_power=ADAM["beta1"] ** t,
+                beta2_power=ADAM["beta2"] ** t,
+                lr=self.learning_rate,
+                beta1=ADAM["beta1"],
+                beta2=ADAM["beta2"],
+                epsilon=ADAM["epsilon"],
+                grad=gradient,
             )
 
     def reset(
@@ -107,28 +206,20 @@ class Network:
     ) -> None:
         """Fresh weights, optimizer state and dropout noise, all drawn from ``seed``;
         the output's bias starts at ``output_bias`` (the logit of a prior, or 0), and
-        Adam's step size is ``learning_rate`` (a variable: no retracing).
-
-        Every generator is seeded explicitly: ``keras.utils.set_random_seed`` would
-        also clear TensorFlow's function caches, which costs ~0.2 s on the next call.
-        """
+        Adam's step size is ``learning_rate`` (a variable: no recompiling)."""
         for index, layer in enumerate(self.model.layers):
-            layer_seed = (seed * 31 + index) % 2**31
             if isinstance(layer, keras.layers.Dense):
+                layer_seed = (seed * 31 + index) % 2**31
                 initializer = keras.initializers.GlorotUniform(seed=layer_seed)
                 layer.kernel.assign(initializer(layer.kernel.shape))
                 layer.bias.assign(np.zeros(layer.bias.shape, dtype=np.float32))
-            elif isinstance(layer, keras.layers.Dropout):
-                layer.seed_generator.state.assign(
-                    np.array([layer_seed, 0], dtype=np.int64)
-                )
         self.model.layers[-1].bias.assign(np.full((1,), output_bias, np.float32))
-        for variable, value in zip(
-            self.model.optimizer.variables, self.optimizer_start, strict=True
-        ):
-            variable.assign(value)
-        self.model.optimizer.learning_rate.assign(learning_rate)
-        self.model.reset_metrics()
+        for m, v in self.moments:
+            m.assign(tf.zeros_like(m))
+            v.assign(tf.zeros_like(v))
+        self.steps.assign(0)
+        self.seed.assign(int(seed) % 2**31)
+        self.learning_rate.assign(learning_rate)
 
     def fit(
         self,
@@ -167,18 +258,27 @@ class Network:
         X_t = tf.constant(np.asarray(X, dtype=np.float32))
         y_t = tf.constant(labels.astype(np.float32))
         w_t = tf.constant(weight)
-        unweighted = tf.constant(np.ones(len(labels), np.float32))
-        batch = tf.constant(int(batch_size), tf.int32)
+        unweighted = tf.ones_like(w_t)
+        rows = len(labels)
+        padding = np.zeros(padded_rows(rows, batch_size) - rows, np.int32)
+        train_epoch = self._epoch_program(int(batch_size))
         rng = np.random.default_rng(seed)
         watch = patience > 0 and validation is not None
         best = Training(weights=[], epochs_run=0, best_epoch=0)
         for epoch in range(epochs):
-            self.model.reset_metrics()
-            order = tf.constant(rng.permutation(len(labels)).astype(np.int32))
+            # One gather per epoch, in the shuffled order, padded (with row 0, which
+            # the program never trains on) to the compiled program's rows.
+            order = tf.constant(np.concatenate([rng.permutation(rows), padding]))
             weights = w_t if epoch >= weights_from_epoch else unweighted
-            self._epoch(X_t, y_t, weights, order, batch)
+            loss = float(
+                train_epoch(
+                    tf.gather(X_t, order),
+                    tf.gather(y_t, order),
+                    tf.gather(weights, order),
+                    tf.constant(rows, tf.int32),
+                )
+            )
             best.epochs_run = epoch + 1
-            loss = float(self.model.metrics[0].result())
             if not math.isfinite(loss):  # one bad step poisons every weight: stop
                 raise InputError(
                     f"training diverged at epoch {epoch + 1} (the loss is not a finite "

@@ -54,6 +54,15 @@ def tiny_dataset() -> Dataset:
 
 
 @pytest.fixture(scope="session")
+def slow_dataset() -> Dataset:
+    """20,000 rows: 1,000 epochs of it at batch 8 take minutes (time-limit tests),
+    one epoch a fraction of a second."""
+    return prepare(
+        make_demo(rows=20_000, positives=200, seed=1), source="demo", drop=("Time",)
+    )
+
+
+@pytest.fixture(scope="session")
 def tiny_comparison(tiny_dataset: Dataset) -> Comparison:
     """The default (seed) techniques, 1 epoch, one seed: real training, ~20-30 s once per session."""
     plan = plan_runs(list(techniques.DEFAULT), dict(TINY_OPTIONS), seeds=(42,))

@@ -206,7 +206,7 @@ def test_a_failing_technique_fails_alone_in_a_worker(dataset):
     assert runs["baseline"][0].ok
 
 
-def test_a_run_past_the_time_limit_is_stopped_and_fails_alone(dataset):
+def test_a_run_past_the_time_limit_is_stopped_and_fails_alone(slow_dataset):
     executor = LocalExecutor(2, time_limit=20)
     executor.warm_up()  # the limit counts from a run's start, not TensorFlow's import
     try:
@@ -214,7 +214,7 @@ def test_a_run_past_the_time_limit_is_stopped_and_fails_alone(dataset):
             ["baseline"], {**OPTIONS, "batch_size": 8}, [1], {"epochs": [1, 1000]}
         )
         started = time.monotonic()
-        runs = collect(executor, dataset, plan)
+        runs = collect(executor, slow_dataset, plan)
         took = time.monotonic() - started
     finally:
         executor.close()

@@ -290,7 +290,7 @@ def test_a_full_disk_is_one_line_that_says_what_to_do(demo_csv, tmp_path):
     assert not out.exists()
 
 
-def test_on_ray_a_run_whose_worker_died_runs_again(tiny_dataset):
+def test_on_ray_a_run_whose_worker_died_runs_again(slow_dataset):
     """Ray retries a task whose worker died (max_retries), not one whose code failed."""
     if os.environ.get("CI") and not os.environ.get("IMBAL_RAY_ADDRESS"):
         pytest.fail("CI must start Ray and set IMBAL_RAY_ADDRESS (see .ci/run)")
@@ -310,13 +310,13 @@ def test_on_ray_a_run_whose_worker_died_runs_again(tiny_dataset):
                 os.kill(int(found[0]), signal.SIGKILL)
                 self.killed.append(int(found[0]))
 
-    plan = plan_runs(["baseline"], {"epochs": 60, "batch_size": 64}, [5])
-    comparison = run_comparison(tiny_dataset, plan, RayExecutor(), listener=Killer())
+    plan = plan_runs(["baseline"], {"epochs": 60, "batch_size": 64}, [5])  # seconds
+    comparison = run_comparison(slow_dataset, plan, RayExecutor(), listener=Killer())
     assert Killer.killed, "no Ray worker was found running the task"
     assert comparison.ok_runs("baseline"), comparison.error("baseline")
 
 
-def test_on_ray_a_run_past_the_time_limit_is_cancelled_and_fails_alone(tiny_dataset):
+def test_on_ray_a_run_past_the_time_limit_is_cancelled_and_fails_alone(slow_dataset):
     if os.environ.get("CI") and not os.environ.get("IMBAL_RAY_ADDRESS"):
         pytest.fail("CI must start Ray and set IMBAL_RAY_ADDRESS (see .ci/run)")
     from imbal_core.execution import plan_runs, run_comparison
@@ -324,7 +324,7 @@ def test_on_ray_a_run_past_the_time_limit_is_cancelled_and_fails_alone(tiny_data
 
     plan = plan_runs(["baseline"], {"batch_size": 8}, [5], {"epochs": [1, 1000]})
     started = time.monotonic()
-    comparison = run_comparison(tiny_dataset, plan, RayExecutor(time_limit=40))
+    comparison = run_comparison(slow_dataset, plan, RayExecutor(time_limit=40))
     quick, endless = (comparison.runs[f"baseline[epochs={e}]"][0] for e in (1, 1000))
     assert quick.ok, quick.error
     assert endless.error.startswith("stopped after the per-run time limit of 40 s")

@@ -1,0 +1,87 @@
+"""The compiled training epoch (issue 25) does Keras' maths: the same updates as
+Keras' own training step batch by batch, dropout at its rate, padding never trained."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from imbal_core.losses import FocalLoss, cross_entropy
+from imbal_core.model import Network, build_mlp, dropout, padded_rows
+
+
+def _data(rows: int = 1000, width: int = 6):
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((rows, width)).astype(np.float32)
+    y = (X[:, 0] + rng.standard_normal(rows) > 1.5).astype(int)
+    return X, y
+
+
+@pytest.mark.parametrize("loss", [None, FocalLoss(gamma=2.0)], ids=["ce", "focal"])
+def test_an_epoch_updates_the_weights_as_keras_own_training_step_does(loss):
+    # 1,000 rows: three batches of 256 and a last one of 232, padded to 8,192 rows
+    # in the compiled program; class weights from the second epoch on.
+    X, y = _data()
+    network = Network(6, loss, layers=(8, 4), dropout=0.0)
+    network.reset(seed=11)
+    start = network.model.get_weights()
+    trained = network.fit(
+        X,
+        y,
+        seed=11,
+        epochs=2,
+        batch_size=256,
+        learning_rate=0.01,
+        class_weight={0: 1.0, 1: 4.0},
+        weights_from_epoch=1,
+    )
+    reference = build_mlp(6, (8, 4), 0.0)
+    reference.set_weights(start)
+    reference.compile(
+        optimizer=keras.optimizers.Adam(0.01), loss=loss or cross_entropy()
+    )
+    shuffle = np.random.default_rng(11)  # fit's own shuffle: one permutation per epoch
+    for epoch in range(2):
+        order = shuffle.permutation(len(y))
+        weight = np.where(y == 1, 4.0, 1.0) if epoch >= 1 else np.ones(len(y))
+        for first in range(0, len(y), 256):
+            rows = order[first : first + 256]
+            reference.train_on_batch(
+                X[rows], y[rows].astype(np.float32), sample_weight=weight[rows]
+            )
+    assert padded_rows(len(y), 256) > len(y)
+    for ours, keras_own in zip(trained.weights, reference.get_weights(), strict=True):
+        np.testing.assert_allclose(ours, keras_own, rtol=1e-4, atol=1e-6)
+
+
+def test_dropout_zeroes_units_at_its_rate_independently_and_keeps_the_mean():
+    ones = tf.ones((4096, 37))  # odd width: the last draw's high half is unused
+    draw = tf.function(lambda seed: dropout(ones, 0.3, seed), jit_compile=True)
+    a = draw(tf.constant([5, 0], tf.int64)).numpy()
+    zero = a == 0
+    assert abs(zero.mean() - 0.3) < 0.005
+    np.testing.assert_allclose(a[~zero], 65536 / (65536 - 19661))  # 0.3 of 2**16
+    assert abs(a.mean() - 1.0) < 0.01
+    assert np.array_equal(a, draw(tf.constant([5, 0], tf.int64)).numpy())
+    # Another step, another layer, and the two halves of one draw: independent masks.
+    for other in (
+        draw(tf.constant([5, 1], tf.int64)),
+        draw(tf.constant([6, 0], tf.int64)),
+    ):
+        both = zero & (other.numpy() == 0)
+        assert abs(both.mean() - 0.09) < 0.005
+    halves = zero[:, :18] & zero[:, 19:37]
+    assert abs(halves.mean() - 0.09) < 0.006
+
+
+def test_data_sets_of_any_size_share_a_few_compiled_programs():
+    assert padded_rows(10, 256) == padded_rows(8_000, 256) == 32 * 256
+    assert padded_rows(182_000, 256) == 1024 * 256  # 711 batches: the next power of 2
+    assert padded_rows(256 * 64, 256) == 256 * 64
+    X, y = _data(3000)
+    network = Network(6, layers=(8,), dropout=0.3)
+    for rows in (3000, 700):
+        network.fit(X[:rows], y[:rows], seed=1, epochs=1, batch_size=256)
+    assert network._epochs[256].experimental_get_tracing_count() == 1
