@@ -11,14 +11,15 @@ batches of ``batch_size`` with a smaller last one, class weights as per-row samp
 weights, the loss summed over a batch and divided by its rows. How it runs is
 chosen for speed (issue 25: a step used ~4x the time of its matrix multiplies):
 
-- a whole epoch is one XLA program: XLA fuses the elementwise work around the
-  multiplies (bias, relu, dropout, the loss, Adam) that otherwise costs more than
-  they do. Compiling one *step* instead is ~20x slower on CPU (each call copies
-  the variables in and out), so the loop over batches is inside the program;
-- each epoch's rows are gathered once, in the shuffled order, and padded to a
-  power-of-two number of batches so that a few compiled shapes serve every data
-  size; the padding is never trained on (the loop stops at the last real batch,
-  whose padded rows weigh 0);
+- an epoch is one XLA program (or one per 256 batches): XLA fuses the
+  elementwise work around the multiplies (bias, relu, dropout, the loss, Adam)
+  that otherwise costs more than they do. Compiling one *step* instead is ~20x
+  slower on CPU (a call has ~1 ms of fixed cost), so the loop over batches is
+  inside the program;
+- the rows are gathered once per program call in the shuffled order, and padded
+  to a power-of-two number of batches (32 to 256) so that a few compiled programs
+  serve every data size; the padding is never trained on (the loop stops at the
+  last real batch, whose padded rows weigh 0);
 - dropout draws its masks with TensorFlow's stateless ThreeFry generator (XLA's
   Philox is ~20x slower on CPU), seeded by the run's seed, the layer and the step;
 - Adam is TensorFlow's fused ``ResourceApplyAdam`` kernel (Keras' Adam formula).
@@ -49,6 +50,7 @@ Progress = Callable[[float, str], None]
 PREDICT_CHUNK = 16_384  # rows per forward call: bounds the activations held at once
 WARM_NETWORKS = 16  # per process; a long sweep over gamma evicts the oldest
 MIN_BATCHES = 32  # 8,192 rows at batch 256: most KEEL sets, resampled or not
+MAX_BATCHES = 256  # a call has ~1 ms of fixed cost: 1 % of 256 batches' work
 ADAM = {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7}  # Keras' defaults
 
 
@@ -73,11 +75,12 @@ def build_mlp(
     )
 
 
-def padded_rows(rows: int, batch_size: int) -> int:
-    """Rows of the compiled epoch that holds ``rows``: a power-of-two number of
-    batches, at least ``MIN_BATCHES``, so that data sets of any size share a few
-    compiled programs (compiling one takes ~1 s; small data sets share one)."""
-    batches = max(MIN_BATCHES, -(-rows // batch_size))
+def program_rows(rows: int, batch_size: int) -> int:
+    """Rows of the compiled program that trains ``rows``: a power-of-two number of
+    batches from ``MIN_BATCHES`` to ``MAX_BATCHES``. Compiling one costs ~2 s of
+    CPU, so few sizes serve every data set: small ones share the smallest, and an
+    epoch longer than ``MAX_BATCHES`` runs the largest once per chunk of it."""
+    batches = min(max(MIN_BATCHES, -(-rows // batch_size)), MAX_BATCHES)
     return batch_size * 2 ** math.ceil(math.log2(batches))
 
 
@@ -260,24 +263,28 @@ class Network:
         w_t = tf.constant(weight)
         unweighted = tf.ones_like(w_t)
         rows = len(labels)
-        padding = np.zeros(padded_rows(rows, batch_size) - rows, np.int32)
-        train_epoch = self._epoch_program(int(batch_size))
+        chunk = program_rows(rows, batch_size)
+        train = self._epoch_program(int(batch_size))
         rng = np.random.default_rng(seed)
         watch = patience > 0 and validation is not None
         best = Training(weights=[], epochs_run=0, best_epoch=0)
         for epoch in range(epochs):
-            # One gather per epoch, in the shuffled order, padded (with row 0, which
-            # the program never trains on) to the compiled program's rows.
-            order = tf.constant(np.concatenate([rng.permutation(rows), padding]))
+            order = rng.permutation(rows)
             weights = w_t if epoch >= weights_from_epoch else unweighted
-            loss = float(
-                train_epoch(
-                    tf.gather(X_t, order),
-                    tf.gather(y_t, order),
-                    tf.gather(weights, order),
-                    tf.constant(rows, tf.int32),
+            total = 0.0
+            for first in range(0, rows, chunk):
+                # One gather per chunk, in the shuffled order, padded (with row 0,
+                # which the program never trains on) to the program's rows.
+                part = order[first : first + chunk]
+                picked = tf.constant(np.pad(part, (0, chunk - len(part))))
+                mean = train(
+                    tf.gather(X_t, picked),
+                    tf.gather(y_t, picked),
+                    tf.gather(weights, picked),
+                    tf.constant(len(part), tf.int32),
                 )
-            )
+                total += float(mean) * len(part)
+            loss = total / rows
             best.epochs_run = epoch + 1
             if not math.isfinite(loss):  # one bad step poisons every weight: stop
                 raise InputError(

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from imbal_core import model
 from imbal_core.losses import FocalLoss, cross_entropy
-from imbal_core.model import Network, build_mlp, dropout, padded_rows
+from imbal_core.model import Network, build_mlp, dropout, program_rows
 
 
 def _data(rows: int = 1000, width: int = 6):
@@ -51,7 +52,7 @@ def test_an_epoch_updates_the_weights_as_keras_own_training_step_does(loss):
             reference.train_on_batch(
                 X[rows], y[rows].astype(np.float32), sample_weight=weight[rows]
             )
-    assert padded_rows(len(y), 256) > len(y)
+    assert program_rows(len(y), 256) > len(y)
     for ours, keras_own in zip(trained.weights, reference.get_weights(), strict=True):
         np.testing.assert_allclose(ours, keras_own, rtol=1e-4, atol=1e-6)
 
@@ -77,11 +78,24 @@ def test_dropout_zeroes_units_at_its_rate_independently_and_keeps_the_mean():
 
 
 def test_data_sets_of_any_size_share_a_few_compiled_programs():
-    assert padded_rows(10, 256) == padded_rows(8_000, 256) == 32 * 256
-    assert padded_rows(182_000, 256) == 1024 * 256  # 711 batches: the next power of 2
-    assert padded_rows(256 * 64, 256) == 256 * 64
+    assert program_rows(10, 256) == program_rows(8_000, 256) == 32 * 256
+    assert program_rows(40 * 256, 256) == 64 * 256  # the next power of 2
+    assert program_rows(182_000, 256) == program_rows(10**7, 256) == 256 * 256
     X, y = _data(3000)
     network = Network(6, layers=(8,), dropout=0.3)
     for rows in (3000, 700):
         network.fit(X[:rows], y[:rows], seed=1, epochs=1, batch_size=256)
     assert network._epochs[256].experimental_get_tracing_count() == 1
+
+
+def test_an_epoch_longer_than_one_program_trains_as_one_epoch_does(monkeypatch):
+    # 1,000 rows at batch 16 are 63 batches: one program of 64 batches, or two
+    # calls of a 32-batch program when that is the largest; the same updates.
+    X, y = _data()
+    runs = []
+    for largest in (256, 32):
+        monkeypatch.setattr(model, "MAX_BATCHES", largest)
+        network = Network(6, layers=(8, 4), dropout=0.3)
+        runs.append(network.fit(X, y, seed=2, epochs=2, batch_size=16).weights)
+    for one, chunked in zip(*runs, strict=True):
+        np.testing.assert_allclose(one, chunked, rtol=1e-5, atol=1e-7)
