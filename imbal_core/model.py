@@ -120,26 +120,26 @@ class Network:
 
         self.model = build_mlp(input_dim, layers, dropout)
         self.loss = loss or cross_entropy()
-        self.weights = [v.value for v in self.model.trainable_variables]
+        self.trainable = [v.value for v in self.model.trainable_variables]
         self.moments = [
             (tf.Variable(tf.zeros_like(w)), tf.Variable(tf.zeros_like(w)))
-            for w in self.weights
+            for w in self.trainable
         ]
         self.steps = tf.Variable(0, dtype=tf.int64)  # Adam's t, and dropout's counter
         self.learning_rate = tf.Variable(ADAM["lr"], dtype=tf.float32)
         self.seed = tf.Variable(0, dtype=tf.int64)  # the run's, for dropout's masks
-        self._epochs: dict[int, Any] = {}  # per batch size: XLA wants it constant
+        self._programs: dict[int, Any] = {}  # per batch size: XLA wants it constant
         rows = tf.TensorSpec((None, input_dim), tf.float32)
         self._forward = tf.function(
             lambda x: tf.sigmoid(self.model(x, training=False)), input_signature=[rows]
         )
 
-    def _epoch_program(self, batch_size: int) -> Any:
-        if batch_size not in self._epochs:
+    def _program(self, batch_size: int) -> Any:
+        if batch_size not in self._programs:
             width = self.model.input_shape[-1]
             column = tf.TensorSpec((None,), tf.float32)
-            self._epochs[batch_size] = tf.function(
-                lambda X, y, weight, rows: self._train_epoch(
+            self._programs[batch_size] = tf.function(
+                lambda X, y, weight, rows: self._train_rows(
                     X, y, weight, rows, batch_size
                 ),
                 input_signature=[
@@ -150,9 +150,9 @@ class Network:
                 ],
                 jit_compile=True,
             )
-        return self._epochs[batch_size]
+        return self._programs[batch_size]
 
-    def _train_epoch(self, X, y, weight, rows, batch_size):  # noqa: ANN001 (graph)
+    def _train_rows(self, X, y, weight, rows, batch_size):  # noqa: ANN001 (graph)
         """Train on the first ``rows`` of ``X`` (padded to whole batches) in batches
         of ``batch_size``; the mean training loss per row."""
         X = tf.reshape(X, (-1, batch_size, X.shape[-1]))
@@ -166,7 +166,7 @@ class Network:
                 per_row = self.loss.call(y[batch], self._train_logits(X[batch]))
                 loss = tf.reduce_sum(per_row * weight[batch] * real)
                 loss /= tf.cast(count, tf.float32)
-            self._adam(tape.gradient(loss, self.weights))
+            self._adam(tape.gradient(loss, self.trainable))
             return batch + 1, total + loss * tf.cast(count, tf.float32)
 
         batches = (rows + batch_size - 1) // batch_size
@@ -188,11 +188,11 @@ class Network:
     def _adam(self, gradients: list[Any]) -> None:
         self.steps.assign_add(1)
         t = tf.cast(self.steps, tf.float32)
-        for weight, (m, v), gradient in zip(
-            self.weights, self.moments, gradients, strict=True
+        for variable, (m, v), gradient in zip(
+            self.trainable, self.moments, gradients, strict=True
         ):
             tf.raw_ops.ResourceApplyAdam(
-                var=weight.handle,
+                var=variable.handle,
                 m=m.handle,
                 v=v.handle,
                 beta1_power=ADAM["beta1"] ** t,
@@ -264,7 +264,7 @@ class Network:
         unweighted = tf.ones_like(w_t)
         rows = len(labels)
         chunk = program_rows(rows, batch_size)
-        train = self._epoch_program(int(batch_size))
+        train = self._program(int(batch_size))
         rng = np.random.default_rng(seed)
         watch = patience > 0 and validation is not None
         best = Training(weights=[], epochs_run=0, best_epoch=0)

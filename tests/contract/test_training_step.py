@@ -85,7 +85,7 @@ def test_data_sets_of_any_size_share_a_few_compiled_programs():
     network = Network(6, layers=(8,), dropout=0.3)
     for rows in (3000, 700):
         network.fit(X[:rows], y[:rows], seed=1, epochs=1, batch_size=256)
-    assert network._epochs[256].experimental_get_tracing_count() == 1
+    assert network._programs[256].experimental_get_tracing_count() == 1
 
 
 def test_an_epoch_longer_than_one_program_trains_as_one_epoch_does(monkeypatch):
