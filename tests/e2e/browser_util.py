@@ -110,17 +110,24 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def horizontally_cut(page: Page) -> list[str]:
+def horizontally_cut(page: Page, settle: int = 5) -> list[str]:
     """The tables on screen whose columns do not fit their width (a scroll bar to the
-    right): the start of each one's text."""
-    return page.evaluate(
-        """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
-          .filter(frame => frame.offsetParent !== null)
-          .filter(frame => [...frame.querySelectorAll('*')].some(
-              el => el.scrollWidth > el.clientWidth + 2
-                    && getComputedStyle(el).overflowX.match(/auto|scroll/)))
-          .map(frame => frame.innerText.slice(0, 80))"""
-    )
+    right): the start of each one's text. A grid still laying out (CI once saw one
+    with no text yet) is looked at again, once a second for up to ``settle`` s: a
+    real cut-off stays."""
+    for _ in range(settle):
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+              .filter(frame => frame.offsetParent !== null)
+              .filter(frame => [...frame.querySelectorAll('*')].some(
+                  el => el.scrollWidth > el.clientWidth + 2
+                        && getComputedStyle(el).overflowX.match(/auto|scroll/)))
+              .map(frame => frame.innerText.slice(0, 80))"""
+        )
+        if not cut:
+            return []
+        page.wait_for_timeout(1000)
+    return cut
 
 
 def free_port() -> int:
