@@ -41,13 +41,20 @@ ADDRESS_VARIABLE = "IMBAL_RAY_ADDRESS"
 def _run_on_ray(
     dataset: Dataset, spec: RunSpec, board: Any, job: int, index: int
 ) -> Run:
-    board.put.remote(job, index, 0.0, "started")  # the time limit counts from here
+    import ray
+
+    posted = [board.put.remote(job, index, 0.0, "started")]  # time limit starts here
     configure_tensorflow()
 
     def progress(fraction: float, message: str) -> None:
-        board.put.remote(job, index, fraction, message)  # no wait: training goes on
+        posted[0] = board.put.remote(job, index, fraction, message)  # no wait
 
-    return execute(dataset, spec, progress)
+    run = execute(dataset, spec, progress)
+    # The board runs one caller's posts in order: once the last is in, all are, so
+    # the driver reads every epoch before it sees the run finished (a fast run's
+    # result could otherwise overtake its own progress).
+    ray.get(posted[0])
+    return run
 
 
 class _Board:
