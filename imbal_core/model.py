@@ -18,8 +18,9 @@ chosen for speed (issue 25: a step used ~4x the time of its matrix multiplies):
   inside the program;
 - the rows are gathered once per program call in the shuffled order, and padded
   to a power-of-two number of batches (32 to 256) so that a few compiled programs
-  serve every data size; the padding is never trained on (the loop stops at the
-  last real batch, whose padded rows weigh 0);
+  serve every data size, sized by the training split before any sampler so that
+  every technique on one data set shares one; the padding is never trained on
+  (the loop stops at the last real batch, whose padded rows weigh 0);
 - dropout draws its masks with TensorFlow's stateless ThreeFry generator (XLA's
   Philox is ~20x slower on CPU), seeded by the run's seed, the layer and the step;
 - Adam is TensorFlow's fused ``ResourceApplyAdam`` kernel (Keras' Adam formula).
@@ -232,6 +233,7 @@ class Network:
         seed: int,
         epochs: int,
         batch_size: int,
+        split_rows: int = 0,
         learning_rate: float = 0.001,
         class_weight: dict[int, float] | None = None,
         weights_from_epoch: int = 0,
@@ -245,7 +247,10 @@ class Network:
         With ``patience`` > 0 and a ``validation`` split, PR-AUC on that split is
         measured after each epoch; training stops after ``patience`` epochs without
         a better one and the best epoch's weights are kept (``epochs`` is the most
-        it may run). ``class_weight`` applies from epoch ``weights_from_epoch``
+        it may run). ``split_rows``, the training split's rows before a sampler
+        resized them, sizes the compiled program: every technique on one data set
+        then shares one (a compile costs ~2 s of CPU; padding an undersampled set
+        to it ~2 ms an epoch). ``class_weight`` applies from epoch ``weights_from_epoch``
         (counted from 0; deferred re-weighting trains unweighted before it).
         ``on_epoch(epoch, loss)`` is called after each epoch (it may raise to stop).
         """
@@ -263,7 +268,7 @@ class Network:
         w_t = tf.constant(weight)
         unweighted = tf.ones_like(w_t)
         rows = len(labels)
-        chunk = program_rows(rows, batch_size)
+        chunk = program_rows(max(rows, split_rows), batch_size)
         train = self._program(int(batch_size))
         rng = np.random.default_rng(seed)
         watch = patience > 0 and validation is not None

@@ -86,6 +86,7 @@ class MLP(Model):
             learning_rate=t.learning_rate,
             epochs=t.epochs,
             batch_size=t.batch_size,
+            split_rows=t.split_rows,
             class_weight=t.class_weight(),
             weights_from_epoch=t.weights_from_epoch(),
             output_bias=t.output_bias(),

@@ -27,6 +27,7 @@ class Trainer:
     validation: tuple[np.ndarray, np.ndarray] | None = None
     patience: int = 0
     learning_rate: float = 0.001
+    split_rows: int = 0  # the training split's, so every member shares one program
 
     def __deepcopy__(self, memo: dict) -> Trainer:
         return self  # sklearn.clone deep-copies estimator params; all members must share this
@@ -49,6 +50,7 @@ class Member(ClassifierMixin, BaseEstimator):
             learning_rate=self.trainer.learning_rate,
             epochs=self.trainer.epochs,
             batch_size=self.trainer.batch_size,
+            split_rows=self.trainer.split_rows,
             on_epoch=self.trainer.progress,
             validation=self.trainer.validation,
             patience=self.trainer.patience,

@@ -77,6 +77,7 @@ class BalancedBagging(Technique):
             self.validation,  # each member stops early on it when patience > 0
             self.patience,
             self.learning_rate,
+            self.split_rows,
         )
         self.ensemble_ = BalancedBaggingClassifier(
             estimator=Member(trainer=trainer),

@@ -85,6 +85,7 @@ class Technique:
             else (np.asarray(X_val, dtype=np.float32), np.asarray(y_val))
         )
         self.categorical = [list(map(int, group)) for group in categorical]
+        self.split_rows = len(X)  # before any sampler: a network's program size
         started = time.perf_counter()
         self._fit(np.asarray(X, dtype=np.float32), np.asarray(y), progress)
         self.fit_seconds_ = time.perf_counter() - started

@@ -88,6 +88,27 @@ def test_data_sets_of_any_size_share_a_few_compiled_programs():
     assert network._programs[256].experimental_get_tracing_count() == 1
 
 
+def test_a_resampled_set_trains_in_its_split_s_program_with_the_same_updates():
+    # Undersampling 20,000 rows to 700 keeps the split's 128-batch program (no new
+    # compile); the padding it gets is never trained on: the same weights.
+    X, y = _data(700)
+    network = Network(6, layers=(8,), dropout=0.3)
+    program = network._program(256)
+    sizes = []
+
+    def recording(X_chunk, *rest):  # noqa: ANN001, ANN202
+        sizes.append(int(X_chunk.shape[0]))
+        return program(X_chunk, *rest)
+
+    network._programs[256] = recording
+    alone = network.fit(X, y, seed=3, epochs=2, batch_size=256).weights
+    shared = network.fit(X, y, seed=3, epochs=2, batch_size=256, split_rows=20_000)
+    assert sizes == [program_rows(700, 256)] * 2 + [program_rows(20_000, 256)] * 2
+    assert program_rows(20_000, 256) == 128 * 256 != program_rows(700, 256)
+    for one, other in zip(alone, shared.weights, strict=True):
+        np.testing.assert_array_equal(one, other)
+
+
 def test_an_epoch_longer_than_one_program_trains_as_one_epoch_does(monkeypatch):
     # 1,000 rows at batch 16 are 63 batches: one program of 64 batches, or two
     # calls of a 32-batch program when that is the largest; the same updates.
