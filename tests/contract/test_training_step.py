@@ -109,6 +109,22 @@ def test_a_resampled_set_trains_in_its_split_s_program_with_the_same_updates():
         np.testing.assert_array_equal(one, other)
 
 
+@pytest.mark.parametrize("name", ["undersampling", "balanced_bagging"])
+def test_a_technique_that_shrinks_the_rows_trains_in_the_split_s_program(
+    monkeypatch, name
+):
+    from imbal_core import techniques
+
+    sized = []
+    monkeypatch.setattr(
+        model, "program_rows", lambda rows, batch: sized.append(rows) or batch * 32
+    )
+    X, y = _data(9000)
+    options = {"n_estimators": 2} if name == "balanced_bagging" else {}
+    techniques.create(name, seed=1, epochs=1, **options).fit(X, y)
+    assert sized and set(sized) == {9000}
+
+
 def test_an_epoch_longer_than_one_program_trains_as_one_epoch_does(monkeypatch):
     # 1,000 rows at batch 16 are 63 batches: one program of 64 batches, or two
     # calls of a 32-batch program when that is the largest; the same updates.
