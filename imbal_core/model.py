@@ -132,7 +132,9 @@ class Network:
         self._programs: dict[int, Any] = {}  # per batch size: XLA wants it constant
         rows = tf.TensorSpec((None, input_dim), tf.float32)
         self._forward = tf.function(
-            lambda x: tf.sigmoid(self.model(x, training=False)), input_signature=[rows]
+            lambda x: tf.sigmoid(self.model(x, training=False)),
+            input_signature=[rows],
+            autograph=False,
         )
 
     def _program(self, batch_size: int) -> Any:
@@ -150,6 +152,7 @@ class Network:
                     tf.TensorSpec((), tf.int32),
                 ],
                 jit_compile=True,
+                autograph=False,
             )
         return self._programs[batch_size]
 
