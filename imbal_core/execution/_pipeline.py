@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from imbal_core import techniques
 from imbal_core.data import folds_summary
 from imbal_core.errors import CANCELLED
@@ -92,10 +94,8 @@ def run_comparison(
     listener.started(plan, sorted(finished), notes)
     told: set[str] = set()
     _tell(cache, listener, told)
-    # Fold by fold: a worker keeps the last datasets it loaded.
-    todo = sorted(
-        (i for i in range(len(plan.specs)) if i not in finished),
-        key=lambda i: plan.specs[i].split,
+    todo = _longest_first(
+        [i for i in range(len(plan.specs)) if i not in finished], plan, datasets
     )
     if todo:
         executor = executor or InlineExecutor()
@@ -116,6 +116,24 @@ def run_comparison(
         finally:
             stream.close()  # cancels what is queued or running if we stopped early
     return so_far()
+
+
+def _longest_first(
+    todo: list[int], plan: Plan, datasets: list[Dataset]
+) -> list[int]:
+    """The order runs are handed out: fold by fold (a worker keeps the last datasets
+    it loaded), and in each fold the runs that train on the most rows first, so the
+    short ones fill the gaps at the end, on workers whose networks are compiled."""
+
+    def order(index: int) -> tuple[int, int]:
+        spec = plan.specs[index]
+        negatives, positives = np.bincount(datasets[spec.split].y_train, minlength=2)
+        rows = techniques.get(spec.technique).rows_trained(
+            int(negatives), int(positives), spec.params
+        )
+        return spec.split, -rows
+
+    return sorted(todo, key=order)
 
 
 def _tell(cache: RunCache | None, listener: Listener, told: set[str]) -> None:

@@ -46,6 +46,11 @@ class BalancedBagging(Technique):
     def needs(cls) -> list[tuple[str, str]]:
         return [(cls.label, ENSEMBLE)]
 
+    @classmethod
+    def rows_trained(cls, negatives: int, positives: int, params: dict) -> int:
+        default = next(p.default for p in cls.params if p.name == "n_estimators")
+        return int(params.get("n_estimators", default)) * 2 * positives
+
     def _fit(self, X: np.ndarray, y: np.ndarray, progress: Progress | None) -> None:
         # imblearn (and Keras) load only when an ensemble is fitted.
         from imblearn.ensemble import BalancedBaggingClassifier

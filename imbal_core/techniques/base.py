@@ -97,6 +97,12 @@ class Technique:
         :data:`imbal_core.models.KINDS`); a model refuses what it does not accept."""
         return []
 
+    @classmethod
+    def rows_trained(cls, negatives: int, positives: int, params: dict) -> int:
+        """About how many rows its model(s) train on per epoch, summed over its models,
+        on a training split of these counts: what runs are scheduled by."""
+        return negatives + positives
+
     def _fit(self, X: np.ndarray, y: np.ndarray, progress: Progress | None) -> None:
         raise NotImplementedError
 

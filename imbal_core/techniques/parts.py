@@ -114,11 +114,20 @@ class Sampler(Part):
     # would be blended, unless the sampler handles them (SMOTE-NC, see _categorical).
     interpolates: ClassVar[bool] = False
     handles_categorical: ClassVar[bool] = False
+    # An under-sampler that keeps as many majority rows as there are minority rows
+    # (the others only clean away the few near the boundary).
+    to_minority: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if cls.growth > LINEAR and MAX_ROWS not in cls.params:
             cls.params = (*cls.params, MAX_ROWS)
+
+    def rows_after(self, negatives: int, positives: int) -> int:
+        """About how many training rows it leaves: what runs are scheduled by."""
+        if self.group != "under":
+            return 2 * negatives  # balanced by adding minority rows
+        return 2 * positives if self.to_minority else negatives + positives
 
     def sampler(self, t: Technique, y: np.ndarray) -> Any:
         """The imbalanced-learn sampler with ``t``'s values and seed, for labels ``y``."""

@@ -27,6 +27,13 @@ class Recipe(SingleModel):
     def needs(cls) -> list[tuple[str, str]]:
         return [(part.label, part.kind) for part in cls.parts]
 
+    @classmethod
+    def rows_trained(cls, negatives: int, positives: int, params: dict) -> int:
+        sampler = next((p for p in cls.parts if isinstance(p, Sampler)), None)
+        if sampler is None:
+            return negatives + positives
+        return sampler.rows_after(negatives, positives)
+
     def _part(self, kind: type) -> Any:
         return next((p for p in self.parts if isinstance(p, kind)), None)
 

@@ -111,3 +111,35 @@ def test_a_malformed_sweep_is_one_clear_line(text):
 def test_parse_sweep_reads_numbers_and_drops_repeats():
     assert parse_sweep("k-neighbors=3, 5,3") == ("k_neighbors", [3.0, 5.0])
     assert techniques.variant_label("baseline", "Baseline") is None
+
+
+def test_runs_go_out_fold_by_fold_and_the_longest_first():
+    """Runs that train on the most rows start first, so the short ones fill the end;
+    a fold's runs stay together (a worker keeps the last split it loaded)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from imbal_core.execution._pipeline import _longest_first
+
+    seed_six = [
+        "baseline",
+        "undersampling",
+        "oversampling",
+        "smote",
+        "balanced_bagging",
+        "focal_loss",
+    ]
+    plan = plan_runs(seed_six, {"n_estimators": 3}, [0], splits=2)
+    split = SimpleNamespace(y_train=np.array([0] * 990 + [1] * 10))
+    order = [
+        plan.specs[i]
+        for i in _longest_first(list(range(len(plan.specs))), plan, [split, split])
+    ]
+    assert [s.split for s in order] == [0] * 6 + [1] * 6
+    names = [s.technique for s in order[:6]]
+    # 1980 rows each for the two over-samplers, 1000 for the loss-only runs,
+    # 3 x 20 for the bagged ensemble, 20 for undersampling.
+    assert set(names[:2]) == {"oversampling", "smote"}
+    assert set(names[2:4]) == {"baseline", "focal_loss"}
+    assert names[4:] == ["balanced_bagging", "undersampling"]

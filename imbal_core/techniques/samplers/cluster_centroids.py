@@ -7,6 +7,7 @@ class ClusterCentroids(Sampler):
     name = "cluster_centroids"
     label = "Cluster centroids"
     group = "under"
+    to_minority = True
     summary = "Replaces the majority with the centroids of as many k-means clusters as there are minority rows."
     reference = "Yen & Lee 2009, Expert Systems with Applications 36(3)"
     seconds_at_10k = 0.4

@@ -18,6 +18,7 @@ class NearMiss(Sampler):
     name = "near_miss"
     label = "NearMiss"
     group = "under"
+    to_minority = True
     summary = "Keeps the majority rows nearest to the minority, as many as there are minority rows."
     reference = "Mani & Zhang 2003, ICML workshop on learning from imbalanced data sets"
     params = (VERSION, N_NEIGHBORS)

@@ -7,6 +7,7 @@ class Undersampling(Sampler):
     name = "undersampling"
     label = "Random undersampling"
     group = "under"
+    to_minority = True
     summary = "Majority rows dropped at random to match the minority (fast, loses information)."
     reference = "imbalanced-learn RandomUnderSampler"
     seconds_at_10k = 0.02
