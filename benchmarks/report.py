@@ -141,8 +141,9 @@ def to_markdown(report: dict[str, Any]) -> str:
         "techniques as one comparison in one fresh process, through a local executor "
         "of worker processes (one TensorFlow thread each). Clocks start after the "
         "same heavy imports on both sides and include data preparation; the "
-        "engine's also includes starting its workers (each loads TensorFlow), "
-        "training, prediction, the dashboard's metrics and shutting the workers down. "
+        "engine's also includes starting its workers (each loads TensorFlow, while the "
+        "data is prepared, as the CLI does), training, prediction, the dashboard's "
+        "metrics and shutting the workers down. "
         "The machine may be shared, so seconds are noisy: the 1-minute load average "
         "before each measurement is in brackets (`load_before` in latest.json).",
         "",
@@ -192,8 +193,9 @@ def to_markdown(report: dict[str, Any]) -> str:
         )
         lines.append(
             f"- Workers: the whole comparison took {walls}{speedup}. Of the "
-            f"{counts[-1]}-worker time, data preparation took {top['prepare_s']:.1f} s "
-            f"and starting the workers (TensorFlow loaded) {top['startup_s']:.1f} s."
+            f"{counts[-1]}-worker time, the first {top['ready_s']:.1f} s went to "
+            "starting the workers (each loads TensorFlow), and data preparation "
+            f"({top['prepare_s']:.1f} s) ran meanwhile."
         )
         workers_mb = top["workers_peak_mb"]
         engine_mb = (

@@ -68,7 +68,7 @@ def _save_partial(report: dict[str, Any], out_dir: Path) -> None:
 def _engine_line(result: dict[str, Any]) -> str:
     mean = statistics.mean(r["pr_auc"] for r in result["techniques"].values())
     return (
-        f"{result['wall_s']:.1f} s (workers up after {result['startup_s']:.1f} s), "
+        f"{result['wall_s']:.1f} s (workers up after {result['ready_s']:.1f} s), "
         f"peak {mb(result['peak_mb'])} + workers {mb(result['workers_peak_mb'])}, "
         f"mean PR-AUC {mean:.3f}"
     )

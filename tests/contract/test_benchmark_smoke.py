@@ -49,7 +49,7 @@ def test_benchmark_end_to_end_writes_table_json_and_markdown(tmp_path, capsys):
     for count in ("1", "2"):
         engine = report["engine"][count]
         assert engine["workers"] == int(count) and engine["wall_s"] > 0
-        assert engine["startup_s"] > 0 and engine["load_before"] >= 0
+        assert engine["ready_s"] > 0 and engine["load_before"] >= 0
         assert len(engine["worker_peaks_mb"]) == int(count)
         assert engine["workers_peak_mb"] > 50 * int(count)  # TensorFlow in each
         assert list(engine["techniques"]) == names
