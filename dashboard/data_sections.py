@@ -178,7 +178,8 @@ def preview(frame: pd.DataFrame) -> None:
     st.caption(
         f"{frame.shape[0]:,} rows × {frame.shape[1]} columns (first 20 rows shown, before any encoding)"
     )
-    st.dataframe(frame.head(20), width="stretch", height=240)
+    with st.container(key="preview"):  # every column at its width: it may scroll
+        st.dataframe(frame.head(20), width="stretch", height=240)
 
 
 def target_and_split(picked: Picked) -> dict[str, Any]:

@@ -110,22 +110,31 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def horizontally_cut(page: Page, settle: int = 5) -> list[str]:
+def horizontally_cut(page: Page, settle: int = 30) -> list[str]:
     """The tables on screen whose columns do not fit their width (a scroll bar to the
-    right): the start of each one's text. A grid still laying out (CI once saw one
-    with no text yet) is looked at again, once a second for up to ``settle`` s: a
-    real cut-off stays."""
+    right): the start of each one's text. Grids draw after the script run that sends
+    them, so this waits until as many are drawn as a second before (checking right
+    away passed on pages whose grids were not there yet), for up to ``settle`` s.
+    A raw data preview (in a container keyed ``preview``: every column of the
+    file, at its width) may scroll."""
+    drawn_before = None
     for _ in range(settle):
-        cut = page.evaluate(
-            """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
-              .filter(frame => frame.offsetParent !== null)
-              .filter(frame => [...frame.querySelectorAll('*')].some(
+        drawn, cut = page.evaluate(
+            """() => {
+              const frames = [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+                .filter(frame => frame.offsetParent !== null
+                                 && !frame.closest('[class*="st-key-preview"]'))
+                .filter(frame => frame.querySelector('.dvn-scroller'));
+              const cut = frames.filter(frame => [...frame.querySelectorAll('*')].some(
                   el => el.scrollWidth > el.clientWidth + 2
-                        && getComputedStyle(el).overflowX.match(/auto|scroll/)))
-              .map(frame => frame.innerText.slice(0, 80))"""
+                        && getComputedStyle(el).overflowX.match(/auto|scroll/)));
+              return [frames.length, cut.map(frame =>
+                  frame.innerText.slice(0, 80) || frame.getAttribute('aria-label') || '?')];
+            }"""
         )
-        if not cut:
+        if not cut and drawn == drawn_before:
             return []
+        drawn_before = drawn
         page.wait_for_timeout(1000)
     return cut
 
