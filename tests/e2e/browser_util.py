@@ -113,26 +113,29 @@ def cpu_seconds(pid: int) -> float:
 def horizontally_cut(page: Page, settle: int = 30) -> list[str]:
     """The tables on screen whose columns do not fit their width (a scroll bar to the
     right): the start of each one's text. Grids draw after the script run that sends
-    them, so this waits until as many are drawn as a second before (checking right
-    away passed on pages whose grids were not there yet), for up to ``settle`` s.
+    them (their code loads lazily, a skeleton meanwhile), so this waits until none is
+    pending and as many are drawn as a second before (checking right away passed on
+    pages whose grids were not there yet), for up to ``settle`` s.
     A raw data preview (in a container keyed ``preview``: every column of the
     file, at its width) may scroll."""
     drawn_before = None
     for _ in range(settle):
-        drawn, cut = page.evaluate(
+        drawn, pending, cut = page.evaluate(
             """() => {
-              const frames = [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+              const shown = [...document.querySelectorAll('[data-testid="stDataFrame"]')]
                 .filter(frame => frame.offsetParent !== null
-                                 && !frame.closest('[class*="st-key-preview"]'))
-                .filter(frame => frame.querySelector('.dvn-scroller'));
+                                 && !frame.closest('[class*="st-key-preview"]'));
+              const frames = shown.filter(frame => frame.querySelector('.dvn-scroller'));
+              const pending = frames.length < shown.length
+                || !!document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]');
               const cut = frames.filter(frame => [...frame.querySelectorAll('*')].some(
                   el => el.scrollWidth > el.clientWidth + 2
                         && getComputedStyle(el).overflowX.match(/auto|scroll/)));
-              return [frames.length, cut.map(frame =>
+              return [frames.length, pending, cut.map(frame =>
                   frame.innerText.slice(0, 80) || frame.getAttribute('aria-label') || '?')];
             }"""
         )
-        if not cut and drawn == drawn_before:
+        if not cut and not pending and drawn == drawn_before:
             return []
         drawn_before = drawn
         page.wait_for_timeout(1000)
