@@ -12,6 +12,8 @@ Run ``python -m benchmarks.run`` (full size: 284,807 rows, 10 epochs; many minut
 - **Extras** (``--skip-extras`` skips them): ``python -m imbal_core train`` on a
   small CSV end to end; a repeat answered by the run cache; a threshold move.
   ``--scales`` times the engine's comparison on more rows.
+- **PR-AUC over seeds** (``--quality-seeds``, :mod:`benchmarks.quality`): both sides
+  again at more training seeds, untimed, last; the PR-AUC target is judged on them.
 
 What each measures is in :mod:`benchmarks.measure`, how it runs in
 :mod:`benchmarks.harness`, the figures and the README table in
@@ -29,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import harness
+from benchmarks import harness, quality
 from benchmarks import report as report_
 from benchmarks.harness import CLI_ROWS, CLI_SEEDS
 from benchmarks.measure import CREDITCARD_CSV, FULL_ROWS, SEED_OPTIONS
@@ -178,6 +180,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             point = {"factor": factor, "rows": rows, **result}
             report["scaling"]["points"].append(point)
             _save_partial(report, out_dir)
+        if report["seed"] and args.quality_seeds > 1:
+            print(
+                f"  PR-AUC     both sides at {args.quality_seeds - 1} more seed(s), "
+                "untimed ...",
+                end=" ",
+                flush=True,
+            )
+            report["quality"] = quality.measure(
+                names, base, args.quality_seeds, report, log, top
+            )
+            print("done", flush=True)
     return report_.finish(report, out_dir)
 
 
@@ -221,6 +234,13 @@ def main(argv: list[str] | None = None) -> int:
         default=150.0,
         help="before each measurement, wait up to this many seconds for the 1-minute "
         "load average to fall below 1 (0: do not wait; the load is recorded either way)",
+    )
+    parser.add_argument(
+        "--quality-seeds",
+        type=int,
+        default=5,
+        help="training seeds whose PR-AUC both sides are compared over (the first, "
+        "42, is the timed one; the others run untimed at the end; 1: seed 42 only)",
     )
     parser.add_argument("--skip-seed", action="store_true", help="engine only")
     parser.add_argument(

@@ -11,7 +11,9 @@ loss, and BalancedBaggingClassifier over a scikeras KerasClassifier.
 Two deliberate, cost-neutral differences: the notebook's ``model.predict(X_test) > 0.5``
 keeps the probabilities (needed for PR-AUC) before thresholding them, and
 ``bbc.predict`` becomes ``bbc.predict_proba`` + argmax (what ``predict`` does inside).
-``keras.utils.set_random_seed(42)`` makes runs repeatable; the seed sets no seed.
+``keras.utils.set_random_seed(seed)`` makes runs repeatable (the notebook sets none);
+``seed`` also replaces the samplers' and the bagging's ``random_state=42`` (42 by
+default, as there), while the split keeps its 42: other seeds retrain, same test set.
 Printing is replaced by building the same report strings.
 """
 
@@ -121,11 +123,12 @@ def run_technique(
     epochs: int = 10,
     batch_size: int = 256,
     n_estimators: int = 10,
+    seed: int = 42,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Prepare ``frame`` and run one of the notebook's sections; returns (y_test, proba_test)."""
     import keras
 
-    keras.utils.set_random_seed(42)
+    keras.utils.set_random_seed(seed)
     X_train, X_test, y_train, y_test = prepare(frame)
     if name == "baseline":  # cells 58-59 (no evaluate call for the baseline)
         model = build_model(X_train.shape[1])
@@ -140,35 +143,17 @@ def run_technique(
         proba = model.predict(X_test)
         _report(y_test, (proba > 0.5).astype("int32"))
         proba = proba.ravel()
-    elif name == "undersampling":
+    elif name in ("undersampling", "oversampling", "smote"):
+        from imblearn.over_sampling import SMOTE, RandomOverSampler
         from imblearn.under_sampling import RandomUnderSampler
 
+        sampler = {
+            "undersampling": RandomUnderSampler,
+            "oversampling": RandomOverSampler,
+            "smote": SMOTE,
+        }[name](random_state=seed)
         proba = _fit_resampled(
-            RandomUnderSampler(random_state=42),
-            X_train,
-            y_train,
-            X_test,
-            y_test,
-            epochs,
-            batch_size,
-        )
-    elif name == "oversampling":
-        from imblearn.over_sampling import RandomOverSampler
-
-        proba = _fit_resampled(
-            RandomOverSampler(random_state=42),
-            X_train,
-            y_train,
-            X_test,
-            y_test,
-            epochs,
-            batch_size,
-        )
-    elif name == "smote":
-        from imblearn.over_sampling import SMOTE
-
-        proba = _fit_resampled(
-            SMOTE(random_state=42), X_train, y_train, X_test, y_test, epochs, batch_size
+            sampler, X_train, y_train, X_test, y_test, epochs, batch_size
         )
     elif name == "balanced_bagging":  # cells 75-78
         from imblearn.ensemble import BalancedBaggingClassifier
@@ -188,7 +173,7 @@ def run_technique(
             estimator=keras_clf,
             n_estimators=n_estimators,
             sampling_strategy="auto",
-            random_state=42,
+            random_state=seed,
         )
         bbc.fit(X_train, y_train)
         bbc.score(X_test, y_test)

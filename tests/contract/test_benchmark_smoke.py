@@ -34,6 +34,8 @@ def test_benchmark_end_to_end_writes_table_json_and_markdown(tmp_path, capsys):
             "",
             "--settle",
             "0",
+            "--quality-seeds",
+            "2",
             "--out-dir",
             str(tmp_path),
         ]
@@ -61,6 +63,19 @@ def test_benchmark_end_to_end_writes_table_json_and_markdown(tmp_path, capsys):
     assert total["workers_speedup"] == pytest.approx(
         report["engine"]["1"]["wall_s"] / report["engine"]["2"]["wall_s"]
     )
+    # The PR-AUC target is judged over both seeds: 42 from the timed runs, 43 retrained.
+    quality = report["quality"]
+    assert quality["seeds"] == [42, 43]
+    for name in names:
+        assert quality["seed"][name]["42"] == report["seed"][name]["pr_auc"]
+        assert quality["engine"][name]["42"] == engine["techniques"][name]["pr_auc"]
+        assert (
+            set(quality["seed"][name]) == set(quality["engine"][name]) == {"42", "43"}
+        )
+    every = [
+        quality[side][n][s] for side in ("seed",) for n in names for s in ("42", "43")
+    ]
+    assert total["quality"]["seed_mean"] == pytest.approx(np.mean(every))
     assert set(report["checks"]) == {"speedup", "pr_auc", "workers_speedup"}
     assert report["checks"]["speedup"]["target"] == "≥ 10x"
     assert report["machine"]["cores"] >= 1
@@ -71,6 +86,8 @@ def test_benchmark_end_to_end_writes_table_json_and_markdown(tmp_path, capsys):
     assert "| undersampling |" in markdown and "| baseline |" in markdown
     assert "**Total: seed code" in markdown and "(target ≥ 10x: " in markdown
     assert "(target ≥ 1.6x: " in markdown and "load before" in markdown
+    assert "PR-AUC over 2 training seeds (42–43)" in markdown
+    assert "(target ≥ the seed's − 0.03: " in markdown
     assert "| undersampling |" in capsys.readouterr().out
 
 
@@ -89,6 +106,35 @@ def test_slider_timing_covers_every_technique(monkeypatch):
         0 < result["metrics_only_ms"] and 0 < result["move_ms"] <= result["move_max_ms"]
     )
     assert "figures.pr_curves" in result["figures"]  # the figures are really timed
+
+
+def test_pr_auc_over_seeds_summary_means_spread_and_interval():
+    from benchmarks import quality
+
+    measured = {
+        "seeds": [42, 43, 44],
+        "seed": {
+            "a": {"42": 0.5, "43": 0.7, "44": 0.6},
+            "b": {"42": 0.2, "43": 0.2, "44": 0.2},
+        },
+        "engine": {
+            "a": {"42": 0.3, "43": 0.5, "44": 0.4},
+            "b": {"42": 0.2, "43": 0.3, "44": 0.1},
+        },
+    }
+    summary = quality.summarise(measured)
+    assert summary["techniques"]["a"]["seed_mean"] == pytest.approx(0.6)
+    assert summary["techniques"]["a"]["seed_sd"] == pytest.approx(0.1)
+    assert summary["techniques"]["b"]["seed_sd"] == 0.0
+    assert summary["seed_mean"] == pytest.approx(0.4)
+    assert summary["engine_mean"] == pytest.approx(0.3)
+    low, high = summary["interval_95"]
+    assert summary["difference"] == pytest.approx(-0.1)
+    assert low < summary["difference"] < high
+    # The engine's per-seed means (0.25, 0.4, 0.25) spread: the interval is wide.
+    assert high > 0 and low < -0.2
+    lines = quality.to_markdown(summary, " (target: met)")
+    assert "| a | 0.600 ± 0.100 | 0.400 ± 0.100 | -0.200 |" in lines
 
 
 def test_bad_technique_is_one_clear_line():
