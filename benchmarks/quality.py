@@ -27,14 +27,15 @@ FIRST_SEED = 42  # the seed the speed runs train (the notebook's random_state)
 def measure(
     names: list[str],
     base: dict[str, Any],
-    seeds: int,
+    count: int,
     speed: dict[str, Any],
     log: Any,
     workers: int,
 ) -> dict[str, Any]:
-    """PR-AUC per side, technique and seed (as text): seed 42's from the speed runs
-    in ``speed`` (the report so far), the others trained here."""
-    extra = list(range(FIRST_SEED + 1, FIRST_SEED + seeds))
+    """PR-AUC per side, technique and seed (as text) for ``count`` seeds from 42:
+    seed 42's from the speed runs in ``speed`` (the report so far), the others
+    trained here."""
+    extra = list(range(FIRST_SEED + 1, FIRST_SEED + count))
     found: dict[str, dict[str, dict[str, float]]] = {"seed": {}, "engine": {}}
     engine = speed["engine"][str(workers)]["techniques"]
     for name in names:
@@ -46,7 +47,7 @@ def measure(
         spec = {**base, "impl": "seed", "technique": job[0], "seed": job[1]}
         return harness.measure(spec, log)["pr_auc"]
 
-    # Untimed: two of the seed's processes at once (each is one technique, in turn).
+    # Untimed, so two of the seed's one-technique processes run at once.
     with ThreadPoolExecutor(2) as pool:
         for (name, seed), pr_auc in zip(jobs, pool.map(seed_code, jobs), strict=True):
             found["seed"][name][str(seed)] = pr_auc
