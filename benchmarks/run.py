@@ -278,6 +278,11 @@ def main(argv: list[str] | None = None) -> int:
         args.scales = "1,2" if args.scales == "1,2,4" else args.scales
     if args.rows < 2000 or args.epochs < 1:
         raise SystemExit("error: --rows must be at least 2000 and --epochs at least 1.")
+    if args.quality_seeds < 1:
+        raise SystemExit(
+            f"error: --quality-seeds must be at least 1 (1: seed 42 only); got "
+            f"{args.quality_seeds}."
+        )
     run(args)
     return 0
 

@@ -137,6 +137,13 @@ def test_pr_auc_over_seeds_summary_means_spread_and_interval():
     assert "| a | 0.600 ± 0.100 | 0.400 ± 0.100 | -0.200 |" in lines
 
 
+def test_too_few_quality_seeds_is_one_clear_line():
+    with pytest.raises(
+        SystemExit, match=r"--quality-seeds must be at least 1 .*got 0\."
+    ):
+        bench.main(["--rows", "3000", "--quality-seeds", "0", "--skip-seed"])
+
+
 def test_bad_technique_is_one_clear_line():
     with pytest.raises(SystemExit, match="unknown technique 'nope'"):
         bench.main(["--rows", "3000", "--techniques", "nope", "--skip-seed"])
