@@ -17,6 +17,7 @@ from typing import Any
 from imbal_core import package_versions
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository: every subprocess's cwd
+RESULTS = ROOT / "benchmarks" / "results"  # where figures go unless --out-dir says
 # The small-CSV CLI measurement: the default (seed's) techniques x CLI_SEEDS seeds, CLI_EPOCHS epochs.
 CLI_ROWS, CLI_SEEDS, CLI_EPOCHS = 1500, 3, 10
 
@@ -123,6 +124,32 @@ def measure_cli(
         f"--epochs {epochs} --out <json>",
         "load_before": load,
     }
+
+
+def measure_step(
+    rows: int, repeats: int, out_dir: Path, log: Any, settle: float = 0.0
+) -> dict[str, Any]:
+    """``python -m benchmarks.step`` (ms per step against the matmul bound) in a
+    fresh interpreter on ``rows`` rows; its step.json, also left in ``out_dir``."""
+    command = [sys.executable, "-m", "benchmarks.step", "--rows", str(rows)]
+    command += ["--repeats", str(repeats), "--settle", str(settle)]
+    command += ["--out-dir", str(out_dir)]
+    done = subprocess.run(command, stdout=log, stderr=log, env=env(), cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"benchmarks.step failed (exit {done.returncode}); see the log."
+        )
+    return json.loads((Path(out_dir) / "step.json").read_text())
+
+
+def write_results(out_dir: str | None, name: str, found: dict, table: str) -> None:
+    """``name``.json and ``name``.md in ``out_dir`` (default :data:`RESULTS`); the
+    table also on stdout."""
+    folder = Path(out_dir) if out_dir else RESULTS
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.json").write_text(json.dumps(found, indent=2) + "\n")
+    (folder / f"{name}.md").write_text(table + "\n")
+    print(table)
 
 
 def machine() -> dict[str, Any]:

@@ -22,7 +22,6 @@ from pathlib import Path
 from benchmarks import harness
 from imbal_core import models
 
-RESULTS = Path(__file__).resolve().parent / "results"
 MODELS, TECHNIQUES = "mlp,logistic,lightgbm", "baseline,class_weight,smote"
 
 
@@ -64,11 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs": rows,
         "network_vs_reference": results.get("network_vs_reference"),
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "models.json").write_text(json.dumps(found, indent=2) + "\n")
-    table = markdown(found)
-    (RESULTS / "models.md").write_text(table + "\n")
-    print(table)
+    harness.write_results(None, "models", found, markdown(found))
     return 0
 
 

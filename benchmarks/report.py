@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import quality
+from benchmarks import quality, step
 
 # Targets of issues #4 and #11.
 TARGET_SPEEDUP = (
@@ -101,6 +101,9 @@ def summarise(report: dict[str, Any]) -> None:
             f"≥ the seed's − {TARGET_PR_AUC_DROP:g}",
             engine_mean >= seed_mean - TARGET_PR_AUC_DROP,
         )
+    if "step" in report:
+        ratios = [shape["ratio"] for shape in report["step"]["shapes"]]
+        check("step", f"≤ {step.TARGET:g}x the bound", max(ratios) <= step.TARGET)
     if "cli_small" in report:
         cli = report["cli_small"]
         met = cli["wall_s"] <= TARGET_CLI_S and not cli["failed"]
@@ -264,6 +267,14 @@ def to_markdown(report: dict[str, Any]) -> str:
             f"- Heavy imports (excluded above): {statistics.median(imports):.1f} s "
             "per process (median)."
         )
+    if "step" in report:
+        lines += [
+            "",
+            "Training step: a warm network's epoch per step against the step's matrix "
+            "multiplies alone (`benchmarks.step`, in a fresh process):",
+            "",
+            step.markdown(report["step"]),
+        ]
     if "quality" in total:
         lines += ["", *quality.to_markdown(total["quality"], verdict("pr_auc"))]
     scaling = report.get("scaling", {})

@@ -12,6 +12,8 @@ Run ``python -m benchmarks.run`` (full size: 284,807 rows, 10 epochs; many minut
 - **Extras** (``--skip-extras`` skips them): ``python -m imbal_core train`` on a
   small CSV end to end; a repeat answered by the run cache; a threshold move.
   ``--scales`` times the engine's comparison on more rows.
+- **Training step** (``--step-repeats``, :mod:`benchmarks.step`): ms per step of a
+  warm network beside its matrix multiplies' bound, on the training split's rows.
 - **PR-AUC over seeds** (``--quality-seeds``, :mod:`benchmarks.quality`): both sides
   again at more training seeds, untimed, last; the PR-AUC target is judged on them.
 
@@ -39,6 +41,7 @@ from benchmarks.report import mb
 from benchmarks.seed_reference import TECHNIQUES as SEED_TECHNIQUES
 
 RESULTS = Path(__file__).resolve().parent / "results"
+STEP_ROWS = 182_000  # the full-size data's training split (64 %), as benchmarks.step
 
 
 def _names(text: str) -> list[str]:
@@ -180,6 +183,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             point = {"factor": factor, "rows": rows, **result}
             report["scaling"]["points"].append(point)
             _save_partial(report, out_dir)
+        if args.step_repeats:
+            rows = STEP_ROWS * args.rows // FULL_ROWS  # the training split's size
+            print(f"  step       ms per step, {rows:,} rows ...", end=" ", flush=True)
+            report["step"] = harness.measure_step(
+                rows, args.step_repeats, out_dir, log, args.settle
+            )
+            ratios = ", ".join(f"{s['ratio']:.2f}x" for s in report["step"]["shapes"])
+            print(f"{ratios} the matmul bound", flush=True)
+            _save_partial(report, out_dir)
         if report["seed"] and args.quality_seeds > 1:
             print(
                 f"  PR-AUC     both sides at {args.quality_seeds - 1} more seed(s), "
@@ -242,6 +254,13 @@ def main(argv: list[str] | None = None) -> int:
         help="training seeds whose PR-AUC both sides are compared over (the first, "
         "42, is the timed one; the others run untimed at the end; 1: seed 42 only)",
     )
+    parser.add_argument(
+        "--step-repeats",
+        type=int,
+        default=8,
+        help="epochs the training-step figure is the best of (benchmarks.step; 0 "
+        "skips it)",
+    )
     parser.add_argument("--skip-seed", action="store_true", help="engine only")
     parser.add_argument(
         "--skip-extras",
@@ -278,6 +297,10 @@ def main(argv: list[str] | None = None) -> int:
         args.scales = "1,2" if args.scales == "1,2,4" else args.scales
     if args.rows < 2000 or args.epochs < 1:
         raise SystemExit("error: --rows must be at least 2000 and --epochs at least 1.")
+    if args.step_repeats < 0:
+        raise SystemExit(
+            f"error: --step-repeats must be 0 (skip) or more; got {args.step_repeats}."
+        )
     if args.quality_seeds < 1:
         raise SystemExit(
             f"error: --quality-seeds must be at least 1 (1: seed 42 only); got "

@@ -36,6 +36,8 @@ def test_benchmark_end_to_end_writes_table_json_and_markdown(tmp_path, capsys):
             "0",
             "--quality-seeds",
             "2",
+            "--step-repeats",
+            "2",
             "--out-dir",
             str(tmp_path),
         ]
@@ -76,7 +78,20 @@ def test_benchmark_end_to_end_writes_table_json_and_markdown(tmp_path, capsys):
         quality[side][n][s] for side in ("seed",) for n in names for s in ("42", "43")
     ]
     assert total["quality"]["seed_mean"] == pytest.approx(np.mean(every))
-    assert set(report["checks"]) == {"speedup", "pr_auc", "workers_speedup"}
+    # The training step, in the same run, on the training split's rows (64 %).
+    step = report["step"]
+    assert step["rows"] == bench.STEP_ROWS * 3000 // measure.FULL_ROWS == 1917
+    assert step["repeats"] == 2
+    for shape in step["shapes"]:
+        assert 0 < shape["matmul_bound_ms"] < shape["ms_per_step"]
+        assert shape["ratio"] == pytest.approx(
+            shape["ms_per_step"] / shape["matmul_bound_ms"], abs=0.01
+        )
+    assert (tmp_path / "step.md").is_file()
+    assert report["checks"]["step"]["met"] == (
+        max(s["ratio"] for s in step["shapes"]) <= 1.6
+    )
+    assert set(report["checks"]) == {"speedup", "pr_auc", "workers_speedup", "step"}
     assert report["checks"]["speedup"]["target"] == "≥ 10x"
     assert report["machine"]["cores"] >= 1
     assert report["machine"]["versions"]["tensorflow"]
@@ -88,6 +103,7 @@ def test_benchmark_end_to_end_writes_table_json_and_markdown(tmp_path, capsys):
     assert "(target ≥ 1.6x: " in markdown and "load before" in markdown
     assert "PR-AUC over 2 training seeds (42–43)" in markdown
     assert "(target ≥ the seed's − 0.03: " in markdown
+    assert "| seed (128-64-32) |" in markdown and "| wider (512-256-128) |" in markdown
     assert "| undersampling |" in capsys.readouterr().out
 
 
@@ -142,6 +158,36 @@ def test_too_few_quality_seeds_is_one_clear_line():
         SystemExit, match=r"--quality-seeds must be at least 1 .*got 0\."
     ):
         bench.main(["--rows", "3000", "--quality-seeds", "0", "--skip-seed"])
+
+
+@pytest.mark.slow
+def test_spread_trains_both_sides_on_the_same_rows(tmp_path):
+    from benchmarks import spread
+
+    args = ["--rows", "3000", "--seeds", "2", "--epochs", "1", "--settle", "0"]
+    assert spread.main([*args, "--out-dir", str(tmp_path)]) == 0
+    found = json.loads((tmp_path / "spread.json").read_text())
+    assert found["seeds"] == [0, 1] and found["rows_trained"] < 3000 * 0.64
+    for side in ("engine", "keras_fit"):
+        scores = found["pr_auc"][side]
+        assert len(scores) == 2 and all(0.0 < s <= 1.0 for s in scores)
+        assert found["summary"][side]["mean"] == pytest.approx(np.mean(scores))
+        assert found["summary"][side]["sd"] == pytest.approx(np.std(scores, ddof=1))
+    assert "| Keras' fit (seed's model) |" in (tmp_path / "spread.md").read_text()
+
+
+def test_too_few_spread_seeds_is_one_clear_line():
+    from benchmarks import spread
+
+    with pytest.raises(SystemExit, match="--seeds must be at least 2"):
+        spread.main(["--seeds", "1"])
+
+
+def test_negative_step_repeats_is_one_clear_line():
+    with pytest.raises(
+        SystemExit, match=r"--step-repeats must be 0 \(skip\) .*got -1\."
+    ):
+        bench.main(["--rows", "3000", "--step-repeats", "-1", "--skip-seed"])
 
 
 def test_bad_technique_is_one_clear_line():
