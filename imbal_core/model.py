@@ -21,10 +21,13 @@ chosen for speed (issue 25: a step used ~4x the time of its matrix multiplies):
   serve every data size, sized by the training split before any sampler so that
   every technique on one data set shares one; the padding is never trained on
   (the loop stops at the last real batch, whose padded rows weigh 0);
-- dropout draws its masks with TensorFlow's stateless ThreeFry generator (XLA's
-  Philox is ~20x slower on CPU), seeded by the run's seed, the layer and the step;
-- Adam is TensorFlow's fused ``ResourceApplyAdam`` kernel (Keras' Adam formula);
-- a small kernel's gradient is multiplied the way round XLA's CPU does faster.
+- the program holds the rows feature-major (features x rows) and multiplies
+  ``kernelᵀ·h``: XLA's CPU runs these dots, and their gradients, as fast as
+  TensorFlow's own kernels, but the row-major ``hᵀ·g`` ~25 % slower;
+- dropout hashes each unit's index with a key from the run's seed, the layer
+  and the step (:func:`dropout`: ~4x cheaper than ThreeFry, XLA's Philox ~20x
+  slower still);
+- Adam is TensorFlow's fused ``ResourceApplyAdam`` kernel (Keras' Adam formula).
 """
 
 from __future__ import annotations
@@ -40,7 +43,6 @@ from typing import Any
 import keras
 import numpy as np
 import tensorflow as tf
-from tensorflow.compiler.tf2xla.python import xla
 
 from imbal_core.errors import InputError
 
@@ -54,7 +56,6 @@ PREDICT_CHUNK = 16_384  # rows per forward call: bounds the activations held at 
 WARM_NETWORKS = 16  # per process; a long sweep over gamma evicts the oldest
 MIN_BATCHES = 32  # 8,192 rows at batch 256: most KEEL sets, resampled or not
 MAX_BATCHES = 256  # a call has ~1 ms of fixed cost: 1 % of 256 batches' work
-TRANSPOSED_GRADIENT_MAX = 16_384  # kernel weights; see matmul
 ADAM = {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7}  # Keras' defaults
 SEED_LAYERS, SEED_DROPOUT = (128, 64, 32), 0.3
 
@@ -86,45 +87,36 @@ def program_rows(rows: int, batch_size: int) -> int:
     return batch_size * 2 ** math.ceil(math.log2(batches))
 
 
+def lowbias32(x: Any) -> Any:
+    """A 32-bit integer hash with near-ideal avalanche (C. Wellons' "lowbias32"):
+    each output bit flips with probability ~1/2 when any input bit flips."""
+    for shift, multiplier in ((16, 0x7FEB352D), (15, 0x846CA68B)):
+        x = tf.bitwise.bitwise_xor(
+            x, tf.bitwise.right_shift(x, tf.constant(shift, tf.uint32))
+        )
+        x = x * tf.constant(multiplier, tf.uint32)
+    return tf.bitwise.bitwise_xor(
+        x, tf.bitwise.right_shift(x, tf.constant(16, tf.uint32))
+    )
+
+
 def dropout(h: Any, rate: float, seed: Any) -> Any:
     """Keras' dropout in a compiled program: each unit zeroed with probability
-    ``rate``, the rest scaled to keep the mean; ``seed`` (two integers) picks the
-    mask. 16 random bits per unit, two units per ThreeFry draw (the bits are what
-    costs): ``rate`` is rounded to a multiple of 1/65536 (0.3 → 0.300003)."""
-    width = h.shape[-1]
-    bits = tf.random.stateless_uniform(
-        (tf.shape(h)[0], (width + 1) // 2),
-        seed,
-        minval=None,
-        maxval=None,
-        dtype=tf.uint32,
-        alg="threefry",  # only XLA has it: the CPU's kernel refuses this seed shape
-    )
-    low = tf.bitwise.bitwise_and(bits, tf.constant(0xFFFF, tf.uint32))
-    high = tf.bitwise.right_shift(bits, tf.constant(16, tf.uint32))
-    draws = tf.concat([low, high], axis=1)[:, :width]
-    cut = round(rate * 2**16)
-    kept = h * (2**16 / (2**16 - cut))
-    return tf.where(draws >= tf.constant(cut, tf.uint32), kept, 0.0)
-
-
-@tf.custom_gradient
-def matmul(h: Any, kernel: Any) -> Any:
-    """``h·kernel``; a small kernel with more rows than columns has its gradient
-    ``hᵀ·g`` taken as ``(gᵀ·h)ᵀ``, which XLA's CPU multiplies faster (the seed's
-    128x64: ~50 against ~78 µs; 29x128, or 256x128 and up, are slower so). The
-    barrier keeps XLA from folding the transpose back into the dot."""
-
-    def gradient(g: Any) -> tuple[Any, Any]:
-        rows, columns = kernel.shape
-        if columns < rows and rows * columns <= TRANSPOSED_GRADIENT_MAX:
-            transposed = tf.matmul(g, h, transpose_a=True)
-            kernel_gradient = tf.transpose(xla.optimization_barrier(transposed)[0])
-        else:
-            kernel_gradient = tf.matmul(h, g, transpose_a=True)
-        return tf.matmul(g, kernel, transpose_b=True), kernel_gradient
-
-    return tf.matmul(h, kernel), gradient
+    ``rate`` (to 2⁻³²), the rest scaled to keep the mean; ``seed`` (two integers)
+    picks the mask. The bits are one hash per unit of ``index·m + k``, ``m`` (odd)
+    and ``k`` hashed from the seed: counter-based like ThreeFry, but one round,
+    4x cheaper on XLA's CPU, where ThreeFry's masks cost ~0.03 ms of a ~0.2 ms
+    step. Two seeds' inputs are two random strides through all 2³² integers, which
+    share a unit's input by chance (~1 in 4 per pair at the seed's widths)."""
+    s = tf.cast(seed, tf.uint32)
+    k = lowbias32(lowbias32(s[0]) + s[1] * tf.constant(0x9E3779B9, tf.uint32))
+    m = tf.bitwise.bitwise_or(lowbias32(k), tf.constant(1, tf.uint32))
+    rows, columns = tf.shape(h)[0], tf.shape(h)[1]
+    index = tf.range(rows)[:, None] * columns + tf.range(columns)[None, :]
+    bits = lowbias32(tf.cast(index, tf.uint32) * m + k)
+    cut = round(rate * 2**32)
+    kept = h * (2**32 / (2**32 - cut))
+    return tf.where(bits >= tf.constant(cut, tf.uint32), kept, 0.0)
 
 
 class Network:
@@ -166,7 +158,7 @@ class Network:
                     X, y, weight, rows, batch_size
                 ),
                 input_signature=[
-                    tf.TensorSpec((None, width), tf.float32),
+                    tf.TensorSpec((width, None), tf.float32),
                     column,
                     column,
                     tf.TensorSpec((), tf.int32),
@@ -179,7 +171,7 @@ class Network:
     def _train_rows(self, X, y, weight, rows, batch_size):  # noqa: ANN001 (graph)
         """Train on the first ``rows`` of ``X`` (padded to whole batches) in batches
         of ``batch_size``; the mean training loss per row."""
-        X = tf.reshape(X, (-1, batch_size, X.shape[-1]))
+        X = tf.reshape(X, (X.shape[0], -1, batch_size))  # features x batches x rows
         y = tf.reshape(y, (-1, batch_size, 1))
         weight = tf.reshape(weight, (-1, batch_size))
 
@@ -187,7 +179,8 @@ class Network:
             count = tf.minimum(batch_size, rows - batch * batch_size)
             real = tf.cast(tf.range(batch_size) < count, tf.float32)
             with tf.GradientTape() as tape:
-                per_row = self.loss.call(y[batch], self._train_logits(X[batch]))
+                logits = tf.reshape(self._train_logits(X[:, batch]), (-1, 1))
+                per_row = self.loss.call(y[batch], logits)
                 loss = tf.reduce_sum(per_row * weight[batch] * real)
                 loss /= tf.cast(count, tf.float32)
             self._adam(tape.gradient(loss, self.trainable))
@@ -205,9 +198,9 @@ class Network:
                 h = dropout(
                     h, layer.rate, tf.stack([self.seed * 31 + index, self.steps])
                 )
-            else:  # Keras' Dense: activation(h·kernel + bias)
-                kernel = tf.convert_to_tensor(layer.kernel.value)
-                h = layer.activation(matmul(h, kernel) + layer.bias.value)
+            else:  # Keras' Dense, transposed: activation(kernelᵀ·h + bias)
+                z = tf.matmul(layer.kernel.value, h, transpose_a=True)
+                h = layer.activation(z + layer.bias.value[:, None])
         return h
 
     def _adam(self, gradients: list[Any]) -> None:
@@ -217,17 +210,11 @@ class Network:
             self.trainable, self.moments, gradients, strict=True
         ):
             tf.raw_ops.ResourceApplyAdam(
-                var=variable.handle,
-                m=m.handle,
-                v=v.handle,
-                beta1_power=ADAM["beta1"] ** t,
-                beta2_power=ADAM["beta2"] ** t,
-                lr=self.learning_rate,
-                beta1=ADAM["beta1"],
-                beta2=ADAM["beta2"],
-                epsilon=ADAM["epsilon"],
-                grad=gradient,
-            )
+                var=variable.handle, m=m.handle, v=v.handle,
+                beta1_power=ADAM["beta1"] ** t, beta2_power=ADAM["beta2"] ** t,
+                lr=self.learning_rate, beta1=ADAM["beta1"], beta2=ADAM["beta2"],
+                epsilon=ADAM["epsilon"], grad=gradient,
+            )  # fmt: skip
 
     def reset(
         self, seed: int, output_bias: float = 0.0, learning_rate: float = 0.001
@@ -235,18 +222,29 @@ class Network:
         """Fresh weights, optimizer state and dropout noise, all drawn from ``seed``;
         the output's bias starts at ``output_bias`` (the logit of a prior, or 0), and
         Adam's step size is ``learning_rate`` (a variable: no recompiling)."""
-        for index, layer in enumerate(self.model.layers):
-            if isinstance(layer, keras.layers.Dense):
-                layer_seed = (seed * 31 + index) % 2**31
-                initializer = keras.initializers.GlorotUniform(seed=layer_seed)
-                layer.kernel.assign(initializer(layer.kernel.shape))
-                layer.bias.assign(np.zeros(layer.bias.shape, dtype=np.float32))
-        self.model.layers[-1].bias.assign(np.full((1,), output_bias, np.float32))
+        self._reset(
+            tf.constant(int(seed) % 2**31, tf.int64),
+            tf.constant(output_bias, tf.float32),
+            tf.constant(learning_rate, tf.float32),
+        )
+
+    @tf.function(autograph=False)
+    def _reset(self, seed, output_bias, learning_rate):  # noqa: ANN001, ANN202 (graph)
+        # One graph: its ~30 variable writes cost ~2.5 ms a run when run eagerly.
+        layers = self.model.layers
+        for index, layer in enumerate(layers):
+            if isinstance(layer, keras.layers.Dense):  # Keras' GlorotUniform
+                limit = math.sqrt(6 / sum(layer.kernel.shape))
+                key = tf.stack([seed * 31 + index, tf.constant(0, tf.int64)])
+                draw = tf.random.stateless_uniform(layer.kernel.shape, key, -1.0, 1.0)
+                layer.kernel.assign(draw * limit)
+                bias = output_bias if layer is layers[-1] else 0.0
+                layer.bias.assign(tf.fill(layer.bias.shape, bias))
         for m, v in self.moments:
             m.assign(tf.zeros_like(m))
             v.assign(tf.zeros_like(v))
         self.steps.assign(0)
-        self.seed.assign(int(seed) % 2**31)
+        self.seed.assign(seed)
         self.learning_rate.assign(learning_rate)
 
     def fit(
@@ -287,9 +285,7 @@ class Network:
             else np.array([class_weight[0], class_weight[1]], np.float32)[labels]
         )
         X_t = tf.constant(np.asarray(X, dtype=np.float32))
-        y_t = tf.constant(labels.astype(np.float32))
-        w_t = tf.constant(weight)
-        unweighted = tf.ones_like(w_t)
+        y_f, unweighted = labels.astype(np.float32), np.ones(len(labels), np.float32)
         rows = len(labels)
         chunk = program_rows(max(rows, split_rows), batch_size)
         train = self._program(int(batch_size))
@@ -298,15 +294,19 @@ class Network:
         best = Training(weights=[], epochs_run=0, best_epoch=0)
         for epoch in range(epochs):
             order = rng.permutation(rows)
-            weights = w_t if epoch >= weights_from_epoch else unweighted
+            weights = weight if epoch >= weights_from_epoch else unweighted
             total = 0.0
             for first in range(0, rows, chunk):
                 # One gather per chunk, in the shuffled order, padded (with row 0,
                 # which the program never trains on) to the program's rows.
                 part = order[first : first + chunk]
-                picked = tf.constant(np.pad(part, (0, chunk - len(part))))
-                columns = (tf.gather(t, picked) for t in (X_t, y_t, weights))
-                mean = train(*columns, tf.constant(len(part), tf.int32))
+                picked = np.pad(part, (0, chunk - len(part)))
+                mean = train(
+                    tf.transpose(tf.gather(X_t, picked)),  # TF's transpose: 2x XLA's
+                    y_f[picked],  # numpy's gather: 5x TF's for one column
+                    weights[picked],
+                    tf.constant(len(part), tf.int32),
+                )
                 total += float(mean) * len(part)
             loss = total / rows
             best.epochs_run = epoch + 1
