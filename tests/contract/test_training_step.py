@@ -83,6 +83,32 @@ def test_dropout_zeroes_units_at_its_rate_independently_and_keeps_the_mean():
     assert abs(rates.mean() - 0.3) < 0.005 and rates.std() < 0.045  # binomial: 0.032
 
 
+def test_reset_draws_glorot_uniform_weights_from_the_seed_and_clears_adam():
+    network = Network(6, layers=(40, 20), dropout=0.3)
+    network.fit(*_data(300), seed=1, epochs=1, batch_size=256)  # Adam's state moves
+    network.reset(seed=7, output_bias=-2.5, learning_rate=0.01)
+    first = network.model.get_weights()
+    kernels, biases = first[0::2], first[1::2]
+    for kernel in kernels:  # Glorot: uniform within ±sqrt(6 / (fan in + fan out))
+        limit = np.sqrt(6 / sum(kernel.shape))
+        assert np.abs(kernel).max() <= limit
+        if kernel.size >= 240:  # the output's 20 weights say little of the spread
+            assert np.abs(kernel).max() > 0.95 * limit
+            assert abs(kernel.std() - limit / np.sqrt(3)) < 0.1 * limit
+    assert all((b == 0).all() for b in biases[:-1]) and biases[-1].tolist() == [-2.5]
+    assert all(not m.numpy().any() and not v.numpy().any() for m, v in network.moments)
+    assert int(
+        network.steps.numpy()
+    ) == 0 and network.learning_rate.numpy() == np.float32(0.01)
+    network.reset(seed=7, output_bias=-2.5)
+    again = network.model.get_weights()
+    network.reset(seed=8)
+    other = network.model.get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+    assert not np.allclose(first[0], other[0])
+    assert not np.allclose(kernels[0][:, :20], kernels[1][:6])  # layers drawn apart
+
+
 def test_data_sets_of_any_size_share_a_few_compiled_programs():
     assert program_rows(10, 256) == program_rows(8_000, 256) == 32 * 256
     assert program_rows(40 * 256, 256) == 64 * 256  # the next power of 2
