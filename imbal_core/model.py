@@ -233,7 +233,7 @@ class Network:
         # One graph: its ~30 variable writes cost ~2.5 ms a run when run eagerly.
         layers = self.model.layers
         for index, layer in enumerate(layers):
-            if isinstance(layer, keras.layers.Dense):  # Keras' GlorotUniform
+            if isinstance(layer, keras.layers.Dense):  # Glorot uniform, Keras' default
                 limit = math.sqrt(6 / sum(layer.kernel.shape))
                 key = tf.stack([seed * 31 + index, tf.constant(0, tf.int64)])
                 draw = tf.random.stateless_uniform(layer.kernel.shape, key, -1.0, 1.0)
