@@ -34,6 +34,7 @@ from imbal_core.store import MemoryCache, RunCache, RunStore, default_root, disa
 
 EXECUTORS = {"local": "This machine", "ray": "Ray cluster"}
 EXECUTOR_VARIABLE = "IMBAL_EXECUTOR"  # "ray" makes the Ray cluster the default
+CLOCK_SECONDS = 0.5  # the training clock redraws at most this often on progress
 
 
 def run_cache() -> RunCache:
@@ -197,6 +198,9 @@ class Board(Listener):
     def progress(self, index: int, fraction: float, message: str) -> None:
         self.fraction[index], self.message[index] = fraction, message
         self._draw(self.specs[index].name)
+        # Epochs can report faster than the stream's idle ticks come: keep the clock.
+        if time.perf_counter() - self.ticked >= CLOCK_SECONDS:
+            self.tick()
 
     def finished(self, index: int, run: Run, so_far: Callable[[], Comparison]) -> None:
         partial = so_far()
@@ -213,6 +217,7 @@ class Board(Listener):
                 icon="⚠️",
             )
         self._draw(spec.name)
+        self.tick()  # the count of finished runs changed
         with self.runs.container():
             table(tables.runs_table(partial))
 
@@ -225,6 +230,7 @@ class Board(Listener):
         self.clock.caption(
             f"{len(self.done)} of {len(self.specs)} run(s) finished · {elapsed(self.clock_started)}"
         )
+        self.ticked = time.perf_counter()
 
     def _draw(self, name: str) -> None:
         mine = [i for i, s in enumerate(self.specs) if s.name == name]

@@ -401,11 +401,12 @@ def test_cancel_stops_training_and_keeps_the_finished_run(
     kept (runs table, Compare) and cached (training it again costs nothing)."""
     url, _ = server
     page = _new_page(browser, url)
-    # 300 epochs: undersampling trains ~100 rows (a second or two); oversampling
-    # ~50k rows (minutes) and must be stopped by Cancel. Runs go out longest first,
-    # so with the 2 workers CI has, both start at once and undersampling ends first.
+    # 1,000 epochs: undersampling trains ~100 rows (a few seconds); oversampling
+    # ~50k rows (~45 s at 0.2 ms a step) and must be stopped by Cancel. Runs go out
+    # longest first, so with CI's 2 workers both start at once and undersampling
+    # ends first. The count must show while epochs report many times a second.
     labels = ["Random undersampling", "Random oversampling"]
-    before = _train(page, labels, epochs=300, wait=False)
+    before = _train(page, labels, epochs=1000, wait=False)
     main = page.locator('[data-testid="stMain"]')
     expect(main).to_contain_text("1 of 2 run(s) finished", timeout=TRAIN_TIMEOUT)
     # Issue #19: the progress is where the user is looking, on the first screen.
@@ -428,7 +429,7 @@ def test_cancel_stops_training_and_keeps_the_finished_run(
     expect(main).to_contain_text("Random undersampling")
 
     # The kept run is cached: the same configuration trains nothing.
-    _train(page, ["Random undersampling"], epochs=300)
+    _train(page, ["Random undersampling"], epochs=1000)
     expect(main).to_contain_text("1 from the cache")
     page.context.close()
 
