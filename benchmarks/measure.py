@@ -4,8 +4,8 @@ state leaks from one measurement into the next.
 
 - ``seed``: one of the seed notebook's techniques, its own code;
 - ``comparison``: the same techniques as one comparison through the engine's
-  pipeline on a ``LocalExecutor``: starting the workers (each loads TensorFlow)
-  while the data is prepared, as the CLI does, training, prediction, the
+  pipeline on a ``LocalExecutor``: starting the workers (a fresh fork server loads
+  TensorFlow and forks them) while the data is prepared, as the CLI does, training, prediction, the
   dashboard's metrics, shutdown;
 - ``cache``: the same configuration trained again, answered by the run cache;
 - ``slider``: every metric and every operating-point figure at a new threshold.
@@ -44,6 +44,15 @@ def vm_hwm_mb(pid: int | str = "self") -> float | None:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return None
+
+
+def _parent(pid: int) -> int | None:
+    """``pid``'s parent process id; None if unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])
 
 
 def peak_rss_mb() -> float:
@@ -139,7 +148,10 @@ def _run_comparison(spec: dict[str, Any]) -> dict[str, Any]:
                 "fit_seconds": runs[0].fit_seconds,
                 "test_rows": len(runs[0].y_test),
             }
-        worker_peaks = [vm_hwm_mb(pid) for pid in executor.worker_pids()]
+        pids = executor.worker_pids()
+        worker_peaks = [vm_hwm_mb(pid) for pid in pids]
+        server = _parent(pids[0]) if pids else None
+        server_peak = vm_hwm_mb(server) if server is not None else None
     finally:
         executor.close()
     known = [mb for mb in worker_peaks if mb is not None]
@@ -150,6 +162,9 @@ def _run_comparison(spec: dict[str, Any]) -> dict[str, Any]:
         "ready_s": ready - started,  # every worker up (they start with the clock)
         "worker_peaks_mb": known,
         "workers_peak_mb": sum(known) if known else None,
+        # The fork server the workers were forked from (TensorFlow loaded, shared
+        # with them copy-on-write, so partly counted in theirs too).
+        "server_peak_mb": server_peak,
     }
 
 

@@ -155,8 +155,9 @@ def to_markdown(report: dict[str, Any]) -> str:
         "techniques as one comparison in one fresh process, through a local executor "
         "of worker processes (one TensorFlow thread each). Clocks start after the "
         "same heavy imports on both sides and include data preparation; the "
-        "engine's also includes starting its workers (each loads TensorFlow, while the "
-        "data is prepared, as the CLI does), training, prediction, the dashboard's "
+        "engine's also includes starting its workers (a fresh fork server loads "
+        "TensorFlow and forks them, while the data is prepared, as the CLI does), "
+        "training, prediction, the dashboard's "
         "metrics and shutting the workers down. "
         "The machine may be shared, so seconds are noisy: the 1-minute load average "
         "before each measurement is in brackets (`load_before` in latest.json).",
@@ -213,14 +214,21 @@ def to_markdown(report: dict[str, Any]) -> str:
         lines.append(
             f"- Workers: the whole comparison took {walls}{speedup}. Of the "
             f"{counts[-1]}-worker time, the first {top['ready_s']:.1f} s went to "
-            "starting the workers (each loads TensorFlow), and data preparation "
+            "starting the workers (forked from a server that loads TensorFlow "
+            "once), and data preparation "
             f"({top['prepare_s']:.1f} s) ran meanwhile."
         )
-        workers_mb = top["workers_peak_mb"]
+        workers_mb, server_mb = top["workers_peak_mb"], top.get("server_peak_mb")
+        server = (
+            f" + {mb(server_mb)} in the fork server they came from (shared with "
+            "them copy-on-write)"
+            if server_mb is not None
+            else ""
+        )
         engine_mb = (
             f"{mb(top['peak_mb'])} in the measuring process (it imports TensorFlow "
             f"like the seed's, unused) + {mb(workers_mb)} in its {counts[-1]} workers "
-            "(each worker's peak, summed)"
+            f"(each worker's peak, summed){server}"
             if workers_mb is not None
             else f"{mb(top['peak_mb'])} (the measuring process only; its workers' "
             "memory could not be read)"

@@ -3,7 +3,8 @@
 Each worker runs TensorFlow on one thread (one training leaves most of a second
 core idle, so two workers of one thread beat one of two), loads a Dataset once
 (from a file the pool writes once per fingerprint, not once per run) and keeps its
-compiled networks warm. The parent never loads TensorFlow.
+compiled networks warm. Workers are forked from a fork server that loaded
+TensorFlow once (:mod:`imbal_core._preload`); the parent never loads it.
 
 One dispatcher thread owns the workers, each behind its own pipe (see
 :mod:`imbal_core._worker`), and hands queued runs to idle workers in
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from imbal_core._worker import main as worker_main
 from imbal_core.atomic import write_atomic
+from imbal_core.errors import first_line
 from imbal_core.execution._executor import (
     OVERTIME,
     TICK_SECONDS,
@@ -95,8 +97,12 @@ class LocalExecutor(Executor):
         self.workers = max(1, int(workers or os.cpu_count() or 1))
         self.tasks_per_child = tasks_per_child
         self.time_limit = time_limit
-        # spawn, not fork: forking a process that already runs TensorFlow threads is unsafe.
-        self._context = multiprocessing.get_context("spawn")
+        # A fork server: one fresh process loads TensorFlow once (imbal_core._preload)
+        # and forks every worker from it, so none loads it itself. Not fork from here:
+        # forking a process that runs threads (the dispatcher, a server's) is unsafe.
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["imbal_core._preload"])
+        self._wanted = False  # workers start at the first warm_up or stream
         self._jobs = itertools.count(1)
         self._inboxes: dict[int, queue.Queue[Event]] = {}
         self._queued: deque[_Task] = deque()
@@ -120,12 +126,13 @@ class LocalExecutor(Executor):
     def warm_up(self, wait_for_it: bool = True) -> None:
         """Start every worker now (TensorFlow takes seconds to load), not at the first run."""
         with self._ready:
-            self._fill()
+            self._wanted = True
             if wait_for_it:
-                self._ready.wait_for(
-                    lambda: self._broken or all(w.ready for w in self._pool),
-                    timeout=300,
-                )
+                self._ready.wait_for(lambda: self._broken or self._up(), timeout=300)
+
+    def _up(self) -> bool:
+        """Every worker started and ready (called with the lock held)."""
+        return len(self._pool) >= self.workers and all(w.ready for w in self._pool)
 
     def stream(
         self, datasets: Sequence[Dataset], specs: Sequence[RunSpec]
@@ -140,7 +147,7 @@ class LocalExecutor(Executor):
                 _Task(job, i, spec, paths[spec.split], datasets[spec.split].fingerprint)
                 for i, spec in enumerate(specs)
             )
-            self._fill()
+            self._wanted = True
         finished: set[int] = set()
         try:
             while len(finished) < len(specs):
@@ -199,26 +206,11 @@ class LocalExecutor(Executor):
                     worker.cancelled.add(job)
                     _tell(worker, ("cancel", job))
 
-    def _fill(self) -> None:
-        """Start workers up to the pool's size (called with the lock held), unless
-        they keep failing to start (then queued runs have failed with the reason)."""
-        while (
-            len(self._pool) < self.workers
-            and self._start_failures < START_FAILURES
-            and not self._closed.is_set()
-        ):
-            parent, child = self._context.Pipe(duplex=True)
-            log = str(Path(self._files.name) / "workers.log")
-            process = self._context.Process(
-                target=worker_main, args=(child, log), name="imbal-worker", daemon=True
-            )
-            process.start()
-            child.close()
-            self._pool.append(_Worker(process, parent))
-
     def _dispatch(self) -> None:
-        """The dispatcher: hand out queued runs, relay messages, replace the dead."""
+        """The dispatcher: start workers, hand out queued runs, relay messages,
+        replace the dead."""
         while not self._closed.is_set():
+            self._start_workers()
             with self._lock:
                 self._hand_out()
                 waitables = [w.conn for w in self._pool] + [
@@ -229,6 +221,35 @@ class LocalExecutor(Executor):
                     self._handle(ready)
             self._stop_overtime()
             self._reap()
+
+    def _start_workers(self) -> None:
+        """Start workers up to the pool's size once any are wanted, unless they keep
+        failing to start (then queued runs have failed with the reason). Without the
+        lock: the first start waits until the fork server has loaded TensorFlow
+        (seconds), and only the runs should wait for that."""
+        log = str(Path(self._files.name) / "workers.log")
+        while True:
+            with self._lock:
+                failing = self._start_failures >= START_FAILURES
+                if not self._wanted or len(self._pool) >= self.workers or failing:
+                    return
+            if self._closed.is_set():
+                return
+            parent, child = self._context.Pipe(duplex=True)
+            process = self._context.Process(
+                target=worker_main, args=(child, log), name="imbal-worker", daemon=True
+            )
+            try:
+                process.start()
+            except Exception as exc:  # e.g. the fork server died: never the dispatcher
+                parent.close()
+                with self._lock:
+                    self._start_failed(f"{type(exc).__name__}: {first_line(exc)}")
+                continue
+            finally:
+                child.close()
+            with self._lock:
+                self._pool.append(_Worker(process, parent))
 
     def _stop_overtime(self) -> None:
         """Kill the worker of a run past the time limit: a sampler in scikit-learn
@@ -287,17 +308,9 @@ class LocalExecutor(Executor):
             worker.ready, self._start_failures = True, 0
             self._ready.notify_all()
         elif kind == "broken":
-            self._start_failures += 1
-            self._broken = message[1]
             self._pool.remove(worker)
             self._retire(worker)
-            if self._start_failures >= START_FAILURES:
-                self._fail_queued(
-                    f"no training process could start ({self._broken}); free memory "
-                    "or use fewer workers."
-                )
-            self._fill()
-            self._ready.notify_all()
+            self._start_failed(message[1])
         elif kind == "progress":
             _, job, index, fraction, text = message
             if job not in worker.cancelled:
@@ -310,24 +323,17 @@ class LocalExecutor(Executor):
             if worker.runs >= self.tasks_per_child:  # a fresh process gives memory back
                 self._pool.remove(worker)
                 self._retire(worker)
-                self._fill()
 
     def _on_death(self, worker: _Worker) -> None:
-        """A worker died: replace it; retry what it held, once, on a fresh worker."""
+        """A worker died: the dispatcher replaces it; what it held is retried, once,
+        on a fresh worker."""
         self._pool.remove(worker)
         self._retire(worker)
         if not worker.ready:  # it never started: count it, or it respawns for ever
-            self._start_failures += 1
-            self._broken = (
+            self._start_failed(
                 f"the training process exited while starting (exit code "
                 f"{worker.process.exitcode}; out of memory?)"
             )
-            if self._start_failures >= START_FAILURES:
-                self._fail_queued(
-                    f"no training process could start ({self._broken}); free memory "
-                    "or use fewer workers."
-                )
-            self._ready.notify_all()
         task, worker.task = worker.task, None
         if task is not None and task.job in self._inboxes:
             if worker.overtime:
@@ -338,7 +344,18 @@ class LocalExecutor(Executor):
             else:
                 run = failed(task.spec, DIED)
                 self._deliver(task.job, Event(task.index, 1.0, outcome(run), run))
-        self._fill()
+
+    def _start_failed(self, reason: str) -> None:
+        """A worker could not start (called with the lock held): after
+        ``START_FAILURES`` in a row, the queued runs fail with ``reason``."""
+        self._start_failures += 1
+        self._broken = reason
+        if self._start_failures >= START_FAILURES:
+            self._fail_queued(
+                f"no training process could start ({reason}); free memory "
+                "or use fewer workers."
+            )
+        self._ready.notify_all()
 
     def _fail_queued(self, reason: str) -> None:
         while self._queued:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from imbal_core.errors import CANCELLED, Cancelled
@@ -29,32 +30,46 @@ the core instead, and single-threaded maths is identical whatever the worker cou
 _configured = False
 
 
+def load_tensorflow(threads: int = THREADS_PER_RUN) -> None:
+    """Import TensorFlow quietly, for ``threads`` threads; no op runs, so no thread
+    pool starts and the process may still fork (see :mod:`imbal_core._preload`)."""
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    with _stderr_muted():
+        import tensorflow  # noqa: F401
+
+
 def configure_tensorflow(threads: int = THREADS_PER_RUN) -> None:
     """Load TensorFlow quietly and set its thread pools (once per process)."""
     global _configured
     if _configured:
         return
-    os.environ["OMP_NUM_THREADS"] = str(threads)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    # On a machine without a GPU, TensorFlow's C++ start-up (at import and at the
-    # first op) prints CUDA notices straight to file descriptor 2, before any log
-    # level applies; a CLI's stderr is for progress and errors, so mute it meanwhile.
+    load_tensorflow(threads)
+    import tensorflow as tf
+
+    with _stderr_muted():
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
+            tf.config.threading.set_inter_op_parallelism_threads(threads)
+        except RuntimeError:  # TensorFlow already ran an op here: keep its pools
+            pass
+        tf.constant(0.0).numpy()  # the first op: devices are probed now
+    _configured = True
+
+
+@contextmanager
+def _stderr_muted() -> Iterator[None]:
+    """On a machine without a GPU, TensorFlow's C++ start-up (at import and at the
+    first op) prints CUDA notices straight to file descriptor 2, before any log
+    level applies; a CLI's stderr is for progress and errors, so mute it meanwhile."""
     saved = os.dup(2)
     try:
         with tempfile.TemporaryFile() as sink:
             os.dup2(sink.fileno(), 2)
-            import tensorflow as tf
-
-            try:
-                tf.config.threading.set_intra_op_parallelism_threads(threads)
-                tf.config.threading.set_inter_op_parallelism_threads(threads)
-            except RuntimeError:  # TensorFlow already ran an op here: keep its pools
-                pass
-            tf.constant(0.0).numpy()  # the first op: devices are probed now
+            yield
     finally:
         os.dup2(saved, 2)
         os.close(saved)
-    _configured = True
 
 
 def execute(

@@ -227,6 +227,29 @@ def test_a_run_past_the_time_limit_is_stopped_and_fails_alone(slow_dataset):
     assert took < 60  # stopped, not waited for (1,000 epochs take minutes)
 
 
+def _parent(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_fork_from_one_server_that_loaded_tensorflow_on_one_thread():
+    """Before: each worker loaded TensorFlow itself, ~4 s of CPU each, two at once
+    beside the parent's data preparation on two cores."""
+    executor = LocalExecutor(2)
+    try:
+        executor.warm_up()
+        servers = {_parent(pid) for pid in executor.worker_pids()}
+        assert len(servers) == 1 and os.getpid() not in servers, servers
+        (server,) = servers
+        with open(f"/proc/{server}/maps") as maps:
+            assert "_pywrap_tensorflow_internal" in maps.read()
+        # No thread of its own runs while it forks: forking it is safe.
+        assert len(os.listdir(f"/proc/{server}/task")) == 1
+    finally:
+        executor.close()
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_many_runs_keep_server_and_worker_memory_bounded(dataset):
     executor = LocalExecutor(1, tasks_per_child=4)

@@ -39,16 +39,16 @@ def _children(pid: int) -> list[int]:
 
 
 def _workers(pid: int) -> list[int]:
-    """``pid``'s pool workers (spawned interpreters running multiprocessing's main)."""
-    workers = []
+    """``pid``'s pool workers: the processes its fork server forked."""
+    servers = []
     for child in _children(pid):
         try:
-            command = (Path(f"/proc/{child}/cmdline").read_bytes()).replace(b"\0", b" ")
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             continue
-        if b"spawn_main" in command:
-            workers.append(child)
-    return workers
+        if b"multiprocessing.forkserver" in command:
+            servers.append(child)
+    return [worker for server in servers for worker in _children(server)]
 
 
 @pytest.fixture(scope="module")
