@@ -1,7 +1,8 @@
 """What the local pool's fork server loads before it forks a worker (see
-:mod:`imbal_core.execution._local`): TensorFlow, Keras and the training code, once, so that every worker starts with them loaded (~0.1 s) instead
-of loading them itself (~4 s of CPU each, two workers at once beside the parent's
-data preparation on a 2-core machine).
+:mod:`imbal_core.execution._local`): TensorFlow, Keras and the training code, once,
+so that every worker starts with them loaded (~0.1 s) instead of loading them itself
+(~4 s of CPU each, two workers at once beside the parent's data preparation on a
+2-core machine).
 
 Importing this module is what loads them: only the fork server imports it.
 """
