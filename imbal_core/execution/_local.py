@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import atexit
 import itertools
-import multiprocessing
 import os
 import pickle
 import queue
@@ -44,6 +43,7 @@ from imbal_core.execution._executor import (
     Executor,
     outcome,
 )
+from imbal_core.execution._fork_server import fork_server_context
 from imbal_core.execution._plan import RunSpec
 from imbal_core.execution._task import failed
 
@@ -97,11 +97,7 @@ class LocalExecutor(Executor):
         self.workers = max(1, int(workers or os.cpu_count() or 1))
         self.tasks_per_child = tasks_per_child
         self.time_limit = time_limit
-        # A fork server: one fresh process loads TensorFlow once (imbal_core._preload)
-        # and forks every worker from it, so none loads it itself. Not fork from here:
-        # forking a process that runs threads (the dispatcher, a server's) is unsafe.
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["imbal_core._preload"])
+        self._context = fork_server_context()  # workers fork from a warm server
         self._wanted = False  # workers start at the first warm_up or stream
         self._jobs = itertools.count(1)
         self._inboxes: dict[int, queue.Queue[Event]] = {}
