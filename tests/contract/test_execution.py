@@ -12,8 +12,11 @@ each worker every ``tasks_per_child`` runs, so even a long sweep gives its memor
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -248,6 +251,62 @@ def test_workers_fork_from_one_server_that_loaded_tensorflow_on_one_thread():
         assert len(os.listdir(f"/proc/{server}/task")) == 1
     finally:
         executor.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_fork_server_is_replaced_and_costs_no_run(dataset):
+    executor = LocalExecutor(2)
+    try:
+        collect(executor, dataset, plan_runs(["baseline"], OPTIONS, [0]))
+        (server,) = {_parent(pid) for pid in executor.worker_pids()}
+        os.kill(server, signal.SIGKILL)  # its workers look dead to the pool now
+        runs = collect(
+            executor, dataset, plan_runs(["baseline", "smote"], OPTIONS, [1])
+        )
+        assert all(run.ok for column in runs.values() for run in column), runs
+        servers = {_parent(pid) for pid in executor.worker_pids()}
+        assert len(servers) == 1 and server not in servers, (server, servers)
+    finally:
+        executor.close()
+
+
+ELSEWHERE = """
+import sys
+sys.path.insert(0, sys.argv[1])  # imbal_core found by sys.path only, as a server may
+from imbal_core.execution import LocalExecutor
+
+if __name__ == "__main__":
+    executor = LocalExecutor(1)
+    executor.warm_up()
+    (worker,) = executor.worker_pids()
+    stat = open(f"/proc/{worker}/stat").read()
+    server = int(stat.rsplit(")", 1)[1].split()[1])
+    print("_pywrap_tensorflow_internal" in open(f"/proc/{server}/maps").read())
+    executor.close()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_fork_server_loads_tensorflow_when_started_from_another_directory(
+    tmp_path,
+):
+    """Before: Python 3.11's fork server ignores the parent's sys.path, so started from
+    another directory (an app test's tmp_path) it could not import its preload, and
+    every worker loaded TensorFlow itself."""
+    script = tmp_path / "elsewhere.py"
+    script.write_text(ELSEWHERE)
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    root = str(Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, str(script), root],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True", done.stdout + done.stderr
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
